@@ -1,0 +1,82 @@
+//! Configuration pieces common to every service, read once from flags and
+//! `READOUT_*` environment variables.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The output format of logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A string that never prints: database URLs carry passwords.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+/// Flags every service takes.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Log format.
+    #[arg(long, env = "READOUT_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+    /// Log filter, in `tracing_subscriber::EnvFilter` syntax.
+    #[arg(long, env = "READOUT_LOG", default_value = "info")]
+    pub log_filter: String,
+    /// Per-request deadline the server enforces, in milliseconds.
+    #[arg(long, env = "READOUT_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+    /// Maximum concurrent requests per client connection.
+    #[arg(long, env = "READOUT_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
+    pub max_concurrent_requests: usize,
+    /// Maximum connection age in seconds, so clients re-resolve and rebalance across replicas.
+    #[arg(long, env = "READOUT_MAX_CONNECTION_AGE_SECS", default_value_t = 300)]
+    pub max_connection_age_secs: u64,
+}
+
+impl CommonArgs {
+    /// The server-enforced request deadline.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+impl Default for CommonArgs {
+    fn default() -> Self {
+        CommonArgs {
+            log_format: LogFormat::Pretty,
+            log_filter: "info".into(),
+            request_timeout_ms: 30_000,
+            max_concurrent_requests: 256,
+            max_connection_age_secs: 300,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Server plumbing shared by every Readout service: the gRPC server builder with
+//! its layers, health and reflection, graceful shutdown, configuration pieces and
+//! telemetry. Services bring their handlers; this crate brings everything around them.
+
+pub mod config;
+pub mod serve;
+pub mod shutdown;
+pub mod status;
+pub mod telemetry;
+
+pub use config::{CommonArgs, LogFormat, Secret};
+pub use serve::{bind, Plumbing};
+pub use shutdown::shutdown_signal;

@@ -1,0 +1,147 @@
+//! Serving a set of tonic services with the standard plumbing: health
+//! (`grpc.health.v1`), reflection (v1 and v1alpha), request layers and graceful
+//! shutdown. Startup takes a bound listener and a shutdown future, so tests bind
+//! port 0 and production binds the configured port through the same path.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::Router;
+use tonic::transport::Server;
+use tonic_health::server::HealthReporter;
+use tonic_health::ServingStatus;
+
+use crate::config::CommonArgs;
+
+/// Errors of starting or running a server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The listen address could not be bound.
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The reflection descriptors are malformed (a build problem).
+    #[error("cannot build reflection service: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The transport failed.
+    #[error("transport error: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Binds a TCP listener (`127.0.0.1:0` for an ephemeral port).
+pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: addr.to_owned(),
+            source,
+        })
+}
+
+/// The services every Readout server carries besides its own, and the handle
+/// that flips health.
+pub struct Plumbing {
+    /// Flips the health status of the served services.
+    pub health: HealthReporter,
+    router: Router,
+}
+
+impl Plumbing {
+    /// Builds a server with the shared layers, health (NOT_SERVING until
+    /// [`Plumbing::serve`] is told the dependencies answer) and reflection.
+    pub async fn new(common: &CommonArgs) -> Result<Self, ServeError> {
+        let (health, health_service) = tonic_health::server::health_reporter();
+        health
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()?;
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()?;
+        // The layers, outermost first:
+        // - trace_fn: one span per request, named by the gRPC path, so every log line
+        //   of a handler carries the method;
+        // - timeout: a server-side deadline even when the client sets none, so no
+        //   request holds resources forever (the client's grpc-timeout wins when shorter);
+        // - concurrency limit per connection: bounds the work one client can pile up;
+        // - max connection age: HTTP/2 connections are long-lived, so without it new
+        //   replicas behind a Kubernetes Service would never receive traffic.
+        let router = Server::builder()
+            .trace_fn(|request| tracing::info_span!("grpc", path = %request.uri().path()))
+            .timeout(common.request_timeout())
+            .concurrency_limit_per_connection(common.max_concurrent_requests)
+            .max_connection_age(Duration::from_secs(common.max_connection_age_secs))
+            .http2_keepalive_interval(Some(Duration::from_secs(30)))
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha);
+        Ok(Plumbing { health, router })
+    }
+
+    /// Adds the service's own gRPC services.
+    pub fn router(self, add: impl FnOnce(Router) -> Router) -> Self {
+        Plumbing {
+            health: self.health,
+            router: add(self.router),
+        }
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then reports NOT_SERVING and
+    /// drains in-flight requests. Health flips to SERVING for `service_names` and the
+    /// whole server once `ready` resolves (e.g. when the database answers).
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        service_names: &[&'static str],
+        ready: impl Future<Output = ()> + Send + 'static,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let local_addr: Option<SocketAddr> = listener.local_addr().ok();
+        let names: Vec<&'static str> = service_names.to_vec();
+        let reporter = self.health.clone();
+        let readiness = tokio::spawn(async move {
+            ready.await;
+            for name in &names {
+                reporter
+                    .set_service_status(*name, ServingStatus::Serving)
+                    .await;
+            }
+            reporter
+                .set_service_status("", ServingStatus::Serving)
+                .await;
+            tracing::info!(services = ?names, "serving");
+        });
+        let reporter = self.health.clone();
+        let names: Vec<&'static str> = service_names.to_vec();
+        let signal = async move {
+            shutdown.await;
+            readiness.abort();
+            for name in &names {
+                reporter
+                    .set_service_status(*name, ServingStatus::NotServing)
+                    .await;
+            }
+            reporter
+                .set_service_status("", ServingStatus::NotServing)
+                .await;
+            tracing::info!("draining in-flight requests");
+        };
+        tracing::info!(addr = ?local_addr, "listening");
+        self.router
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal)
+            .await?;
+        tracing::info!(addr = ?local_addr, "stopped");
+        Ok(())
+    }
+}

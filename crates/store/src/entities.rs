@@ -1,0 +1,281 @@
+//! The entity registry tables: entities, aliases and roles. Written only by the
+//! entity service.
+
+use chrono::NaiveDate;
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// An entity as the entity service recognised it in one text, to resolve
+/// against the registry.
+#[derive(Clone, Debug)]
+pub struct EntityCandidate {
+    /// Canonical display name ("Xi Jinping").
+    pub display_name: String,
+    /// `PERSON`, `ORG`, `GPE`, `LOC` or `EVENT_NAME`.
+    pub entity_type: String,
+    /// Normalised canonical name: the registry key.
+    pub canonical_key: String,
+    /// Surface forms seen in the text.
+    pub aliases: Vec<String>,
+    /// A title seen attached in this text.
+    pub role: Option<String>,
+    /// The affiliated country's display name and key, if the text gives one.
+    pub affiliation: Option<(String, String)>,
+    /// How many mentions the text has.
+    pub mention_count: i64,
+}
+
+/// A registry entity with its aliases and roles.
+#[derive(Clone, Debug)]
+pub struct EntityRecord {
+    /// Id.
+    pub id: Uuid,
+    /// Canonical name.
+    pub display_name: String,
+    /// Type.
+    pub entity_type: String,
+    /// Affiliated country id and name.
+    pub affiliation: Option<(Uuid, String)>,
+    /// Mentions across all articles.
+    pub mention_count: i64,
+    /// Other surface forms.
+    pub aliases: Vec<String>,
+    /// Titles with the date and article they were seen at.
+    pub roles: Vec<RoleRecord>,
+}
+
+/// A title seen attached to an entity.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RoleRecord {
+    /// The title.
+    pub title: String,
+    /// When it was seen.
+    pub seen_date: NaiveDate,
+    /// In which article.
+    pub article_id: Option<Uuid>,
+}
+
+/// Normalises a name into a registry key: lowercase, apostrophes and dots
+/// dropped, whitespace folded.
+pub fn name_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '.' | '\'' | '\u{2019}' | '\u{2018}' => {}
+            c if c.is_whitespace() => {
+                if !key.ends_with(' ') && !key.is_empty() {
+                    key.push(' ');
+                }
+            }
+            c => key.extend(c.to_lowercase()),
+        }
+    }
+    key.trim_end().to_owned()
+}
+
+/// Resolves a candidate to a registry entity, creating it when new, and records
+/// its aliases, its role (seen at `seen_date` in `article`) and its affiliation.
+pub async fn resolve(
+    tx: &mut Transaction<'_, Postgres>,
+    candidate: &EntityCandidate,
+    article: Option<Uuid>,
+    seen_date: NaiveDate,
+) -> Result<Uuid, StoreError> {
+    let affiliation_id = match &candidate.affiliation {
+        Some((name, key)) if key != &candidate.canonical_key => {
+            Some(upsert_bare(tx, name, "GPE", key, 0).await?)
+        }
+        _ => None,
+    };
+    // An alias of an existing entity of the same type with this exact full name
+    // (a spelling variant recorded earlier) resolves to that entity.
+    let by_alias: Option<Uuid> = sqlx::query_scalar(
+        "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+         WHERE a.alias_key = $1 AND e.entity_type = $2 AND e.canonical_key <> $1
+           AND NOT EXISTS (SELECT 1 FROM entities x WHERE x.entity_type = $2 AND x.canonical_key = $1)
+         ORDER BY e.mention_count DESC LIMIT 1",
+    )
+    .bind(&candidate.canonical_key)
+    .bind(&candidate.entity_type)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let id = match by_alias {
+        Some(id) => {
+            sqlx::query("UPDATE entities SET mention_count = mention_count + $2 WHERE id = $1")
+                .bind(id)
+                .bind(candidate.mention_count)
+                .execute(&mut **tx)
+                .await?;
+            id
+        }
+        None => {
+            upsert_bare(
+                tx,
+                &candidate.display_name,
+                &candidate.entity_type,
+                &candidate.canonical_key,
+                candidate.mention_count,
+            )
+            .await?
+        }
+    };
+    if let Some(affiliation_id) = affiliation_id {
+        sqlx::query(
+            "UPDATE entities SET affiliation_id = $2 WHERE id = $1 AND affiliation_id IS NULL",
+        )
+        .bind(id)
+        .bind(affiliation_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mut aliases: Vec<&str> = candidate.aliases.iter().map(String::as_str).collect();
+    aliases.push(&candidate.display_name);
+    for alias in aliases {
+        sqlx::query("INSERT INTO entity_aliases (entity_id, alias, alias_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(alias)
+            .bind(name_key(alias))
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(role) = &candidate.role {
+        sqlx::query(
+            "INSERT INTO entity_roles (entity_id, title, seen_date, article_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(role)
+        .bind(seen_date)
+        .bind(article)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+async fn upsert_bare(
+    tx: &mut Transaction<'_, Postgres>,
+    display_name: &str,
+    entity_type: &str,
+    key: &str,
+    mentions: i64,
+) -> Result<Uuid, StoreError> {
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO entities (id, display_name, entity_type, canonical_key, mention_count)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (entity_type, canonical_key) DO UPDATE SET mention_count = entities.mention_count + EXCLUDED.mention_count
+         RETURNING id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(display_name)
+    .bind(entity_type)
+    .bind(key)
+    .bind(mentions)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct EntityRow {
+    id: Uuid,
+    display_name: String,
+    entity_type: String,
+    affiliation_id: Option<Uuid>,
+    affiliation_name: Option<String>,
+    mention_count: i64,
+}
+
+/// Gets entities by id with aliases and roles, in the order of `ids`.
+pub async fn get_many(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<EntityRecord>, StoreError> {
+    let rows = sqlx::query_as::<_, EntityRow>(
+        "SELECT e.id, e.display_name, e.entity_type, e.affiliation_id, a.display_name AS affiliation_name, e.mention_count
+         FROM entities e LEFT JOIN entities a ON a.id = e.affiliation_id
+         WHERE e.id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let aliases: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT entity_id, alias FROM entity_aliases WHERE entity_id = ANY($1) ORDER BY alias",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let roles: Vec<(Uuid, String, NaiveDate, Option<Uuid>)> = sqlx::query_as(
+        "SELECT entity_id, title, seen_date, article_id FROM entity_roles WHERE entity_id = ANY($1) ORDER BY seen_date, title",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut records: Vec<EntityRecord> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(row) = rows.iter().find(|row| row.id == *id) else {
+            continue;
+        };
+        records.push(EntityRecord {
+            id: row.id,
+            display_name: row.display_name.clone(),
+            entity_type: row.entity_type.clone(),
+            affiliation: row.affiliation_id.zip(row.affiliation_name.clone()),
+            mention_count: row.mention_count,
+            aliases: aliases
+                .iter()
+                .filter(|(entity, alias)| entity == id && alias != &row.display_name)
+                .map(|(_, alias)| alias.clone())
+                .collect(),
+            roles: roles
+                .iter()
+                .filter(|(entity, ..)| entity == id)
+                .map(|(_, title, seen_date, article_id)| RoleRecord {
+                    title: title.clone(),
+                    seen_date: *seen_date,
+                    article_id: *article_id,
+                })
+                .collect(),
+        });
+    }
+    Ok(records)
+}
+
+/// Gets one entity.
+pub async fn get(pool: &PgPool, id: Uuid) -> Result<EntityRecord, StoreError> {
+    get_many(pool, &[id])
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("entities/{id}")))
+}
+
+/// Searches entities whose name or an alias matches `query`: exact alias
+/// matches first, then word-prefix and trigram similarity, then by mentions.
+pub async fn search(
+    pool: &PgPool,
+    query: &str,
+    entity_type: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EntityRecord>, StoreError> {
+    let key = name_key(query);
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT e.id FROM entities e
+         JOIN LATERAL (
+             SELECT max(CASE WHEN a.alias_key = $1 THEN 3.0
+                             WHEN a.alias_key LIKE $1 || ' %' OR a.alias_key LIKE '% ' || $1 OR a.alias_key LIKE '% ' || $1 || ' %' THEN 2.0
+                             ELSE similarity(a.alias_key, $1) END) AS score
+             FROM entity_aliases a WHERE a.entity_id = e.id
+         ) s ON true
+         WHERE ($2::text IS NULL OR e.entity_type = $2)
+           AND e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key % $1 OR alias_key = $1
+                        OR alias_key LIKE $1 || ' %' OR alias_key LIKE '% ' || $1 OR alias_key LIKE '% ' || $1 || ' %')
+         ORDER BY s.score DESC, e.mention_count DESC, e.id
+         LIMIT $3 OFFSET $4",
+    )
+    .bind(&key)
+    .bind(entity_type)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    get_many(pool, &ids).await
+}

@@ -1,0 +1,72 @@
+//! The PostgreSQL store shared by the Readout services.
+//!
+//! Each module owns a group of tables and the queries over them:
+//! [`articles`] (the durable processing queue), [`entities`] (the registry,
+//! written only by the entity service), [`results`] (mentions, quotes and events
+//! written by the ingest worker in one transaction), and [`reads`] (the filtered,
+//! paginated reads of the query service). [`local_cluster`] runs a private
+//! PostgreSQL for local use and tests; [`testing`] gives each test a fresh database.
+//!
+//! Queries are runtime-checked (`sqlx::query`), not `query!` macros: builds need
+//! no database and no committed `.sqlx/` cache, and every query runs in the test
+//! suite against a real PostgreSQL.
+
+pub mod articles;
+pub mod entities;
+pub mod error;
+pub mod local_cluster;
+pub mod reads;
+pub mod results;
+pub mod testing;
+
+use std::time::Duration;
+
+pub use error::StoreError;
+use sqlx::postgres::PgPoolOptions;
+pub use sqlx::PgPool;
+
+/// The embedded migrations.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Connects a pool to `url`, retrying for up to `wait` while the server starts.
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    wait: Duration,
+) -> Result<PgPool, StoreError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let attempt = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await;
+        match attempt {
+            Ok(pool) => return Ok(pool),
+            Err(error) if tokio::time::Instant::now() < deadline => {
+                tracing::warn!(%error, "database not reachable yet, retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(error) => return Err(StoreError::Database(error)),
+        }
+    }
+}
+
+/// Applies pending migrations (sqlx takes an advisory lock, so concurrent callers are safe).
+pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// Completes once the database answers a trivial query; retries every half second.
+pub async fn wait_until_ready(pool: &PgPool) {
+    loop {
+        match sqlx::query("SELECT 1").execute(pool).await {
+            Ok(_) => return,
+            Err(error) => {
+                tracing::warn!(%error, "database not ready");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! A private PostgreSQL cluster in a data directory, started from the locally
+//! installed server binaries. Used by `readout up` and by the tests when no
+//! `DATABASE_URL` is given.
+//!
+//! PostgreSQL refuses to run as root, so when this process is root the server
+//! binaries run as the `postgres` system user (via `runuser`) and the data
+//! directory is handed to that user. Concurrent callers (test processes) are
+//! serialised by an exclusive lock on `<dir>/cluster.lock`.
+
+use std::fs::{self, File};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Errors of setting up the private cluster.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// No PostgreSQL server binaries were found.
+    #[error("no PostgreSQL server binaries found (looked in READOUT_PG_BIN, `pg_config --bindir`, /usr/lib/postgresql/*/bin); install postgresql or set DATABASE_URL")]
+    NoBinaries,
+    /// A file-system step failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A PostgreSQL tool failed.
+    #[error("`{command}` failed: {output}")]
+    Command {
+        /// The command line.
+        command: String,
+        /// What it printed.
+        output: String,
+    },
+}
+
+fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ClusterError {
+    let context = context.into();
+    move |source| ClusterError::Io { context, source }
+}
+
+/// How the private cluster is tuned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Default PostgreSQL durability: acknowledged writes survive a crash.
+    Durable,
+    /// fsync off, for throwaway test clusters only.
+    Throwaway,
+}
+
+/// A running private cluster.
+#[derive(Clone, Debug)]
+pub struct LocalCluster {
+    dir: PathBuf,
+    bin_dir: PathBuf,
+    port: u16,
+    as_postgres_user: bool,
+}
+
+const SUPERUSER: &str = "readout";
+
+impl LocalCluster {
+    /// Starts (or reuses, if already running) the cluster in `dir`, creating it on first use.
+    pub fn ensure_running(dir: &Path, durability: Durability) -> Result<Self, ClusterError> {
+        fs::create_dir_all(dir).map_err(io_error(format!("creating {}", dir.display())))?;
+        let dir = dir
+            .canonicalize()
+            .map_err(io_error(format!("resolving {}", dir.display())))?;
+        let lock_path = dir.join("cluster.lock");
+        let lock = File::create(&lock_path)
+            .map_err(io_error(format!("creating {}", lock_path.display())))?;
+        lock.lock()
+            .map_err(io_error("locking the cluster directory"))?;
+
+        let bin_dir = find_bin_dir()?;
+        let as_postgres_user = running_as_root();
+        let cluster = LocalCluster {
+            port: 0,
+            dir,
+            bin_dir,
+            as_postgres_user,
+        };
+        let data_dir = cluster.data_dir();
+        if !data_dir.join("PG_VERSION").exists() {
+            cluster.init(durability)?;
+        }
+        let port_file = cluster.dir.join("port");
+        let cluster = if cluster.is_running() {
+            let port = fs::read_to_string(&port_file)
+                .ok()
+                .and_then(|text| text.trim().parse().ok())
+                .unwrap_or(0);
+            LocalCluster { port, ..cluster }
+        } else {
+            let port = free_port()?;
+            fs::write(&port_file, port.to_string()).map_err(io_error("writing the port file"))?;
+            let cluster = LocalCluster { port, ..cluster };
+            cluster.start()?;
+            cluster
+        };
+        drop(lock);
+        Ok(cluster)
+    }
+
+    /// The TCP port the cluster listens on (127.0.0.1 only).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A connection URL for `database` on this cluster.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Stops the cluster (fast shutdown: in-flight transactions roll back, committed data stays).
+    pub fn stop(&self) -> Result<(), ClusterError> {
+        if !self.is_running() {
+            return Ok(());
+        }
+        let data_dir = self.data_dir();
+        self.run_pg_tool(
+            "pg_ctl",
+            &[
+                "-D",
+                &data_dir.to_string_lossy(),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
+        )
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    fn is_running(&self) -> bool {
+        let data_dir = self.data_dir();
+        self.run_pg_tool("pg_ctl", &["-D", &data_dir.to_string_lossy(), "status"])
+            .is_ok()
+    }
+
+    fn init(&self, durability: Durability) -> Result<(), ClusterError> {
+        let data_dir = self.data_dir();
+        if self.as_postgres_user {
+            chown_to_postgres(&self.dir)?;
+        }
+        self.run_pg_tool(
+            "initdb",
+            &[
+                "-D",
+                &data_dir.to_string_lossy(),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+        )?;
+        let mut settings = String::from(
+            "\n# written by readout\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 300\nshared_buffers = 256MB\n",
+        );
+        if durability == Durability::Throwaway {
+            settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+        }
+        let conf = data_dir.join("postgresql.conf");
+        let mut existing =
+            fs::read_to_string(&conf).map_err(io_error("reading postgresql.conf"))?;
+        existing.push_str(&settings);
+        fs::write(&conf, existing).map_err(io_error("writing postgresql.conf"))?;
+        Ok(())
+    }
+
+    fn start(&self) -> Result<(), ClusterError> {
+        let data_dir = self.data_dir();
+        let log = self.dir.join("postgresql.log");
+        if self.as_postgres_user {
+            // The log file is written by the server user.
+            File::create(&log).map_err(io_error("creating the server log"))?;
+            chown_to_postgres(&log)?;
+        }
+        self.run_pg_tool(
+            "pg_ctl",
+            &[
+                "-D",
+                &data_dir.to_string_lossy(),
+                "-l",
+                &log.to_string_lossy(),
+                "-o",
+                &format!("-p {}", self.port),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+        )
+    }
+
+    fn run_pg_tool(&self, tool: &str, args: &[&str]) -> Result<(), ClusterError> {
+        let program = self.bin_dir.join(tool);
+        let mut command = if self.as_postgres_user {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&program);
+            command
+        } else {
+            Command::new(&program)
+        };
+        command.args(args).current_dir(&self.dir);
+        let rendered = format!("{} {}", program.display(), args.join(" "));
+        let output = command
+            .output()
+            .map_err(io_error(format!("running {rendered}")))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stdout));
+        Err(ClusterError::Command {
+            command: rendered,
+            output: text.trim().to_owned(),
+        })
+    }
+}
+
+fn find_bin_dir() -> Result<PathBuf, ClusterError> {
+    if let Some(dir) = std::env::var_os("READOUT_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Ok(output) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        if output.status.success() && dir.join("initdb").exists() {
+            return Ok(dir);
+        }
+    }
+    let mut candidates: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version: u32 = entry.file_name().to_string_lossy().parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    candidates.sort();
+    candidates
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or(ClusterError::NoBinaries)
+}
+
+fn running_as_root() -> bool {
+    // The effective uid, read without a libc dependency.
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("Uid:"))
+                .and_then(|line| line.split_whitespace().nth(2).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+fn chown_to_postgres(path: &Path) -> Result<(), ClusterError> {
+    let output = Command::new("chown")
+        .args(["-R", "postgres:postgres"])
+        .arg(path)
+        .output()
+        .map_err(io_error("running chown"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(ClusterError::Command {
+        command: format!("chown -R postgres:postgres {}", path.display()),
+        output: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+    })
+}
+
+fn free_port() -> Result<u16, ClusterError> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(io_error("finding a free port"))?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(io_error("finding a free port"))
+}
