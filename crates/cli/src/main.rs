@@ -1,1 +1,117 @@
-fn main() {}
+//! `readout`: the operator's command line.
+//!
+//! - `readout up` runs the whole suite locally (a private PostgreSQL unless
+//!   `DATABASE_URL` is set, migrations, the four services, optionally the seeds);
+//! - `readout extract` / `readout eval` run and score the extractor on files;
+//! - `readout migrate` applies database migrations (the Kubernetes Job).
+
+mod extract_cmd;
+mod up;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "readout",
+    version,
+    about = "Readout: who met whom, and who said what, from the news"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole suite locally: database, migrations, the four services.
+    Up(up::UpArgs),
+    /// Extract entities, quotes and events from article files into DIR/<stem>.json (gold schema).
+    Extract {
+        /// Output directory.
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// Publication date of the articles, YYYY-MM-DD (anchors relative dates).
+        #[arg(long)]
+        published: Option<String>,
+        /// Article text files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Score extraction against gold annotations (the metrics of shared/gold/score.py).
+    Eval {
+        /// Gold annotation directory.
+        #[arg(long, default_value = "seeds/gold")]
+        gold: PathBuf,
+        /// Directory of the articles named like the gold files (.txt).
+        #[arg(long, default_value = "seeds")]
+        articles: PathBuf,
+        /// Score these predictions instead of extracting afresh.
+        #[arg(long)]
+        pred: Option<PathBuf>,
+        /// List missed quotes and wrong speakers.
+        #[arg(long)]
+        verbose: bool,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply database migrations to DATABASE_URL and exit.
+    Migrate {
+        /// The database to migrate.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract {
+            out_dir,
+            published,
+            files,
+        } => {
+            let published = extract_cmd::parse_published(published.as_deref())?;
+            extract_cmd::run_extract(&out_dir, &files, published)
+        }
+        Command::Eval {
+            gold,
+            articles,
+            pred,
+            verbose,
+            json,
+        } => {
+            let tally = extract_cmd::evaluate(&gold, &articles, pred.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string(&tally.scores())?);
+                return Ok(());
+            }
+            if verbose {
+                for (doc, words) in &tally.missed_quotes {
+                    println!("missed quote: ({doc:?}, {words:?})");
+                }
+                for (doc, words, gold, predicted) in &tally.wrong_speakers {
+                    println!("wrong speaker: ({doc:?}, {words:?}, {gold:?}, {predicted:?})");
+                }
+            }
+            print!("{}", tally.report());
+            Ok(())
+        }
+        Command::Migrate { database_url } => {
+            readout_server::telemetry::init(readout_server::LogFormat::Pretty, "info");
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async {
+                let pool =
+                    readout_store::connect(&database_url, 2, std::time::Duration::from_secs(60))
+                        .await?;
+                readout_store::migrate(&pool).await?;
+                tracing::info!("migrations applied");
+                Ok(())
+            })
+        }
+        Command::Up(args) => up::run(args),
+    }
+}

@@ -1,0 +1,981 @@
+//! Entity recognition and in-document resolution.
+//!
+//! 1. Every sentence's runs of capitalised words are cut against the lexicon
+//!    (countries, demonyms, places, organisations, titles) by longest match.
+//! 2. What remains is typed by its shape: organisation and gathering head words,
+//!    acronyms, and two-to-four-word names as people.
+//! 3. Titles and nationality words right before a name become the person's role
+//!    and affiliation ("Chinese Vice President Han Zheng").
+//! 4. Single words ("Han", "Xi", "Wang") resolve to the nearest person whose name
+//!    contains them, so two people sharing a surname stay apart; spelling variants
+//!    of one name merge.
+//! 5. Lower-case national institutions ("China's foreign ministry") are organisations.
+
+use std::collections::HashMap;
+
+use crate::lexicon::{EntityKind, Known, EVENT_HEADS, GENERIC_ORG_WORDS, LEXICON, ORG_HEADS};
+use crate::text::{BlockKind, Document, Span};
+use crate::tokens::{tokenize, Token, TokenKind};
+
+/// An entity of one document.
+#[derive(Clone, Debug)]
+pub struct DocEntity {
+    /// Canonical name.
+    pub name: String,
+    /// Type.
+    pub kind: EntityKind,
+    /// Titles seen attached, expanded, in order of first sight.
+    pub roles: Vec<String>,
+    /// Canonical name of the affiliated country, if the text gives one.
+    pub affiliation: Option<String>,
+}
+
+/// One mention of a document entity.
+#[derive(Clone, Copy, Debug)]
+pub struct DocMention {
+    /// The bare name.
+    pub span: Span,
+    /// The name with attached titles and nationality words, if longer.
+    pub full_span: Span,
+    /// Index into [`DocEntities::entities`].
+    pub entity: usize,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
+}
+
+/// The entities of a document and their mentions (sorted by position).
+#[derive(Clone, Debug, Default)]
+pub struct DocEntities {
+    /// Entities, in order of first mention.
+    pub entities: Vec<DocEntity>,
+    /// Mentions sorted by start.
+    pub mentions: Vec<DocMention>,
+}
+
+impl DocEntities {
+    /// Mentions whose bare span lies inside `span`.
+    pub fn mentions_in(&self, span: Span) -> impl Iterator<Item = &DocMention> {
+        let first = self.mentions.partition_point(|m| m.span.start < span.start);
+        self.mentions[first..]
+            .iter()
+            .take_while(move |m| m.span.end <= span.end)
+    }
+
+    /// The last mention of a person that ends before `position`.
+    pub fn last_person_before(&self, position: usize) -> Option<&DocMention> {
+        let end = self.mentions.partition_point(|m| m.span.start < position);
+        self.mentions[..end]
+            .iter()
+            .rev()
+            .find(|m| self.entities[m.entity].kind == EntityKind::Person && m.span.end <= position)
+    }
+}
+
+/// What a raw recognition found before resolution.
+#[derive(Clone, Debug)]
+enum Raw {
+    /// A fully named entity.
+    Named { name: String, kind: EntityKind },
+    /// A single capitalised word to resolve against people named elsewhere.
+    Single { word: String, titled: bool },
+}
+
+#[derive(Clone, Debug)]
+struct RawMention {
+    raw: Raw,
+    span: Span,
+    full_span: Span,
+    sentence: usize,
+    role: Option<String>,
+    affiliation: Option<String>,
+}
+
+fn is_capitalised(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && word.chars().any(char::is_alphabetic)
+}
+
+fn is_acronym(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && word
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && word.chars().count() <= 7
+}
+
+fn is_name_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    first.is_uppercase()
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}' || c == '.')
+        && word.chars().skip(1).any(char::is_lowercase)
+}
+
+const CONNECTORS: &[&str] = &[
+    "of", "de", "da", "del", "van", "von", "bin", "al", "for", "the",
+];
+
+/// Lower-case nouns that, right before a name, are its role (beyond the title list).
+const ROLE_NOUNS: &[&str] = &[
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "leader",
+    "leaders",
+    "president",
+    "minister",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "diplomat",
+    "adviser",
+    "advisor",
+    "chairman",
+    "executive",
+    "premier",
+    "counterpart",
+];
+
+/// Lower-case institution heads after a nationality ("Chinese foreign ministry").
+const INSTITUTION_HEADS: &[&str] = &[
+    "foreign ministry",
+    "defense ministry",
+    "defence ministry",
+    "commerce ministry",
+    "trade ministry",
+    "finance ministry",
+    "ministry of foreign affairs",
+    "embassy",
+    "government",
+    "military",
+    "navy",
+    "army",
+    "state media",
+    "permanent mission",
+    "coast guard",
+    "parliament",
+    "cabinet",
+    "central bank",
+];
+
+/// Recognises and resolves the entities of a document.
+pub fn recognize(document: &Document<'_>) -> DocEntities {
+    let text = document.text;
+    let mut raws: Vec<RawMention> = Vec::new();
+    for (sentence_index, sentence) in document.sentences.iter().enumerate() {
+        let block = &document.blocks[sentence.block];
+        let tokens = tokenize(text, sentence.span);
+        scan_sentence(
+            text,
+            &tokens,
+            sentence_index,
+            block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline,
+            &mut raws,
+        );
+        scan_institutions(text, &tokens, sentence_index, &mut raws);
+    }
+    raws.sort_by_key(|raw| raw.span.start);
+    resolve(text, raws)
+}
+
+/// Finds "<nationality> <institution>" and "<Country>'s <institution>" in lower case.
+fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<RawMention>) {
+    for (i, token) in tokens.iter().enumerate() {
+        if token.kind != TokenKind::Word {
+            continue;
+        }
+        let word = token.text(text);
+        let Some(meanings) = LEXICON.lookup(word) else {
+            continue;
+        };
+        let country = meanings.iter().find_map(|known| match known {
+            Known::Demonym { country } => Some(country.clone()),
+            Known::Place {
+                is_country: true,
+                canonical,
+                ..
+            } => Some(canonical.clone()),
+            _ => None,
+        });
+        let Some(country) = country else { continue };
+        let mut next = i + 1;
+        if tokens
+            .get(next)
+            .is_some_and(|t| t.kind == TokenKind::Possessive)
+        {
+            next += 1;
+        }
+        for head in INSTITUTION_HEADS {
+            let head_words: Vec<&str> = head.split(' ').collect();
+            let matches = head_words.iter().enumerate().all(|(k, head_word)| {
+                tokens.get(next + k).is_some_and(|t| {
+                    t.kind == TokenKind::Word && t.text(text).eq_ignore_ascii_case(head_word)
+                })
+            });
+            if matches {
+                let last = tokens[next + head_words.len() - 1];
+                let span = Span::new(token.span.start, last.span.end);
+                let name = format!("{} {}", country, titlecase(head));
+                raws.push(RawMention {
+                    raw: Raw::Named {
+                        name,
+                        kind: EntityKind::Org,
+                    },
+                    span,
+                    full_span: span,
+                    sentence,
+                    role: None,
+                    affiliation: Some(country.clone()),
+                });
+                break;
+            }
+        }
+    }
+}
+
+fn titlecase(phrase: &str) -> String {
+    phrase
+        .split(' ')
+        .map(|word| {
+            if word == "of" {
+                return word.to_owned();
+            }
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A piece of a capitalised run after cutting it against the lexicon.
+#[derive(Clone, Debug)]
+enum Piece {
+    Known {
+        known: Known,
+        from: usize,
+        to: usize,
+    },
+    Unknown {
+        from: usize,
+        to: usize,
+    },
+}
+
+fn scan_sentence(
+    text: &str,
+    tokens: &[Token],
+    sentence: usize,
+    title_case: bool,
+    raws: &mut Vec<RawMention>,
+) {
+    let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].kind != TokenKind::Word || !is_capitalised(words[i]) {
+            i += 1;
+            continue;
+        }
+        // A run of capitalised words joined by single spaces and connectors.
+        let start = i;
+        let mut end = i + 1;
+        loop {
+            if end < tokens.len()
+                && tokens[end].kind == TokenKind::Word
+                && is_capitalised(words[end])
+                && adjacent(text, tokens[end - 1], tokens[end])
+            {
+                end += 1;
+                continue;
+            }
+            if end + 1 < tokens.len()
+                && CONNECTORS.contains(&words[end])
+                && is_capitalised(words[end + 1])
+                && tokens[end + 1].kind == TokenKind::Word
+                && adjacent(text, tokens[end - 1], tokens[end])
+                && adjacent(text, tokens[end], tokens[end + 1])
+            {
+                end += 2;
+                continue;
+            }
+            break;
+        }
+        let role_before = (start > 0 && tokens[start - 1].kind == TokenKind::Word)
+            .then(|| words[start - 1].to_lowercase())
+            .filter(|word| {
+                ROLE_NOUNS.contains(&word.as_str()) || LEXICON.lowercase_titles.contains(word)
+            })
+            .map(|word| match word.strip_suffix('s') {
+                Some(singular) if ROLE_NOUNS.contains(&singular) => singular.to_owned(),
+                _ => word,
+            });
+        let possessive_country_before = possessive_country(text, tokens, start);
+        let pieces = cut_run(&words, start, end, sentence_start_word(tokens, text, start));
+        emit_pieces(
+            tokens,
+            &words,
+            &pieces,
+            sentence,
+            title_case,
+            role_before,
+            possessive_country_before,
+            raws,
+        );
+        i = end;
+    }
+}
+
+fn sentence_start_word(tokens: &[Token], text: &str, index: usize) -> bool {
+    index == 0
+        || tokens[..index].iter().all(|t| {
+            t.kind == TokenKind::Punct
+                && matches!(
+                    t.text(text),
+                    "\"" | "\u{201c}" | "\u{2018}" | "'" | "(" | "-" | "\u{2014}"
+                )
+        })
+}
+
+fn adjacent(text: &str, a: Token, b: Token) -> bool {
+    let gap = &text[a.span.end..b.span.start];
+    gap == " "
+}
+
+/// A country named right before `start` with a possessive: "China’s President".
+fn possessive_country(text: &str, tokens: &[Token], start: usize) -> Option<String> {
+    if start < 2 || tokens[start - 1].kind != TokenKind::Possessive {
+        return None;
+    }
+    let word = tokens[start - 2].text(text);
+    LEXICON.lookup(word)?.iter().find_map(|known| match known {
+        Known::Place {
+            is_country: true,
+            canonical,
+            ..
+        } => Some(canonical.clone()),
+        _ => None,
+    })
+}
+
+fn cut_run(words: &[&str], start: usize, end: usize, at_sentence_start: bool) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut i = start;
+    let mut unknown_from: Option<usize> = None;
+    while i < end {
+        let mut matched: Option<(Known, usize)> = None;
+        let longest = LEXICON.max_words.min(end - i);
+        for length in (1..=longest).rev() {
+            let phrase = words[i..i + length].join(" ");
+            if let Some(meanings) = LEXICON.lookup(&phrase) {
+                // Prefer a place or organisation over a demonym for the same phrase ("US").
+                let known = meanings
+                    .iter()
+                    .find(|k| matches!(k, Known::Place { .. } | Known::Org { .. }))
+                    .or_else(|| meanings.first())
+                    .cloned();
+                if let Some(known) = known {
+                    matched = Some((known, length));
+                    break;
+                }
+            }
+        }
+        // Hyphenated country pairs: "US-China".
+        if matched.is_none() && words[i].contains('-') {
+            let parts: Vec<&str> = words[i].split('-').collect();
+            if parts.len() == 2 && parts.iter().all(|part| is_country(part)) {
+                if let Some(from) = unknown_from.take() {
+                    pieces.push(Piece::Unknown { from, to: i });
+                }
+                pieces.push(Piece::Unknown { from: i, to: i + 1 });
+                i += 1;
+                continue;
+            }
+        }
+        match matched {
+            Some((known, length)) => {
+                if let Some(from) = unknown_from.take() {
+                    pieces.push(Piece::Unknown { from, to: i });
+                }
+                pieces.push(Piece::Known {
+                    known,
+                    from: i,
+                    to: i + length,
+                });
+                i += length;
+            }
+            None => {
+                let is_first_common =
+                    i == start && at_sentence_start && LEXICON.is_common_word(words[i]);
+                let is_common_titlecase = LEXICON.is_common_word(words[i]) && !is_acronym(words[i]);
+                if is_first_common || is_common_titlecase {
+                    if let Some(from) = unknown_from.take() {
+                        pieces.push(Piece::Unknown { from, to: i });
+                    }
+                } else if CONNECTORS.contains(&words[i]) && unknown_from.is_none() {
+                    // A connector never starts a name.
+                } else if unknown_from.is_none() {
+                    unknown_from = Some(i);
+                }
+                i += 1;
+            }
+        }
+    }
+    if let Some(from) = unknown_from {
+        pieces.push(Piece::Unknown { from, to: end });
+    }
+    pieces
+}
+
+fn is_country(word: &str) -> bool {
+    LEXICON.lookup(word).is_some_and(|meanings| {
+        meanings.iter().any(|k| {
+            matches!(
+                k,
+                Known::Place {
+                    is_country: true,
+                    ..
+                }
+            )
+        })
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_pieces(
+    tokens: &[Token],
+    words: &[&str],
+    pieces: &[Piece],
+    sentence: usize,
+    title_case: bool,
+    role_before: Option<String>,
+    possessive_country_before: Option<String>,
+    raws: &mut Vec<RawMention>,
+) {
+    let mut role = role_before;
+    let mut affiliation = possessive_country_before;
+    let mut prefix_start: Option<usize> = None;
+    let span_of =
+        |from: usize, to: usize| Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    for (index, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Known {
+                known: Known::Title { expanded },
+                from,
+                ..
+            } => {
+                if !expanded.is_empty() {
+                    role = Some(expanded.clone());
+                }
+                prefix_start.get_or_insert(*from);
+            }
+            Piece::Known {
+                known: Known::Demonym { country },
+                from,
+                ..
+            } => {
+                affiliation = Some(country.clone());
+                prefix_start.get_or_insert(*from);
+            }
+            Piece::Known {
+                known:
+                    Known::Place {
+                        canonical,
+                        kind,
+                        is_country,
+                        ..
+                    },
+                from,
+                to,
+            } => {
+                // A country right before a title is also the affiliation ("U.S. Vice President").
+                let next_is_title = matches!(
+                    pieces.get(index + 1),
+                    Some(Piece::Known {
+                        known: Known::Title { .. },
+                        ..
+                    })
+                );
+                let span = span_of(*from, *to);
+                raws.push(RawMention {
+                    raw: Raw::Named {
+                        name: canonical.clone(),
+                        kind: *kind,
+                    },
+                    span,
+                    full_span: span,
+                    sentence,
+                    role: None,
+                    affiliation: None,
+                });
+                if *is_country && next_is_title {
+                    affiliation = Some(canonical.clone());
+                    prefix_start.get_or_insert(*from);
+                } else {
+                    role = None;
+                    affiliation = None;
+                    prefix_start = None;
+                }
+            }
+            Piece::Known {
+                known: Known::Org { canonical },
+                from,
+                to,
+            } => {
+                // "G20 Summit": an organisation name followed by a gathering head is the gathering.
+                let next_unknown_is_event = match pieces.get(index + 1) {
+                    Some(Piece::Unknown {
+                        from: next_from, ..
+                    }) => EVENT_HEADS.contains(&words[*next_from]) && *next_from == *to,
+                    _ => false,
+                };
+                if !next_unknown_is_event {
+                    let span = span_of(*from, *to);
+                    raws.push(RawMention {
+                        raw: Raw::Named {
+                            name: canonical.clone(),
+                            kind: EntityKind::Org,
+                        },
+                        span,
+                        full_span: span,
+                        sentence,
+                        role: None,
+                        affiliation: affiliation.take(),
+                    });
+                }
+                role = None;
+                prefix_start = None;
+            }
+            Piece::Unknown { from, to } => {
+                let full_from = prefix_start.take().unwrap_or(*from);
+                let previous_org_event = match index.checked_sub(1).and_then(|p| pieces.get(p)) {
+                    Some(Piece::Known {
+                        known: Known::Org { .. },
+                        from: org_from,
+                        to: org_to,
+                    }) if org_to == from && EVENT_HEADS.contains(&words[*from]) => Some(*org_from),
+                    _ => None,
+                };
+                let from_eff = previous_org_event.unwrap_or(*from);
+                emit_unknown(
+                    tokens,
+                    words,
+                    from_eff,
+                    *to,
+                    full_from.min(from_eff),
+                    sentence,
+                    title_case,
+                    role.take(),
+                    affiliation.take(),
+                    raws,
+                );
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_unknown(
+    tokens: &[Token],
+    words: &[&str],
+    from: usize,
+    to: usize,
+    full_from: usize,
+    sentence: usize,
+    title_case: bool,
+    role: Option<String>,
+    affiliation: Option<String>,
+    raws: &mut Vec<RawMention>,
+) {
+    // Trailing connectors are not part of a name.
+    let mut to = to;
+    while to > from && CONNECTORS.contains(&words[to - 1]) {
+        to -= 1;
+    }
+    if to <= from {
+        return;
+    }
+    let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    let full_span = Span::new(tokens[full_from].span.start, span.end);
+    let name_words = &words[from..to];
+    let last = name_words[name_words.len() - 1];
+    let name = name_words.join(" ");
+    let push = |raws: &mut Vec<RawMention>,
+                raw: Raw,
+                role: Option<String>,
+                affiliation: Option<String>| {
+        raws.push(RawMention {
+            raw,
+            span,
+            full_span,
+            sentence,
+            role,
+            affiliation,
+        });
+    };
+    // Hyphenated country pairs ("US-China") are two place mentions.
+    if name_words.len() == 1 && last.contains('-') {
+        let parts: Vec<&str> = last.split('-').collect();
+        if parts.len() == 2 && parts.iter().all(|part| is_country(part)) {
+            let mut offset = span.start;
+            for part in parts {
+                let part_span = Span::new(offset, offset + part.len());
+                offset += part.len() + 1;
+                if let Some(Known::Place {
+                    canonical, kind, ..
+                }) = LEXICON.lookup(part).and_then(|m| m.first()).cloned()
+                {
+                    raws.push(RawMention {
+                        raw: Raw::Named {
+                            name: canonical,
+                            kind,
+                        },
+                        span: part_span,
+                        full_span: part_span,
+                        sentence,
+                        role: None,
+                        affiliation: None,
+                    });
+                }
+            }
+            return;
+        }
+    }
+    if name_words.len() >= 2 && EVENT_HEADS.contains(&last) {
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::EventName,
+            },
+            None,
+            None,
+        );
+        return;
+    }
+    if ORG_HEADS.contains(&last) && !(name_words.len() == 1) {
+        let generic = name_words.iter().all(|w| GENERIC_ORG_WORDS.contains(w));
+        let name = match (&affiliation, generic) {
+            (Some(country), true) => format!("{country} {name}"),
+            _ => name,
+        };
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::Org,
+            },
+            None,
+            affiliation,
+        );
+        return;
+    }
+    if name_words.len() == 1 {
+        if is_acronym(last) && !title_case || is_acronym(last) && last.chars().count() >= 3 {
+            push(
+                raws,
+                Raw::Named {
+                    name,
+                    kind: EntityKind::Org,
+                },
+                None,
+                affiliation,
+            );
+            return;
+        }
+        let titled = role.is_some();
+        push(raws, Raw::Single { word: name, titled }, role, affiliation);
+        return;
+    }
+    let person_like = name_words.len() <= 4 && name_words.iter().all(|w| is_name_word(w));
+    if person_like && !title_case {
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::Person,
+            },
+            role,
+            affiliation,
+        );
+        return;
+    }
+    if name_words.iter().any(|w| is_acronym(w)) && !title_case {
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::Org,
+            },
+            None,
+            affiliation,
+        );
+        return;
+    }
+    // Headline-style or unclassifiable runs: each word may still name a known person.
+    for index in from..to {
+        if is_name_word(words[index]) && !LEXICON.is_common_word(words[index]) {
+            let word_span = tokens[index].span;
+            raws.push(RawMention {
+                raw: Raw::Single {
+                    word: words[index].to_owned(),
+                    titled: false,
+                },
+                span: word_span,
+                full_span: if index == from { full_span } else { word_span },
+                sentence,
+                role: if index == from { role.clone() } else { None },
+                affiliation: if index == from {
+                    affiliation.clone()
+                } else {
+                    None
+                },
+            });
+        }
+    }
+}
+
+/// A normalised form for comparing spellings: lowercase letters only.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance over chars, bounded use on short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// True when two multi-word person names are spelling variants of one name:
+/// same number of words, each pair of words sharing its first letter, and the
+/// whole differing by at most two letters (Prayuth Chan-ocha / Prayut Chan-o-cha).
+pub fn spelling_variants(a: &str, b: &str) -> bool {
+    let a_words: Vec<&str> = a.split(' ').collect();
+    let b_words: Vec<&str> = b.split(' ').collect();
+    if a_words.len() != b_words.len() || a_words.len() < 2 {
+        return false;
+    }
+    let same_initials = a_words
+        .iter()
+        .zip(&b_words)
+        .all(|(x, y)| x.chars().next() == y.chars().next());
+    let (sa, sb) = (squash(a), squash(b));
+    same_initials && sa.len() >= 8 && edit_distance(&sa, &sb) <= 2
+}
+
+fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
+    let mut result = DocEntities::default();
+    let mut index_of: HashMap<(EntityKind, String), usize> = HashMap::new();
+    let mut add_entity = |result: &mut DocEntities, name: &str, kind: EntityKind| -> usize {
+        // Spelling variants of a known person join it.
+        if kind == EntityKind::Person {
+            if let Some(existing) = result.entities.iter().position(|e| {
+                e.kind == kind && (e.name == name || spelling_variants(&e.name, name))
+            }) {
+                return existing;
+            }
+        }
+        *index_of.entry((kind, name.to_owned())).or_insert_with(|| {
+            result.entities.push(DocEntity {
+                name: name.to_owned(),
+                kind,
+                roles: Vec::new(),
+                affiliation: None,
+            });
+            result.entities.len() - 1
+        })
+    };
+    // Pass 1: named entities, in order.
+    let mut resolved: Vec<Option<usize>> = vec![None; raws.len()];
+    for (position, raw) in raws.iter().enumerate() {
+        if let Raw::Named { name, kind } = &raw.raw {
+            resolved[position] = Some(add_entity(&mut result, name, *kind));
+        }
+    }
+    // Pass 2: single words resolve to the nearest person containing them, or to a
+    // known acronym regardless of case ("Apec" for APEC), or become a person
+    // when titled ("President Xi" with no full name anywhere).
+    for (position, raw) in raws.iter().enumerate() {
+        let Raw::Single { word, titled } = &raw.raw else {
+            continue;
+        };
+        let mut best: Option<(usize, usize)> = None; // (distance, entity)
+        for (other_position, other) in raws.iter().enumerate() {
+            let Some(entity) = resolved[other_position] else {
+                continue;
+            };
+            if result.entities[entity].kind != EntityKind::Person
+                || !result.entities[entity]
+                    .name
+                    .split(' ')
+                    .any(|part| part == word || part.split('-').any(|p| p == word))
+            {
+                continue;
+            }
+            let _ = other;
+            // Prefer earlier mentions (distance), then later ones (penalised).
+            let distance = if other_position < position {
+                position - other_position
+            } else {
+                (other_position - position) * 4
+            };
+            if best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, entity));
+            }
+        }
+        if let Some((_, entity)) = best {
+            resolved[position] = Some(entity);
+            continue;
+        }
+        let upper = word.to_uppercase();
+        if let Some(entity) = result.entities.iter().position(|e| {
+            e.kind == EntityKind::Org && (e.name == upper || squash(&e.name) == squash(word))
+        }) {
+            resolved[position] = Some(entity);
+            continue;
+        }
+        let followed_by_speech = followed_by_cue(text, raw.span.end);
+        if *titled || followed_by_speech {
+            resolved[position] = Some(add_entity(&mut result, word, EntityKind::Person));
+        }
+    }
+    // Bare "the foreign ministry": the document's one national ministry, if only one.
+    for (position, raw) in raws.iter().enumerate() {
+        let Some(entity) = resolved[position] else {
+            continue;
+        };
+        let entity_record = &mut result.entities[entity];
+        if let Some(role) = &raw.role {
+            if entity_record.kind == EntityKind::Person && !entity_record.roles.contains(role) {
+                entity_record.roles.push(role.clone());
+            }
+        }
+        if entity_record.affiliation.is_none() {
+            if let Some(country) = &raw.affiliation {
+                if matches!(entity_record.kind, EntityKind::Person | EntityKind::Org) {
+                    entity_record.affiliation = Some(country.clone());
+                }
+            }
+        }
+        result.mentions.push(DocMention {
+            span: raw.span,
+            full_span: raw.full_span,
+            entity,
+            sentence: raw.sentence,
+        });
+    }
+    result.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    result.mentions.dedup_by_key(|m| (m.span.start, m.span.end));
+    // Countries are GPEs whatever the text's use; people and organisations of one
+    // country without an explicit affiliation keep none.
+    result
+}
+
+fn followed_by_cue(text: &str, position: usize) -> bool {
+    let rest = text[position..].trim_start();
+    [
+        "said",
+        "says",
+        "told",
+        "added",
+        "stated",
+        "noted",
+        "wrote",
+        "reiterated",
+        "asked",
+        "explained",
+    ]
+    .iter()
+    .any(|cue| rest.starts_with(cue) && !rest[cue.len()..].starts_with(char::is_alphanumeric))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::segment;
+
+    fn names(text: &str) -> Vec<(String, &'static str)> {
+        let document = segment(text);
+        let entities = recognize(&document);
+        entities
+            .entities
+            .iter()
+            .map(|e| (e.name.clone(), e.kind.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn titles_and_nationality_are_stripped() {
+        let text = "Headline\nChinese Vice President Han Zheng met U.S. Secretary of State Antony Blinken in New York. Han said it was good.";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let han = entities
+            .entities
+            .iter()
+            .find(|e| e.name == "Han Zheng")
+            .expect("Han Zheng");
+        assert_eq!(han.roles, vec!["Vice President".to_owned()]);
+        assert_eq!(han.affiliation.as_deref(), Some("China"));
+        let han_index = entities
+            .entities
+            .iter()
+            .position(|e| e.name == "Han Zheng")
+            .unwrap();
+        assert_eq!(
+            entities
+                .mentions
+                .iter()
+                .filter(|m| m.entity == han_index)
+                .count(),
+            2
+        );
+        assert!(entities
+            .entities
+            .iter()
+            .any(|e| e.name == "Antony Blinken" && e.kind == EntityKind::Person));
+        assert!(entities
+            .entities
+            .iter()
+            .any(|e| e.name == "New York" && e.kind == EntityKind::Gpe));
+    }
+
+    #[test]
+    fn two_people_sharing_a_surname_stay_apart() {
+        let text = "Headline\nForeign Minister Wang Yi spoke. Later, spokesperson Wang Wenbin briefed reporters. Wang said no.";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let last = entities.mentions.last().unwrap();
+        assert_eq!(entities.entities[last.entity].name, "Wang Wenbin");
+        assert!(names(text).iter().any(|(n, _)| n == "Wang Yi"));
+    }
+
+    #[test]
+    fn spelling_variants_merge() {
+        assert!(spelling_variants("Prayuth Chan-ocha", "Prayut Chan-o-cha"));
+        assert!(!spelling_variants("Wang Yi", "Wang Wenbin"));
+    }
+}

@@ -1,0 +1,642 @@
+//! Events: who met, visited, called, agreed with, accused, sanctioned whom, or
+//! tested weapons; typed with PLOVER, with participants, place, date and status.
+//!
+//! Each body or caption sentence is read clause-wise: a trigger word fixes the
+//! type (and CONSULT mode), the people, organisations and countries named around
+//! it are the participants (places after "in"/"at" are the place, not actors),
+//! the sentence's date expression is resolved against the article's anchor, and
+//! modal words set the status. Mentions of one event within the article (a body
+//! sentence and a caption) merge, the caption often lending date and place.
+
+use crate::dates::{find_dates, resolve, FoundDate, Precision, Ymd};
+use crate::entities::DocEntities;
+use crate::lexicon::{EntityKind, Known, LEXICON};
+use crate::text::{BlockKind, Document, Span};
+use crate::tokens::tokenize;
+
+/// PLOVER event types the extractor emits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// Meetings, visits, calls, summits.
+    Consult,
+    /// Agreements.
+    Agree,
+    /// Condemnations and accusations.
+    Accuse,
+    /// Weapons tests and shows of force.
+    Mobilize,
+    /// Sanctions, tariffs, export controls.
+    Sanction,
+}
+
+impl EventType {
+    /// Upper-case PLOVER name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Consult => "CONSULT",
+            EventType::Agree => "AGREE",
+            EventType::Accuse => "ACCUSE",
+            EventType::Mobilize => "MOBILIZE",
+            EventType::Sanction => "SANCTION",
+        }
+    }
+}
+
+/// Whether an event happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// It happened.
+    Occurred,
+    /// Scheduled or agreed.
+    Planned,
+    /// Anticipated.
+    Expected,
+}
+
+impl Status {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Occurred => "occurred",
+            Status::Planned => "planned",
+            Status::Expected => "expected",
+        }
+    }
+}
+
+/// An event found in the article.
+#[derive(Clone, Debug)]
+pub struct FoundEvent {
+    /// Type.
+    pub event_type: EventType,
+    /// CONSULT mode: meet, visit, host, phone, summit.
+    pub mode: Option<&'static str>,
+    /// Participant entities, initiator first where known.
+    pub participants: Vec<usize>,
+    /// Place entity.
+    pub place: Option<usize>,
+    /// Resolved date value (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`) or empty.
+    pub date: String,
+    /// Precision of `date`.
+    pub precision: Option<Precision>,
+    /// The date words.
+    pub date_span: Option<Span>,
+    /// Status.
+    pub status: Status,
+    /// The evidence sentence.
+    pub evidence: Span,
+    /// Confidence.
+    pub confidence: f32,
+}
+
+struct Trigger {
+    words: &'static [&'static str],
+    event_type: EventType,
+    mode: Option<&'static str>,
+}
+
+const TRIGGERS: &[Trigger] = &[
+    Trigger {
+        words: &["test-fired"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["missile", "test"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["fired", "a"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["launched", "a"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["condemned"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["condemns"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["slammed"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["accused"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["denounced"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["raised", "concerns"],
+        event_type: EventType::Accuse,
+        mode: None,
+    },
+    Trigger {
+        words: &["sanctioned"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["imposed", "sanctions"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["imposed", "tariffs"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["kept", "tariffs"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["export", "controls", "on"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["agreed"],
+        event_type: EventType::Agree,
+        mode: None,
+    },
+    Trigger {
+        words: &["agree"],
+        event_type: EventType::Agree,
+        mode: None,
+    },
+    Trigger {
+        words: &["committed", "to"],
+        event_type: EventType::Agree,
+        mode: None,
+    },
+    Trigger {
+        words: &["signed"],
+        event_type: EventType::Agree,
+        mode: None,
+    },
+    Trigger {
+        words: &["laid", "out"],
+        event_type: EventType::Agree,
+        mode: None,
+    },
+    Trigger {
+        words: &["summit"],
+        event_type: EventType::Consult,
+        mode: Some("summit"),
+    },
+    Trigger {
+        words: &["call"],
+        event_type: EventType::Consult,
+        mode: Some("phone"),
+    },
+    Trigger {
+        words: &["phone", "call"],
+        event_type: EventType::Consult,
+        mode: Some("phone"),
+    },
+    Trigger {
+        words: &["phoned"],
+        event_type: EventType::Consult,
+        mode: Some("phone"),
+    },
+    Trigger {
+        words: &["spoke", "by", "phone"],
+        event_type: EventType::Consult,
+        mode: Some("phone"),
+    },
+    Trigger {
+        words: &["visit"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["visits"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["visited"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["visiting"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["arrived", "in"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["trip", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["hosted"],
+        event_type: EventType::Consult,
+        mode: Some("host"),
+    },
+    Trigger {
+        words: &["hosts"],
+        event_type: EventType::Consult,
+        mode: Some("host"),
+    },
+    Trigger {
+        words: &["met"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["meet"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["meets"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["meeting"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["meetings"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["talks"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["greeted"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["shake", "hands"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["brief", "exchange"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["working", "dinner"],
+        event_type: EventType::Consult,
+        mode: Some("meet"),
+    },
+    Trigger {
+        words: &["working", "breakfast"],
+        event_type: EventType::Consult,
+        mode: Some("host"),
+    },
+];
+
+const EXPECTED_MARKERS: &[&str] = &[
+    "expected",
+    "anticipated",
+    "potential",
+    "possible",
+    "likely",
+    "would",
+    "could",
+    "hopes",
+    "hoped",
+];
+const PLANNED_MARKERS: &[&str] = &[
+    "will",
+    "scheduled",
+    "planned",
+    "plans",
+    "plan",
+    "intends",
+    "intended",
+    "set",
+    "upcoming",
+    "toward",
+    "towards",
+];
+
+fn is_country_entity(entities: &DocEntities, entity: usize) -> bool {
+    let record = &entities.entities[entity];
+    record.kind == EntityKind::Gpe
+        && LEXICON.lookup(&record.name).is_some_and(|meanings| {
+            meanings.iter().any(|k| {
+                matches!(
+                    k,
+                    Known::Place {
+                        is_country: true,
+                        ..
+                    }
+                )
+            })
+        })
+}
+
+fn country_of_place(entities: &DocEntities, entity: usize) -> Option<String> {
+    LEXICON
+        .lookup(&entities.entities[entity].name)?
+        .iter()
+        .find_map(|k| match k {
+            Known::Place {
+                country: Some(country),
+                is_country: false,
+                ..
+            } => Some(country.clone()),
+            _ => None,
+        })
+}
+
+/// The article's anchor date: the publication date, else the latest full date
+/// (with year) that the article states.
+pub fn anchor_date(document: &Document<'_>, published: Option<Ymd>) -> Option<Ymd> {
+    if published.is_some() {
+        return published;
+    }
+    document
+        .blocks
+        .iter()
+        .filter(|block| block.kind != BlockKind::Boilerplate && block.kind != BlockKind::Headline)
+        .flat_map(|block| find_dates(document.text, block.span))
+        .filter_map(|found| match found.mention {
+            crate::dates::DateMention::Absolute(date) if date.day > 0 => Some(date),
+            _ => None,
+        })
+        .max()
+}
+
+/// Extracts the events of a document.
+pub fn extract(
+    document: &Document<'_>,
+    entities: &DocEntities,
+    published: Option<Ymd>,
+) -> Vec<FoundEvent> {
+    let text = document.text;
+    let anchor = anchor_date(document, published);
+    let mut events: Vec<FoundEvent> = Vec::new();
+    for (sentence_index, sentence) in document.sentences.iter().enumerate() {
+        let block = &document.blocks[sentence.block];
+        if block.kind == BlockKind::Headline || block.kind == BlockKind::Boilerplate {
+            continue;
+        }
+        let tokens = tokenize(text, sentence.span);
+        let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+        // The strongest trigger of each type in the sentence (first occurrence).
+        let mut seen_types: Vec<EventType> = Vec::new();
+        for i in 0..tokens.len() {
+            for trigger in TRIGGERS {
+                let length = trigger.words.len();
+                if i + length > tokens.len()
+                    || !trigger
+                        .words
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| lower[i + k] == *w)
+                {
+                    continue;
+                }
+                if seen_types.contains(&trigger.event_type) {
+                    continue;
+                }
+                // "agreed" inside "had agreed to meet" is both AGREE and the CONSULT it plans.
+                seen_types.push(trigger.event_type);
+                let sentence_mentions: Vec<_> =
+                    entities.mentions_in(sentence.span).copied().collect();
+                let mut participants: Vec<usize> = Vec::new();
+                let mut place: Option<usize> = None;
+                for mention in &sentence_mentions {
+                    let kind = entities.entities[mention.entity].kind;
+                    let previous_word = text[..mention.full_span.start]
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or("")
+                        .to_lowercase();
+                    let is_locative =
+                        matches!(previous_word.as_str(), "in" | "at" | "near" | "from");
+                    match kind {
+                        EntityKind::Person => participants.push(mention.entity),
+                        EntityKind::Gpe | EntityKind::Loc if is_locative => {
+                            let more_specific = place.is_none_or(|p| {
+                                is_country_entity(entities, p)
+                                    && !is_country_entity(entities, mention.entity)
+                            });
+                            if more_specific {
+                                place = Some(mention.entity);
+                            }
+                        }
+                        EntityKind::Gpe if is_country_entity(entities, mention.entity) => {
+                            // A country as the possessor of a named thing ("North Korea's latest launch") is still an actor.
+                            participants.push(mention.entity)
+                        }
+                        EntityKind::Org if trigger.event_type != EventType::Mobilize => {
+                            if trigger.mode == Some("host")
+                                || trigger.event_type == EventType::Agree
+                            {
+                                participants.push(mention.entity)
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                // A sentence opening with a pronoun continues the previous sentence's subject.
+                let opens_with_pronoun = lower.first().is_some_and(|w| w == "he" || w == "she");
+                if opens_with_pronoun && sentence_index > 0 {
+                    let previous = &document.sentences[sentence_index - 1];
+                    if let Some(subject) = entities
+                        .mentions_in(previous.span)
+                        .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                    {
+                        participants.insert(0, subject.entity);
+                    }
+                }
+                let mut unique = Vec::new();
+                for participant in participants {
+                    if !unique.contains(&participant) {
+                        unique.push(participant);
+                    }
+                }
+                let participants = unique;
+                let status = status_of(&lower);
+                let date_found: Option<FoundDate> =
+                    find_dates(text, sentence.span).into_iter().next();
+                let (date, precision) = match date_found {
+                    Some(found) => {
+                        let resolved = resolve(found.mention, anchor);
+                        (resolved.value, resolved.precision)
+                    }
+                    None => (String::new(), None),
+                };
+                let base = FoundEvent {
+                    event_type: trigger.event_type,
+                    mode: trigger.mode,
+                    participants: participants.clone(),
+                    place,
+                    date,
+                    precision,
+                    date_span: date_found.map(|found| found.span),
+                    status,
+                    evidence: sentence.span,
+                    confidence: if block.kind == BlockKind::Caption {
+                        0.5
+                    } else {
+                        0.6
+                    },
+                };
+                if trigger.mode == Some("visit") {
+                    // One visit per destination country; the visitor is the first person.
+                    let Some(visitor) = participants
+                        .iter()
+                        .copied()
+                        .find(|&p| entities.entities[p].kind == EntityKind::Person)
+                    else {
+                        continue;
+                    };
+                    let mut destinations: Vec<usize> = participants
+                        .iter()
+                        .copied()
+                        .filter(|&p| is_country_entity(entities, p))
+                        .collect();
+                    if destinations.is_empty() {
+                        if let Some(country) = place.and_then(|p| country_of_place(entities, p)) {
+                            if let Some(index) =
+                                entities.entities.iter().position(|e| e.name == country)
+                            {
+                                destinations.push(index);
+                            }
+                        }
+                    }
+                    for destination in destinations {
+                        events.push(FoundEvent {
+                            participants: vec![visitor, destination],
+                            ..base.clone()
+                        });
+                    }
+                    continue;
+                }
+                let minimum = match trigger.event_type {
+                    EventType::Consult | EventType::Agree | EventType::Sanction => 2,
+                    EventType::Accuse | EventType::Mobilize => 1,
+                };
+                if base.participants.len() >= minimum {
+                    events.push(base);
+                }
+            }
+        }
+    }
+    merge_within_article(events)
+}
+
+fn status_of(lower: &[String]) -> Status {
+    if lower.iter().any(|w| EXPECTED_MARKERS.contains(&w.as_str())) {
+        return Status::Expected;
+    }
+    let future_relative = lower
+        .windows(2)
+        .any(|w| w[0] == "next" && matches!(w[1].as_str(), "week" | "month" | "year"));
+    if future_relative || lower.iter().any(|w| PLANNED_MARKERS.contains(&w.as_str())) {
+        return Status::Planned;
+    }
+    Status::Occurred
+}
+
+fn compatible_dates(a: &str, b: &str) -> bool {
+    a.is_empty() || b.is_empty() || a.starts_with(b) || b.starts_with(a)
+}
+
+/// Merges mentions of one event within an article: same type and mode family,
+/// one participant set containing the other, compatible dates.
+fn merge_within_article(events: Vec<FoundEvent>) -> Vec<FoundEvent> {
+    let mut merged: Vec<FoundEvent> = Vec::new();
+    for event in events {
+        let existing = merged.iter_mut().find(|other| {
+            other.event_type == event.event_type
+                && (other.mode == event.mode
+                    || other.event_type != EventType::Consult
+                    || other.mode != Some("visit") && event.mode != Some("visit"))
+                && (event
+                    .participants
+                    .iter()
+                    .all(|p| other.participants.contains(p))
+                    || other
+                        .participants
+                        .iter()
+                        .all(|p| event.participants.contains(p)))
+                && compatible_dates(&other.date, &event.date)
+        });
+        match existing {
+            Some(other) => {
+                if other.date.len() < event.date.len() {
+                    other.date = event.date.clone();
+                    other.precision = event.precision;
+                    other.date_span = event.date_span;
+                }
+                if other.place.is_none() {
+                    other.place = event.place;
+                }
+                if other.participants.len() < event.participants.len() {
+                    other.participants = event.participants.clone();
+                }
+                other.confidence = (other.confidence + 0.1).min(0.95);
+            }
+            None => merged.push(event),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::recognize;
+    use crate::text::segment;
+
+    #[test]
+    fn meeting_with_place_and_caption_date() {
+        let text = "Headline\nPresident Joe Biden met with Chinese President Xi Jinping in Bali last week.\nJoe Biden (R) and Xi Jinping (L) shake hands in Bali on November 14, 2022. JOHN DOE/AFP VIA GETTY IMAGES\n";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let events = extract(&document, &entities, None);
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].event_type, EventType::Consult);
+        assert_eq!(events[0].date, "2022-11-14");
+        assert_eq!(events[0].participants.len(), 2);
+        assert_eq!(entities.entities[events[0].place.unwrap()].name, "Bali");
+    }
+
+    #[test]
+    fn status_from_modal_words() {
+        let lower = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            status_of(&lower("he will also visit japan")),
+            Status::Planned
+        );
+        assert_eq!(status_of(&lower("an expected summit")), Status::Expected);
+        assert_eq!(status_of(&lower("they met on monday")), Status::Occurred);
+    }
+}

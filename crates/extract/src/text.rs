@@ -1,0 +1,396 @@
+//! Page cleaning and segmentation: the article's lines classified as headline,
+//! body, caption or boilerplate, split into sentences, all as byte spans into
+//! the original text (offsets never change; noise is skipped, not removed).
+
+/// A byte range of the article text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The spanned text.
+    pub fn of(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
+
+    /// True when `other` lies inside this span.
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// What a line of the page is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// The first content line.
+    Headline,
+    /// Running text.
+    Body,
+    /// A photo caption (its credit is cut off).
+    Caption,
+    /// Site chrome, ads, credits, footers: skipped.
+    Boilerplate,
+}
+
+/// One line (paragraph) of the page.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// The content part of the line (trimmed, tags and credits cut off).
+    pub span: Span,
+    /// What it is.
+    pub kind: BlockKind,
+    /// True when most words are capitalised (headline style), so capitals say little.
+    pub title_case: bool,
+}
+
+/// A sentence inside a block.
+#[derive(Clone, Copy, Debug)]
+pub struct Sentence {
+    /// The sentence text span.
+    pub span: Span,
+    /// Index of its block.
+    pub block: usize,
+}
+
+/// The segmented article.
+#[derive(Clone, Debug)]
+pub struct Document<'a> {
+    /// The original text.
+    pub text: &'a str,
+    /// Content and boilerplate lines in order.
+    pub blocks: Vec<Block>,
+    /// Sentences of the content blocks in order.
+    pub sentences: Vec<Sentence>,
+}
+
+const BOILERPLATE_PHRASES: &[&str] = &[
+    "advertisement",
+    "comments are closed",
+    "next post",
+    "previous post",
+    "add comment",
+    "no comment",
+    "comment url",
+    "learn more",
+    "get more with",
+    "a personalised news feed",
+    "a personalized news feed",
+    "produced in association with",
+    "sign up for",
+    "subscribe",
+    "read more",
+    "follow us",
+    "share this",
+    "all rights reserved",
+    "click here",
+    "taboola",
+    "recommended for you",
+    "you may also like",
+];
+
+fn is_credit_word(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Cuts a trailing photo credit off a caption: "... 2022. DING HAITAO/XINHUA VIA
+/// GETTY IMAGES" or "... on Monday. Photo: Xinhua". Returns the kept end.
+fn strip_credit(line: &str, start: usize, end: usize) -> (usize, bool) {
+    let content = &line[start..end];
+    if let Some(position) = content
+        .rfind("Photo:")
+        .or_else(|| content.rfind("Photo credit"))
+    {
+        return (start + content[..position].trim_end().len(), true);
+    }
+    // A trailing run of upper-case words with a slash or "VIA" after a sentence end.
+    let words: Vec<(usize, &str)> = content
+        .split_whitespace()
+        .map(|word| (word.as_ptr() as usize - content.as_ptr() as usize, word))
+        .collect();
+    let mut cut = words.len();
+    while cut > 0 && is_credit_word(words[cut - 1].1) {
+        cut -= 1;
+    }
+    let credit = &words[cut..];
+    let looks_like_credit = credit.len() >= 2
+        && credit.iter().any(|(_, word)| {
+            word.contains('/') || *word == "VIA" || *word == "PHOTO" || *word == "IMAGES"
+        });
+    if looks_like_credit && cut > 0 && words[cut - 1].1.ends_with(['.', ')']) {
+        return (start + content[..words[cut].0].trim_end().len(), true);
+    }
+    (end, false)
+}
+
+fn is_boilerplate(content: &str) -> bool {
+    let lower = content.to_lowercase();
+    let words = content.split_whitespace().count();
+    if words == 0 {
+        return true;
+    }
+    if BOILERPLATE_PHRASES
+        .iter()
+        .any(|phrase| lower.starts_with(phrase))
+        && words <= 12
+    {
+        return true;
+    }
+    // Social handles and bare links.
+    if words <= 3
+        && content
+            .split_whitespace()
+            .all(|w| w.starts_with('@') || w.starts_with("http") || w.starts_with('#'))
+    {
+        return true;
+    }
+    // An attribution line under an embedded post: "— Name (@handle)".
+    if content.starts_with('\u{2014}') && content.contains("(@") {
+        return true;
+    }
+    false
+}
+
+fn is_title_case(content: &str) -> bool {
+    let words: Vec<&str> = content
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    if words.len() < 4 {
+        return false;
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    capitalised * 10 >= words.len() * 8
+}
+
+/// Trims whitespace and HTML tags (`<p>`, `</p>`, `<br>`) from both ends of a line.
+fn trim_tags(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    loop {
+        let slice = &text[start..end];
+        let trimmed = slice.trim_start();
+        start += slice.len() - trimmed.len();
+        if trimmed.starts_with('<') {
+            if let Some(close) = trimmed.find('>') {
+                if close < 12 && !trimmed[1..close].contains(' ') {
+                    start += close + 1;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    loop {
+        let slice = &text[start..end];
+        let trimmed = slice.trim_end();
+        end = start + trimmed.len();
+        if trimmed.ends_with('>') {
+            if let Some(open) = trimmed.rfind('<') {
+                if trimmed.len() - open < 12 && !trimmed[open..].contains(' ') {
+                    end = start + open;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    (start, end.max(start))
+}
+
+const CAPTION_HINTS: &[&str] = &[
+    " (L)", " (R)", " (C)", "(left)", "(right)", "(center)", "(centre)", "pictured",
+];
+
+/// Segments an article.
+pub fn segment(text: &str) -> Document<'_> {
+    let mut blocks = Vec::new();
+    let mut offset = 0;
+    let mut seen_headline = false;
+    for raw_line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw_line.len();
+        let (start, end) = trim_tags(
+            text,
+            line_start,
+            line_start + raw_line.trim_end_matches(['\n', '\r']).len(),
+        );
+        if start >= end {
+            continue;
+        }
+        let content = &text[start..end];
+        if is_boilerplate(content) {
+            blocks.push(Block {
+                span: Span::new(start, end),
+                kind: BlockKind::Boilerplate,
+                title_case: false,
+            });
+            continue;
+        }
+        let (kept_end, had_credit) = strip_credit(text, start, end);
+        let content = &text[start..kept_end];
+        let looks_like_caption =
+            had_credit || CAPTION_HINTS.iter().any(|hint| content.contains(hint));
+        let kind = if !seen_headline {
+            seen_headline = true;
+            BlockKind::Headline
+        } else if looks_like_caption {
+            BlockKind::Caption
+        } else {
+            BlockKind::Body
+        };
+        let title_case = kind == BlockKind::Headline || is_title_case(content);
+        blocks.push(Block {
+            span: Span::new(start, kept_end),
+            kind,
+            title_case,
+        });
+    }
+    let mut sentences = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        if block.kind == BlockKind::Boilerplate {
+            continue;
+        }
+        for span in split_sentences(text, block.span) {
+            sentences.push(Sentence { span, block: index });
+        }
+    }
+    Document {
+        text,
+        blocks,
+        sentences,
+    }
+}
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Adm",
+    "St", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+    "Dec", "No", "vs", "etc", "Inc", "Corp", "Ltd", "Co", "Mt", "Ft",
+];
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(c, '"' | '\u{201d}' | '\u{2019}' | ')' | ']')
+}
+
+/// Splits a block into sentences at `.`, `!`, `?` (and `…`) followed by space and
+/// an upper-case letter, digit or quote mark, skipping abbreviations and initials.
+pub fn split_sentences(text: &str, block: Span) -> Vec<Span> {
+    let content = &text[block.start..block.end];
+    let bytes: Vec<(usize, char)> = content.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut sentence_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (position, c) = bytes[i];
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            let mut j = i + 1;
+            while j < bytes.len()
+                && (is_closing_mark(bytes[j].1) || matches!(bytes[j].1, '.' | '!' | '?'))
+            {
+                j += 1;
+            }
+            let followed_by_space = j < bytes.len() && bytes[j].1.is_whitespace();
+            let mut k = j;
+            while k < bytes.len() && bytes[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next_starts_sentence = k < bytes.len()
+                && (bytes[k].1.is_uppercase()
+                    || bytes[k].1.is_ascii_digit()
+                    || matches!(bytes[k].1, '"' | '\u{201c}' | '\u{2018}' | '\''));
+            if c == '.' && followed_by_space && next_starts_sentence {
+                let word_start = content[..position]
+                    .rfind(|ch: char| {
+                        ch.is_whitespace() || ch == '(' || ch == '"' || ch == '\u{201c}'
+                    })
+                    .map_or(0, |p| p + 1);
+                let word = &content[word_start..position];
+                let is_abbreviation = ABBREVIATIONS.contains(&word)
+                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+                    || (word.contains('.') && word.len() <= 5 && !word.ends_with('.'));
+                // "U.S. officials" keeps going; "in the U.S. The next" cannot be told
+                // apart cheaply, so initials-with-dots never end a sentence.
+                if is_abbreviation {
+                    i = j;
+                    continue;
+                }
+            }
+            if followed_by_space && next_starts_sentence {
+                let end = if j < bytes.len() {
+                    bytes[j].0
+                } else {
+                    content.len()
+                };
+                spans.push(Span::new(block.start + sentence_start, block.start + end));
+                sentence_start = bytes[k].0;
+                i = k;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if sentence_start < content.len() {
+        let tail = content[sentence_start..].trim_end();
+        if !tail.is_empty() {
+            spans.push(Span::new(
+                block.start + sentence_start,
+                block.start + sentence_start + tail.len(),
+            ));
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boilerplate_and_credits_are_skipped() {
+        let text = "Headline Here For Story\nAdvertisement\n<p>Xi and Harris in Bangkok, Nov. 19, 2022. DING HAITAO/XINHUA VIA GETTY IMAGES </p>\nBody text. More text.\n";
+        let document = segment(text);
+        let kinds: Vec<BlockKind> = document.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Headline,
+                BlockKind::Boilerplate,
+                BlockKind::Caption,
+                BlockKind::Body
+            ]
+        );
+        assert_eq!(
+            document.blocks[2].span.of(text),
+            "Xi and Harris in Bangkok, Nov. 19, 2022."
+        );
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations() {
+        let text =
+            "Mr. Smith met U.S. officials on Nov. 19. They talked. \u{201c}Yes,\u{201d} he said.";
+        let spans = split_sentences(text, Span::new(0, text.len()));
+        let sentences: Vec<&str> = spans.iter().map(|s| s.of(text)).collect();
+        assert_eq!(
+            sentences,
+            vec![
+                "Mr. Smith met U.S. officials on Nov. 19.",
+                "They talked.",
+                "\u{201c}Yes,\u{201d} he said."
+            ]
+        );
+    }
+}
