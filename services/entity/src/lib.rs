@@ -1,1 +1,44 @@
+//! The entity service: recognises people, organisations and places in text,
+//! resolves them to canonical registry entities, and answers lookups. It is the
+//! only writer of the entity tables.
 
+pub mod annotate;
+pub mod config;
+pub mod convert;
+pub mod error;
+pub mod handler;
+
+use std::future::Future;
+
+use readout_proto::v1::entity_service_server::EntityServiceServer;
+use readout_server::serve::ServeError;
+use readout_server::Plumbing;
+use readout_store::PgPool;
+use tokio::net::TcpListener;
+
+pub use config::EntityConfig;
+
+/// Serves the entity service on `listener` until `shutdown` completes.
+pub async fn serve(
+    config: &EntityConfig,
+    pool: PgPool,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let handler = handler::EntityHandler::new(pool.clone(), config.max_text_bytes);
+    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
+        router.add_service(
+            EntityServiceServer::new(handler)
+                .max_decoding_message_size(config.max_text_bytes + 64 * 1024),
+        )
+    });
+    let ready = async move { readout_store::wait_until_ready(&pool).await };
+    plumbing
+        .serve(
+            listener,
+            &[readout_proto::service_names::ENTITY],
+            ready,
+            shutdown,
+        )
+        .await
+}

@@ -1,1 +1,39 @@
+//! The query service: filtered, paginated reads of the stored events and
+//! quotes, with PostgreSQL full-text search over quotes.
 
+pub mod config;
+pub mod convert;
+pub mod filter;
+pub mod handler;
+
+use std::future::Future;
+
+use readout_proto::v1::query_service_server::QueryServiceServer;
+use readout_server::serve::ServeError;
+use readout_server::Plumbing;
+use readout_store::PgPool;
+use tokio::net::TcpListener;
+
+pub use config::QueryConfig;
+
+/// Serves the query service on `listener` until `shutdown` completes.
+pub async fn serve(
+    config: &QueryConfig,
+    pool: PgPool,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let handler = handler::QueryHandler::new(pool.clone());
+    let plumbing = Plumbing::new(&config.common)
+        .await?
+        .router(|router| router.add_service(QueryServiceServer::new(handler)));
+    let ready = async move { readout_store::wait_until_ready(&pool).await };
+    plumbing
+        .serve(
+            listener,
+            &[readout_proto::service_names::QUERY],
+            ready,
+            shutdown,
+        )
+        .await
+}
