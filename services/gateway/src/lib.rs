@@ -1,1 +1,41 @@
+//! The gateway: Readout's public API. It serves `readout.v1.GatewayService`
+//! (aggregated lookups that fan out to the entity and query services) and
+//! forwards `readout.v1.IngestService` to the ingest service, so clients need one
+//! address.
 
+pub mod config;
+pub mod downstream;
+pub mod handler;
+pub mod ingest_proxy;
+
+use std::future::Future;
+
+use readout_proto::v1::gateway_service_server::GatewayServiceServer;
+use readout_proto::v1::ingest_service_server::IngestServiceServer;
+use readout_server::serve::ServeError;
+use readout_server::Plumbing;
+use tokio::net::TcpListener;
+
+pub use config::GatewayConfig;
+
+/// Serves the gateway on `listener` until `shutdown` completes.
+pub async fn serve(
+    config: &GatewayConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
+    let gateway = handler::GatewayHandler::new(clients.clone());
+    let ingest = ingest_proxy::IngestProxy::new(clients.clone());
+    let max_message = config.max_message_bytes;
+    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
+        router
+            .add_service(GatewayServiceServer::new(gateway))
+            .add_service(IngestServiceServer::new(ingest).max_decoding_message_size(max_message))
+    });
+    // Ready when every downstream service reports SERVING.
+    let ready = async move { clients.wait_until_ready().await };
+    plumbing
+        .serve(listener, &[readout_proto::service_names::GATEWAY, readout_proto::service_names::INGEST], ready, shutdown)
+        .await
+}

@@ -1,1 +1,20 @@
-fn main() {}
+//! `readout-gateway`: the gateway binary.
+
+use clap::Parser;
+use readout_gateway::GatewayConfig;
+
+#[derive(Parser)]
+#[command(name = "readout-gateway", version, about = "Readout gateway: the public API")]
+struct Args {
+    #[command(flatten)]
+    config: GatewayConfig,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Args::parse().config;
+    readout_server::telemetry::init(config.common.log_format, &config.common.log_filter);
+    let listener = readout_server::bind(&config.listen).await?;
+    readout_gateway::serve(&config, listener, readout_server::shutdown_signal()).await?;
+    Ok(())
+}

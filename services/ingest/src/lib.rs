@@ -1,1 +1,58 @@
+//! The ingest service: accepts articles (durably, idempotently) and processes
+//! them asynchronously with a pool of workers that claim pending articles under a
+//! lease, annotate them through the entity service, extract quotes and events,
+//! and store every result in one transaction.
 
+pub mod config;
+pub mod convert;
+pub mod handler;
+pub mod pipeline;
+pub mod validate;
+pub mod worker;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use readout_proto::v1::ingest_service_server::IngestServiceServer;
+use readout_server::serve::ServeError;
+use readout_server::Plumbing;
+use readout_store::PgPool;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
+
+pub use config::IngestConfig;
+
+/// Serves the ingest service and runs its workers until `shutdown` completes.
+/// Workers finish the article in hand before the function returns.
+pub async fn serve(
+    config: &IngestConfig,
+    pool: PgPool,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let wake = Arc::new(Notify::new());
+    let (stop_sender, stop_receiver) = watch::channel(false);
+    let entity_client = worker::entity_client(&config.entity_url).map_err(ServeError::Transport)?;
+    let mut workers = Vec::new();
+    for index in 0..config.workers {
+        let worker = worker::Worker::new(
+            format!("{}-{}", config.worker_prefix(), index),
+            pool.clone(),
+            entity_client.clone(),
+            config.clone(),
+            wake.clone(),
+        );
+        workers.push(tokio::spawn(worker.run(stop_receiver.clone())));
+    }
+    let handler = handler::IngestHandler::new(pool.clone(), config.max_article_bytes, wake);
+    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
+        router.add_service(IngestServiceServer::new(handler).max_decoding_message_size(config.max_article_bytes + 64 * 1024))
+    });
+    let ready = async move { readout_store::wait_until_ready(&pool).await };
+    let served = plumbing.serve(listener, &[readout_proto::service_names::INGEST], ready, shutdown).await;
+    let _ = stop_sender.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    served
+}

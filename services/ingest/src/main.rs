@@ -1,1 +1,23 @@
-fn main() {}
+//! `readout-ingest`: the ingest service binary.
+
+use anyhow::Context;
+use clap::Parser;
+use readout_ingest::IngestConfig;
+
+#[derive(Parser)]
+#[command(name = "readout-ingest", version, about = "Readout ingest service")]
+struct Args {
+    #[command(flatten)]
+    config: IngestConfig,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Args::parse().config;
+    readout_server::telemetry::init(config.common.log_format, &config.common.log_filter);
+    let url = config.database_url.clone().context("DATABASE_URL (or --database-url) is required")?;
+    let pool = readout_store::connect(url.expose(), 10, std::time::Duration::from_secs(60)).await.context("connecting to the database")?;
+    let listener = readout_server::bind(&config.listen).await?;
+    readout_ingest::serve(&config, pool, listener, readout_server::shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Clients of the downstream services, deadline forwarding, and the mapping of
+//! their errors to the gateway's statuses.
+
+use std::time::Duration;
+
+use readout_proto::v1::entity_service_client::EntityServiceClient;
+use readout_proto::v1::ingest_service_client::IngestServiceClient;
+use readout_proto::v1::query_service_client::QueryServiceClient;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status};
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+use crate::config::GatewayConfig;
+
+/// The downstream clients (cheap to clone: channels are shared).
+#[derive(Clone)]
+pub struct Clients {
+    /// Ingest.
+    pub ingest: IngestServiceClient<Channel>,
+    /// Entity.
+    pub entity: EntityServiceClient<Channel>,
+    /// Query.
+    pub query: QueryServiceClient<Channel>,
+    channels: Vec<(&'static str, Channel)>,
+}
+
+fn channel(url: &str) -> Result<Channel, tonic::transport::Error> {
+    Ok(Endpoint::from_shared(url.to_owned())?
+        .connect_timeout(Duration::from_secs(3))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .connect_lazy())
+}
+
+const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+impl Clients {
+    /// Clients that connect on first use (and reconnect after failures).
+    pub fn connect_lazy(config: &GatewayConfig) -> Result<Self, tonic::transport::Error> {
+        let ingest = channel(&config.ingest_url)?;
+        let entity = channel(&config.entity_url)?;
+        let query = channel(&config.query_url)?;
+        Ok(Clients {
+            ingest: IngestServiceClient::new(ingest.clone()).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE),
+            entity: EntityServiceClient::new(entity.clone()).max_decoding_message_size(MAX_MESSAGE),
+            query: QueryServiceClient::new(query.clone()).max_decoding_message_size(MAX_MESSAGE),
+            channels: vec![
+                (readout_proto::service_names::INGEST, ingest),
+                (readout_proto::service_names::ENTITY, entity),
+                (readout_proto::service_names::QUERY, query),
+            ],
+        })
+    }
+
+    /// Completes once every downstream service answers its health check with SERVING.
+    pub async fn wait_until_ready(&self) {
+        for (service, channel) in &self.channels {
+            let mut health = HealthClient::new(channel.clone());
+            loop {
+                let answer = health.check(HealthCheckRequest { service: (*service).to_owned() }).await;
+                match answer {
+                    Ok(response) if response.get_ref().status == 1 => break,
+                    Ok(_) => tracing::info!(service, "downstream not serving yet"),
+                    Err(status) => tracing::info!(service, error = %status.message(), "downstream not reachable yet"),
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        }
+    }
+}
+
+/// A downstream request carrying the caller's deadline (or a default one).
+pub fn request<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.set_timeout(deadline.unwrap_or(Duration::from_secs(10)));
+    request
+}
+
+/// Maps a downstream failure to the gateway's status: client errors pass
+/// through, an unreachable service is UNAVAILABLE naming it, and nothing becomes
+/// a bare INTERNAL.
+pub fn map_error(service: &'static str) -> impl Fn(Status) -> Status {
+    move |status| match status.code() {
+        Code::InvalidArgument | Code::NotFound | Code::AlreadyExists | Code::FailedPrecondition | Code::OutOfRange
+        | Code::PermissionDenied | Code::Unauthenticated | Code::ResourceExhausted | Code::Cancelled => status,
+        Code::DeadlineExceeded => Status::deadline_exceeded(format!("{service} service: {}", status.message())),
+        Code::Unavailable | Code::Unknown if status.message().contains("connect") || status.code() == Code::Unavailable => {
+            Status::unavailable(format!("{service} service unavailable: {}", status.message()))
+        }
+        _ => {
+            tracing::error!(service, code = ?status.code(), message = status.message(), "downstream error");
+            Status::internal(format!("{service} service failed: {}", status.message()))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `readout.v1.GatewayService`: aggregated lookups. Names resolve through the
+//! entity service; events and quotes come from the query service; independent
+//! calls run concurrently under the caller's deadline.
+
+use std::time::Duration;
+
+use readout_proto::v1::gateway_service_server::GatewayService;
+use readout_proto::v1::{
+    Entity, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest, ListEventsRequest, ListQuotesRequest,
+    SearchEntitiesRequest, SearchEventsRequest, SearchEventsResponse, SearchQuotesRequest, SearchQuotesResponse,
+};
+use readout_server::request::caller_deadline;
+use readout_server::status::invalid_argument;
+use tonic::{Request, Response, Status};
+
+use crate::downstream::{map_error, request, Clients};
+
+/// Handler state.
+#[derive(Clone)]
+pub struct GatewayHandler {
+    clients: Clients,
+}
+
+impl GatewayHandler {
+    /// A handler over the downstream clients.
+    pub fn new(clients: Clients) -> Self {
+        GatewayHandler { clients }
+    }
+
+    /// Resolves a resource name or a name ("Blinken") to an entity.
+    async fn resolve_entity(&self, field: &str, value: &str, deadline: Option<Duration>) -> Result<Entity, Status> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(invalid_argument(field, "must not be empty"));
+        }
+        if value.starts_with("entities/") {
+            let response = self
+                .clients
+                .entity
+                .clone()
+                .get_entity(request(GetEntityRequest { name: value.to_owned() }, deadline))
+                .await
+                .map_err(|status| match status.code() {
+                    tonic::Code::InvalidArgument => invalid_argument(field, status.message()),
+                    _ => map_error("entity")(status),
+                })?;
+            return response.into_inner().entity.ok_or_else(|| Status::not_found(format!("{value} not found")));
+        }
+        let search = SearchEntitiesRequest { query: value.to_owned(), r#type: 0, page_size: 1, page_token: String::new() };
+        let response = self.clients.entity.clone().search_entities(request(search, deadline)).await.map_err(map_error("entity"))?;
+        response.into_inner().entities.into_iter().next().ok_or_else(|| Status::not_found(format!("no entity named {value:?}")))
+    }
+}
+
+fn join_filter(parts: &[String], user_filter: &str) -> String {
+    let mut all: Vec<String> = parts.to_vec();
+    if !user_filter.trim().is_empty() {
+        all.push(user_filter.trim().to_owned());
+    }
+    all.join(" AND ")
+}
+
+#[tonic::async_trait]
+impl GatewayService for GatewayHandler {
+    #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
+    async fn get_entity_profile(&self, incoming: Request<GetEntityProfileRequest>) -> Result<Response<GetEntityProfileResponse>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let message = incoming.into_inner();
+        if message.recent_limit < 0 {
+            return Err(invalid_argument("recent_limit", "must not be negative"));
+        }
+        let limit = if message.recent_limit == 0 { 10 } else { message.recent_limit.min(100) };
+        let entity = self.resolve_entity("entity", &message.entity, deadline).await?;
+        let events = ListEventsRequest { filter: format!("participant = \"{}\"", entity.name), page_size: limit, page_token: String::new() };
+        let quotes = ListQuotesRequest { query: String::new(), filter: format!("speaker = \"{}\"", entity.name), page_size: limit, page_token: String::new() };
+        let mut query_events = self.clients.query.clone();
+        let mut query_quotes = self.clients.query.clone();
+        let (events, quotes) = tokio::join!(
+            query_events.list_events(request(events, deadline)),
+            query_quotes.list_quotes(request(quotes, deadline)),
+        );
+        Ok(Response::new(GetEntityProfileResponse {
+            entity: Some(entity),
+            recent_events: events.map_err(map_error("query"))?.into_inner().events,
+            recent_quotes: quotes.map_err(map_error("query"))?.into_inner().quotes,
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(participant = %incoming.get_ref().participant))]
+    async fn search_events(&self, incoming: Request<SearchEventsRequest>) -> Result<Response<SearchEventsResponse>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let message = incoming.into_inner();
+        let (participant, counterpart) = tokio::join!(
+            async {
+                match message.participant.trim() {
+                    "" => Ok(None),
+                    value => self.resolve_entity("participant", value, deadline).await.map(Some),
+                }
+            },
+            async {
+                match message.counterpart.trim() {
+                    "" => Ok(None),
+                    value => self.resolve_entity("counterpart", value, deadline).await.map(Some),
+                }
+            },
+        );
+        let parts: Vec<String> =
+            [participant?, counterpart?].into_iter().flatten().map(|e| format!("participant = \"{}\"", e.name)).collect();
+        let filter = join_filter(&parts, &message.filter);
+        let list = ListEventsRequest { filter, page_size: message.page_size, page_token: message.page_token };
+        let response = self.clients.query.clone().list_events(request(list, deadline)).await.map_err(map_error("query"))?.into_inner();
+        Ok(Response::new(SearchEventsResponse { events: response.events, next_page_token: response.next_page_token }))
+    }
+
+    #[tracing::instrument(skip_all, fields(query = %incoming.get_ref().query, speaker = %incoming.get_ref().speaker))]
+    async fn search_quotes(&self, incoming: Request<SearchQuotesRequest>) -> Result<Response<SearchQuotesResponse>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let message = incoming.into_inner();
+        let speaker = match message.speaker.trim() {
+            "" => None,
+            value => Some(self.resolve_entity("speaker", value, deadline).await?),
+        };
+        let parts: Vec<String> = speaker.into_iter().map(|e| format!("speaker = \"{}\"", e.name)).collect();
+        let filter = join_filter(&parts, &message.filter);
+        let list = ListQuotesRequest { query: message.query, filter, page_size: message.page_size, page_token: message.page_token };
+        let response = self.clients.query.clone().list_quotes(request(list, deadline)).await.map_err(map_error("query"))?.into_inner();
+        Ok(Response::new(SearchQuotesResponse { quotes: response.quotes, next_page_token: response.next_page_token }))
+    }
+}

@@ -1,0 +1,126 @@
+//! Processing workers: claim an article under a lease, annotate it through the
+//! entity service, extract, and store everything in one transaction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use readout_extract::Ymd;
+use readout_proto::v1::entity_service_client::EntityServiceClient;
+use readout_proto::v1::AnnotateTextRequest;
+use readout_server::request::resource_name;
+use readout_store::articles::{self, ArticleRecord};
+use readout_store::{results, PgPool};
+use tokio::sync::{watch, Notify};
+use tonic::transport::{Channel, Endpoint};
+
+use crate::config::IngestConfig;
+use crate::pipeline;
+
+/// A lazily connected client of the entity service.
+pub fn entity_client(url: &str) -> Result<EntityServiceClient<Channel>, tonic::transport::Error> {
+    let channel = Endpoint::from_shared(url.to_owned())?
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_nodelay(true)
+        .connect_lazy();
+    Ok(EntityServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024))
+}
+
+/// Why processing one article failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    /// The entity service refused or failed.
+    #[error("entity service: {0}")]
+    Entity(#[from] tonic::Status),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] readout_store::StoreError),
+    /// The extraction task panicked (a bug; the article is retried, then failed).
+    #[error("extraction task failed: {0}")]
+    Extraction(String),
+}
+
+/// One processing worker.
+pub struct Worker {
+    name: String,
+    pool: PgPool,
+    entity: EntityServiceClient<Channel>,
+    config: IngestConfig,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// A worker named `name` (its lease owner id).
+    pub fn new(name: String, pool: PgPool, entity: EntityServiceClient<Channel>, config: IngestConfig, wake: Arc<Notify>) -> Self {
+        Worker { name, pool, entity, config, wake }
+    }
+
+    /// Claims and processes articles until `stop` turns true; finishes the article in hand first.
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.name, "worker started");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let claimed = articles::claim_next(&self.pool, &self.name, self.config.lease_secs).await;
+            match claimed {
+                Ok(Some(article)) => self.process_and_record(article).await,
+                Ok(None) => {
+                    tokio::select! {
+                        _ = self.wake.notified() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(self.config.poll_ms)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(worker = %self.name, %error, "cannot claim articles; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+            }
+        }
+        tracing::info!(worker = %self.name, "worker stopped");
+    }
+
+    #[tracing::instrument(skip_all, fields(worker = %self.name, article = %article.id, attempt = article.attempt_count))]
+    async fn process_and_record(&mut self, article: ArticleRecord) {
+        let started = std::time::Instant::now();
+        match self.process(&article).await {
+            Ok(counts) => {
+                tracing::info!(quotes = counts.0, events = counts.1, elapsed_ms = started.elapsed().as_millis() as u64, "article processed");
+            }
+            Err(error) => {
+                tracing::warn!(%error, "article processing failed");
+                let message = error.to_string();
+                if let Err(store_error) =
+                    articles::mark_attempt_failed(&self.pool, article.id, &self.name, &message, self.config.max_attempts).await
+                {
+                    // The lease expires and another worker retries; nothing is lost.
+                    tracing::error!(error = %store_error, "cannot record the failed attempt");
+                }
+            }
+        }
+    }
+
+    async fn process(&mut self, article: &ArticleRecord) -> Result<(usize, usize), ProcessError> {
+        let seen_date = article.published_date.unwrap_or_else(|| article.created_at.date_naive());
+        let mut request = tonic::Request::new(AnnotateTextRequest {
+            text: article.body.clone(),
+            article: resource_name("articles", article.id),
+            seen_date: seen_date.format("%Y-%m-%d").to_string(),
+        });
+        request.set_timeout(Duration::from_secs(30));
+        let annotation = self.entity.annotate_text(request).await?.into_inner();
+        let body = article.body.clone();
+        let published = article.published_date.and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
+        let extracted = tokio::task::spawn_blocking(move || pipeline::extract(&body, published, &annotation))
+            .await
+            .map_err(|error| ProcessError::Extraction(error.to_string()))?;
+        let mut tx = self.pool.begin().await.map_err(readout_store::StoreError::from)?;
+        results::write_article_results(&mut tx, article.id, article.published_date, &extracted.mentions, &extracted.quotes, &extracted.events).await?;
+        articles::mark_done(&mut tx, article.id, &self.name).await?;
+        tx.commit().await.map_err(readout_store::StoreError::from)?;
+        Ok((extracted.quotes.len(), extracted.events.len()))
+    }
+}
