@@ -5,8 +5,9 @@
 //! - `readout extract` / `readout eval` run and score the extractor on files;
 //! - `readout migrate` applies database migrations (the Kubernetes Job).
 
-mod extract_cmd;
 mod up;
+
+use readout::extract_cmd;
 
 use std::path::PathBuf;
 

@@ -6,16 +6,32 @@ use readout_server::CommonArgs;
 #[derive(Clone, Debug, clap::Args)]
 pub struct GatewayConfig {
     /// Address to listen on.
-    #[arg(long = "listen", env = "READOUT_GATEWAY_LISTEN", default_value = "0.0.0.0:50051")]
+    #[arg(
+        long = "listen",
+        env = "READOUT_GATEWAY_LISTEN",
+        default_value = "0.0.0.0:50051"
+    )]
     pub listen: String,
     /// The ingest service's URL.
-    #[arg(long, env = "READOUT_INGEST_URL", default_value = "http://127.0.0.1:50052")]
+    #[arg(
+        long,
+        env = "READOUT_INGEST_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
     pub ingest_url: String,
     /// The entity service's URL.
-    #[arg(long, env = "READOUT_ENTITY_URL", default_value = "http://127.0.0.1:50053")]
+    #[arg(
+        long,
+        env = "READOUT_ENTITY_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
     pub entity_url: String,
     /// The query service's URL.
-    #[arg(long, env = "READOUT_QUERY_URL", default_value = "http://127.0.0.1:50054")]
+    #[arg(
+        long,
+        env = "READOUT_QUERY_URL",
+        default_value = "http://127.0.0.1:50054"
+    )]
     pub query_url: String,
     /// Largest request accepted for forwarding (articles), in bytes.
     #[arg(long, env = "READOUT_MAX_MESSAGE_BYTES", default_value_t = 2 * 1024 * 1024)]

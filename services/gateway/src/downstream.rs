@@ -42,7 +42,9 @@ impl Clients {
         let entity = channel(&config.entity_url)?;
         let query = channel(&config.query_url)?;
         Ok(Clients {
-            ingest: IngestServiceClient::new(ingest.clone()).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE),
+            ingest: IngestServiceClient::new(ingest.clone())
+                .max_decoding_message_size(MAX_MESSAGE)
+                .max_encoding_message_size(MAX_MESSAGE),
             entity: EntityServiceClient::new(entity.clone()).max_decoding_message_size(MAX_MESSAGE),
             query: QueryServiceClient::new(query.clone()).max_decoding_message_size(MAX_MESSAGE),
             channels: vec![
@@ -58,11 +60,17 @@ impl Clients {
         for (service, channel) in &self.channels {
             let mut health = HealthClient::new(channel.clone());
             loop {
-                let answer = health.check(HealthCheckRequest { service: (*service).to_owned() }).await;
+                let answer = health
+                    .check(HealthCheckRequest {
+                        service: (*service).to_owned(),
+                    })
+                    .await;
                 match answer {
                     Ok(response) if response.get_ref().status == 1 => break,
                     Ok(_) => tracing::info!(service, "downstream not serving yet"),
-                    Err(status) => tracing::info!(service, error = %status.message(), "downstream not reachable yet"),
+                    Err(status) => {
+                        tracing::info!(service, error = %status.message(), "downstream not reachable yet")
+                    }
                 }
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
@@ -82,11 +90,25 @@ pub fn request<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T> {
 /// a bare INTERNAL.
 pub fn map_error(service: &'static str) -> impl Fn(Status) -> Status {
     move |status| match status.code() {
-        Code::InvalidArgument | Code::NotFound | Code::AlreadyExists | Code::FailedPrecondition | Code::OutOfRange
-        | Code::PermissionDenied | Code::Unauthenticated | Code::ResourceExhausted | Code::Cancelled => status,
-        Code::DeadlineExceeded => Status::deadline_exceeded(format!("{service} service: {}", status.message())),
-        Code::Unavailable | Code::Unknown if status.message().contains("connect") || status.code() == Code::Unavailable => {
-            Status::unavailable(format!("{service} service unavailable: {}", status.message()))
+        Code::InvalidArgument
+        | Code::NotFound
+        | Code::AlreadyExists
+        | Code::FailedPrecondition
+        | Code::OutOfRange
+        | Code::PermissionDenied
+        | Code::Unauthenticated
+        | Code::ResourceExhausted
+        | Code::Cancelled => status,
+        Code::DeadlineExceeded => {
+            Status::deadline_exceeded(format!("{service} service: {}", status.message()))
+        }
+        Code::Unavailable | Code::Unknown
+            if status.message().contains("connect") || status.code() == Code::Unavailable =>
+        {
+            Status::unavailable(format!(
+                "{service} service unavailable: {}",
+                status.message()
+            ))
         }
         _ => {
             tracing::error!(service, code = ?status.code(), message = status.message(), "downstream error");

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use readout_proto::v1::gateway_service_server::GatewayService;
 use readout_proto::v1::{
-    Entity, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest, ListEventsRequest, ListQuotesRequest,
-    SearchEntitiesRequest, SearchEventsRequest, SearchEventsResponse, SearchQuotesRequest, SearchQuotesResponse,
+    Entity, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest, ListEventsRequest,
+    ListQuotesRequest, SearchEntitiesRequest, SearchEventsRequest, SearchEventsResponse,
+    SearchQuotesRequest, SearchQuotesResponse,
 };
 use readout_server::request::caller_deadline;
 use readout_server::status::invalid_argument;
@@ -28,7 +29,12 @@ impl GatewayHandler {
     }
 
     /// Resolves a resource name or a name ("Blinken") to an entity.
-    async fn resolve_entity(&self, field: &str, value: &str, deadline: Option<Duration>) -> Result<Entity, Status> {
+    async fn resolve_entity(
+        &self,
+        field: &str,
+        value: &str,
+        deadline: Option<Duration>,
+    ) -> Result<Entity, Status> {
         let value = value.trim();
         if value.is_empty() {
             return Err(invalid_argument(field, "must not be empty"));
@@ -38,17 +44,41 @@ impl GatewayHandler {
                 .clients
                 .entity
                 .clone()
-                .get_entity(request(GetEntityRequest { name: value.to_owned() }, deadline))
+                .get_entity(request(
+                    GetEntityRequest {
+                        name: value.to_owned(),
+                    },
+                    deadline,
+                ))
                 .await
                 .map_err(|status| match status.code() {
                     tonic::Code::InvalidArgument => invalid_argument(field, status.message()),
                     _ => map_error("entity")(status),
                 })?;
-            return response.into_inner().entity.ok_or_else(|| Status::not_found(format!("{value} not found")));
+            return response
+                .into_inner()
+                .entity
+                .ok_or_else(|| Status::not_found(format!("{value} not found")));
         }
-        let search = SearchEntitiesRequest { query: value.to_owned(), r#type: 0, page_size: 1, page_token: String::new() };
-        let response = self.clients.entity.clone().search_entities(request(search, deadline)).await.map_err(map_error("entity"))?;
-        response.into_inner().entities.into_iter().next().ok_or_else(|| Status::not_found(format!("no entity named {value:?}")))
+        let search = SearchEntitiesRequest {
+            query: value.to_owned(),
+            r#type: 0,
+            page_size: 1,
+            page_token: String::new(),
+        };
+        let response = self
+            .clients
+            .entity
+            .clone()
+            .search_entities(request(search, deadline))
+            .await
+            .map_err(map_error("entity"))?;
+        response
+            .into_inner()
+            .entities
+            .into_iter()
+            .next()
+            .ok_or_else(|| Status::not_found(format!("no entity named {value:?}")))
     }
 }
 
@@ -63,16 +93,34 @@ fn join_filter(parts: &[String], user_filter: &str) -> String {
 #[tonic::async_trait]
 impl GatewayService for GatewayHandler {
     #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
-    async fn get_entity_profile(&self, incoming: Request<GetEntityProfileRequest>) -> Result<Response<GetEntityProfileResponse>, Status> {
+    async fn get_entity_profile(
+        &self,
+        incoming: Request<GetEntityProfileRequest>,
+    ) -> Result<Response<GetEntityProfileResponse>, Status> {
         let deadline = caller_deadline(&incoming);
         let message = incoming.into_inner();
         if message.recent_limit < 0 {
             return Err(invalid_argument("recent_limit", "must not be negative"));
         }
-        let limit = if message.recent_limit == 0 { 10 } else { message.recent_limit.min(100) };
-        let entity = self.resolve_entity("entity", &message.entity, deadline).await?;
-        let events = ListEventsRequest { filter: format!("participant = \"{}\"", entity.name), page_size: limit, page_token: String::new() };
-        let quotes = ListQuotesRequest { query: String::new(), filter: format!("speaker = \"{}\"", entity.name), page_size: limit, page_token: String::new() };
+        let limit = if message.recent_limit == 0 {
+            10
+        } else {
+            message.recent_limit.min(100)
+        };
+        let entity = self
+            .resolve_entity("entity", &message.entity, deadline)
+            .await?;
+        let events = ListEventsRequest {
+            filter: format!("participant = \"{}\"", entity.name),
+            page_size: limit,
+            page_token: String::new(),
+        };
+        let quotes = ListQuotesRequest {
+            query: String::new(),
+            filter: format!("speaker = \"{}\"", entity.name),
+            page_size: limit,
+            page_token: String::new(),
+        };
         let mut query_events = self.clients.query.clone();
         let mut query_quotes = self.clients.query.clone();
         let (events, quotes) = tokio::join!(
@@ -87,43 +135,90 @@ impl GatewayService for GatewayHandler {
     }
 
     #[tracing::instrument(skip_all, fields(participant = %incoming.get_ref().participant))]
-    async fn search_events(&self, incoming: Request<SearchEventsRequest>) -> Result<Response<SearchEventsResponse>, Status> {
+    async fn search_events(
+        &self,
+        incoming: Request<SearchEventsRequest>,
+    ) -> Result<Response<SearchEventsResponse>, Status> {
         let deadline = caller_deadline(&incoming);
         let message = incoming.into_inner();
         let (participant, counterpart) = tokio::join!(
             async {
                 match message.participant.trim() {
                     "" => Ok(None),
-                    value => self.resolve_entity("participant", value, deadline).await.map(Some),
+                    value => self
+                        .resolve_entity("participant", value, deadline)
+                        .await
+                        .map(Some),
                 }
             },
             async {
                 match message.counterpart.trim() {
                     "" => Ok(None),
-                    value => self.resolve_entity("counterpart", value, deadline).await.map(Some),
+                    value => self
+                        .resolve_entity("counterpart", value, deadline)
+                        .await
+                        .map(Some),
                 }
             },
         );
-        let parts: Vec<String> =
-            [participant?, counterpart?].into_iter().flatten().map(|e| format!("participant = \"{}\"", e.name)).collect();
+        let parts: Vec<String> = [participant?, counterpart?]
+            .into_iter()
+            .flatten()
+            .map(|e| format!("participant = \"{}\"", e.name))
+            .collect();
         let filter = join_filter(&parts, &message.filter);
-        let list = ListEventsRequest { filter, page_size: message.page_size, page_token: message.page_token };
-        let response = self.clients.query.clone().list_events(request(list, deadline)).await.map_err(map_error("query"))?.into_inner();
-        Ok(Response::new(SearchEventsResponse { events: response.events, next_page_token: response.next_page_token }))
+        let list = ListEventsRequest {
+            filter,
+            page_size: message.page_size,
+            page_token: message.page_token,
+        };
+        let response = self
+            .clients
+            .query
+            .clone()
+            .list_events(request(list, deadline))
+            .await
+            .map_err(map_error("query"))?
+            .into_inner();
+        Ok(Response::new(SearchEventsResponse {
+            events: response.events,
+            next_page_token: response.next_page_token,
+        }))
     }
 
     #[tracing::instrument(skip_all, fields(query = %incoming.get_ref().query, speaker = %incoming.get_ref().speaker))]
-    async fn search_quotes(&self, incoming: Request<SearchQuotesRequest>) -> Result<Response<SearchQuotesResponse>, Status> {
+    async fn search_quotes(
+        &self,
+        incoming: Request<SearchQuotesRequest>,
+    ) -> Result<Response<SearchQuotesResponse>, Status> {
         let deadline = caller_deadline(&incoming);
         let message = incoming.into_inner();
         let speaker = match message.speaker.trim() {
             "" => None,
             value => Some(self.resolve_entity("speaker", value, deadline).await?),
         };
-        let parts: Vec<String> = speaker.into_iter().map(|e| format!("speaker = \"{}\"", e.name)).collect();
+        let parts: Vec<String> = speaker
+            .into_iter()
+            .map(|e| format!("speaker = \"{}\"", e.name))
+            .collect();
         let filter = join_filter(&parts, &message.filter);
-        let list = ListQuotesRequest { query: message.query, filter, page_size: message.page_size, page_token: message.page_token };
-        let response = self.clients.query.clone().list_quotes(request(list, deadline)).await.map_err(map_error("query"))?.into_inner();
-        Ok(Response::new(SearchQuotesResponse { quotes: response.quotes, next_page_token: response.next_page_token }))
+        let list = ListQuotesRequest {
+            query: message.query,
+            filter,
+            page_size: message.page_size,
+            page_token: message.page_token,
+        };
+        let response = self
+            .clients
+            .query
+            .clone()
+            .list_quotes(request(list, deadline))
+            .await
+            .map_err(map_error("query"))?
+            .into_inner();
+        Ok(Response::new(SearchQuotesResponse {
+            quotes: response.quotes,
+            next_page_token: response.next_page_token,
+        }))
     }
 }

@@ -2,8 +2,8 @@
 
 use readout_proto::v1::ingest_service_server::IngestService;
 use readout_proto::v1::{
-    GetArticleRequest, GetArticleResponse, SubmitArticleRequest, SubmitArticleResponse, SubmitArticlesRequest,
-    SubmitArticlesResponse,
+    GetArticleRequest, GetArticleResponse, SubmitArticleRequest, SubmitArticleResponse,
+    SubmitArticlesRequest, SubmitArticlesResponse,
 };
 use readout_server::request::caller_deadline;
 use tokio_stream::StreamExt;
@@ -26,13 +26,25 @@ impl IngestProxy {
 
 #[tonic::async_trait]
 impl IngestService for IngestProxy {
-    async fn submit_article(&self, incoming: Request<SubmitArticleRequest>) -> Result<Response<SubmitArticleResponse>, Status> {
+    async fn submit_article(
+        &self,
+        incoming: Request<SubmitArticleRequest>,
+    ) -> Result<Response<SubmitArticleResponse>, Status> {
         let deadline = caller_deadline(&incoming);
-        let response = self.clients.ingest.clone().submit_article(request(incoming.into_inner(), deadline)).await.map_err(map_error("ingest"))?;
+        let response = self
+            .clients
+            .ingest
+            .clone()
+            .submit_article(request(incoming.into_inner(), deadline))
+            .await
+            .map_err(map_error("ingest"))?;
         Ok(Response::new(response.into_inner()))
     }
 
-    async fn submit_articles(&self, incoming: Request<Streaming<SubmitArticlesRequest>>) -> Result<Response<SubmitArticlesResponse>, Status> {
+    async fn submit_articles(
+        &self,
+        incoming: Request<Streaming<SubmitArticlesRequest>>,
+    ) -> Result<Response<SubmitArticlesResponse>, Status> {
         // Read the whole client stream first, so a broken client stream fails the
         // call instead of silently truncating it downstream.
         let mut stream = incoming.into_inner();
@@ -42,13 +54,28 @@ impl IngestService for IngestProxy {
         }
         let mut outbound = tonic::Request::new(tokio_stream::iter(messages));
         outbound.set_timeout(std::time::Duration::from_secs(300));
-        let response = self.clients.ingest.clone().submit_articles(outbound).await.map_err(map_error("ingest"))?;
+        let response = self
+            .clients
+            .ingest
+            .clone()
+            .submit_articles(outbound)
+            .await
+            .map_err(map_error("ingest"))?;
         Ok(Response::new(response.into_inner()))
     }
 
-    async fn get_article(&self, incoming: Request<GetArticleRequest>) -> Result<Response<GetArticleResponse>, Status> {
+    async fn get_article(
+        &self,
+        incoming: Request<GetArticleRequest>,
+    ) -> Result<Response<GetArticleResponse>, Status> {
         let deadline = caller_deadline(&incoming);
-        let response = self.clients.ingest.clone().get_article(request(incoming.into_inner(), deadline)).await.map_err(map_error("ingest"))?;
+        let response = self
+            .clients
+            .ingest
+            .clone()
+            .get_article(request(incoming.into_inner(), deadline))
+            .await
+            .map_err(map_error("ingest"))?;
         Ok(Response::new(response.into_inner()))
     }
 }

@@ -36,6 +36,14 @@ pub async fn serve(
     // Ready when every downstream service reports SERVING.
     let ready = async move { clients.wait_until_ready().await };
     plumbing
-        .serve(listener, &[readout_proto::service_names::GATEWAY, readout_proto::service_names::INGEST], ready, shutdown)
+        .serve(
+            listener,
+            &[
+                readout_proto::service_names::GATEWAY,
+                readout_proto::service_names::INGEST,
+            ],
+            ready,
+            shutdown,
+        )
         .await
 }

@@ -4,7 +4,11 @@ use clap::Parser;
 use readout_gateway::GatewayConfig;
 
 #[derive(Parser)]
-#[command(name = "readout-gateway", version, about = "Readout gateway: the public API")]
+#[command(
+    name = "readout-gateway",
+    version,
+    about = "Readout gateway: the public API"
+)]
 struct Args {
     #[command(flatten)]
     config: GatewayConfig,

@@ -6,13 +6,21 @@ use readout_server::{CommonArgs, Secret};
 #[derive(Clone, Debug, clap::Args)]
 pub struct IngestConfig {
     /// Address to listen on.
-    #[arg(long = "listen", env = "READOUT_INGEST_LISTEN", default_value = "0.0.0.0:50052")]
+    #[arg(
+        long = "listen",
+        env = "READOUT_INGEST_LISTEN",
+        default_value = "0.0.0.0:50052"
+    )]
     pub listen: String,
     /// PostgreSQL URL.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<Secret>,
     /// The entity service's URL.
-    #[arg(long, env = "READOUT_ENTITY_URL", default_value = "http://127.0.0.1:50053")]
+    #[arg(
+        long,
+        env = "READOUT_ENTITY_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
     pub entity_url: String,
     /// Processing workers in this process.
     #[arg(long, env = "READOUT_INGEST_WORKERS", default_value_t = 2)]

@@ -6,7 +6,10 @@ use readout_server::request::resource_name;
 use readout_store::articles::{ArticleRecord, ArticleState};
 
 fn timestamp(time: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: time.timestamp(), nanos: time.timestamp_subsec_nanos() as i32 }
+    prost_types::Timestamp {
+        seconds: time.timestamp(),
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
 }
 
 /// A stored article as a proto article.
@@ -16,7 +19,10 @@ pub fn article(record: &ArticleRecord) -> v1::Article {
         title: record.title.clone(),
         text: record.body.clone(),
         source_url: record.source_url.clone(),
-        published_date: record.published_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        published_date: record
+            .published_date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
         state: match record.state() {
             ArticleState::Pending => v1::ArticleState::Pending,
             ArticleState::Processing => v1::ArticleState::Processing,

@@ -46,10 +46,20 @@ pub async fn serve(
     }
     let handler = handler::IngestHandler::new(pool.clone(), config.max_article_bytes, wake);
     let plumbing = Plumbing::new(&config.common).await?.router(|router| {
-        router.add_service(IngestServiceServer::new(handler).max_decoding_message_size(config.max_article_bytes + 64 * 1024))
+        router.add_service(
+            IngestServiceServer::new(handler)
+                .max_decoding_message_size(config.max_article_bytes + 64 * 1024),
+        )
     });
     let ready = async move { readout_store::wait_until_ready(&pool).await };
-    let served = plumbing.serve(listener, &[readout_proto::service_names::INGEST], ready, shutdown).await;
+    let served = plumbing
+        .serve(
+            listener,
+            &[readout_proto::service_names::INGEST],
+            ready,
+            shutdown,
+        )
+        .await;
     let _ = stop_sender.send(true);
     for worker in workers {
         let _ = worker.await;

@@ -15,8 +15,13 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let config = Args::parse().config;
     readout_server::telemetry::init(config.common.log_format, &config.common.log_filter);
-    let url = config.database_url.clone().context("DATABASE_URL (or --database-url) is required")?;
-    let pool = readout_store::connect(url.expose(), 10, std::time::Duration::from_secs(60)).await.context("connecting to the database")?;
+    let url = config
+        .database_url
+        .clone()
+        .context("DATABASE_URL (or --database-url) is required")?;
+    let pool = readout_store::connect(url.expose(), 10, std::time::Duration::from_secs(60))
+        .await
+        .context("connecting to the database")?;
     let listener = readout_server::bind(&config.listen).await?;
     readout_ingest::serve(&config, pool, listener, readout_server::shutdown_signal()).await?;
     Ok(())

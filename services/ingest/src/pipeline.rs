@@ -34,20 +34,35 @@ fn kind(entity_type: i32) -> EntityKind {
 }
 
 /// Runs quote and event extraction on `text` over the annotated entities.
-pub fn extract(text: &str, published: Option<Ymd>, annotation: &AnnotateTextResponse) -> ArticleResults {
+pub fn extract(
+    text: &str,
+    published: Option<Ymd>,
+    annotation: &AnnotateTextResponse,
+) -> ArticleResults {
     let document = segment(text);
     let offsets = CharOffsets::new(text);
     let mut entities = DocEntities::default();
     let mut registry_ids: Vec<Uuid> = Vec::new();
     let mut index_of: HashMap<Uuid, usize> = HashMap::new();
     for annotated in &annotation.entities {
-        let Some(entity) = &annotated.entity else { continue };
-        let Some(id) = entity.name.strip_prefix("entities/").and_then(|id| Uuid::parse_str(id).ok()) else { continue };
+        let Some(entity) = &annotated.entity else {
+            continue;
+        };
+        let Some(id) = entity
+            .name
+            .strip_prefix("entities/")
+            .and_then(|id| Uuid::parse_str(id).ok())
+        else {
+            continue;
+        };
         let index = *index_of.entry(id).or_insert_with(|| {
             entities.entities.push(DocEntity {
                 name: entity.display_name.clone(),
                 kind: kind(entity.r#type),
-                roles: Some(annotated.role.clone()).filter(|r| !r.is_empty()).into_iter().collect(),
+                roles: Some(annotated.role.clone())
+                    .filter(|r| !r.is_empty())
+                    .into_iter()
+                    .collect(),
                 affiliation: Some(annotated.affiliation.clone()).filter(|a| !a.is_empty()),
             });
             registry_ids.push(id);
@@ -60,18 +75,33 @@ pub fn extract(text: &str, published: Option<Ymd>, annotation: &AnnotateTextResp
                 continue;
             }
             let span = Span::new(start, end);
-            let sentence = document.sentences.partition_point(|s| s.span.end <= start).min(document.sentences.len().saturating_sub(1));
-            entities.mentions.push(DocMention { span, full_span: span, entity: index, sentence });
+            let sentence = document
+                .sentences
+                .partition_point(|s| s.span.end <= start)
+                .min(document.sentences.len().saturating_sub(1));
+            entities.mentions.push(DocMention {
+                span,
+                full_span: span,
+                entity: index,
+                sentence,
+            });
         }
     }
-    entities.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    entities
+        .mentions
+        .sort_by_key(|m| (m.span.start, m.span.end));
     let analysis = analyze_with_entities(document, entities, published);
     let char_of = |byte: usize| offsets.char_of(byte) as i32;
     let mentions = analysis
         .entities
         .mentions
         .iter()
-        .map(|m| NewMention { entity_id: registry_ids[m.entity], start: char_of(m.span.start), end: char_of(m.span.end), text: m.span.of(text).to_owned() })
+        .map(|m| NewMention {
+            entity_id: registry_ids[m.entity],
+            start: char_of(m.span.start),
+            end: char_of(m.span.end),
+            text: m.span.of(text).to_owned(),
+        })
         .collect();
     let quotes = analysis
         .quotes
@@ -79,8 +109,14 @@ pub fn extract(text: &str, published: Option<Ymd>, annotation: &AnnotateTextResp
         .map(|q| NewQuote {
             text: q.span.of(text).to_owned(),
             speaker_id: q.speaker.map(|e| registry_ids[e]),
-            speaker_text: q.speaker_span.map(|s| s.of(text).to_owned()).unwrap_or_default(),
-            cue: q.cue_span.map(|s| s.of(text).to_owned()).unwrap_or_default(),
+            speaker_text: q
+                .speaker_span
+                .map(|s| s.of(text).to_owned())
+                .unwrap_or_default(),
+            cue: q
+                .cue_span
+                .map(|s| s.of(text).to_owned())
+                .unwrap_or_default(),
             partial: q.partial,
             confidence: q.confidence,
             start: char_of(q.span.start),
@@ -103,7 +139,10 @@ pub fn extract(text: &str, published: Option<Ymd>, annotation: &AnnotateTextResp
                 None => "",
             }
             .to_owned(),
-            date_text: e.date_span.map(|s| s.of(text).to_owned()).unwrap_or_default(),
+            date_text: e
+                .date_span
+                .map(|s| s.of(text).to_owned())
+                .unwrap_or_default(),
             status: e.status.as_str().to_owned(),
             confidence: e.confidence,
             evidence: e.evidence.of(text).to_owned(),
@@ -111,5 +150,9 @@ pub fn extract(text: &str, published: Option<Ymd>, annotation: &AnnotateTextResp
             end: char_of(e.evidence.end),
         })
         .collect();
-    ArticleResults { mentions, quotes, events }
+    ArticleResults {
+        mentions,
+        quotes,
+        events,
+    }
 }

@@ -23,7 +23,11 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// Turns a submitted article into a storable one, or says which field is wrong.
-pub fn article(input: Option<ArticleInput>, request_id: &str, max_bytes: usize) -> Result<NewArticle, Status> {
+pub fn article(
+    input: Option<ArticleInput>,
+    request_id: &str,
+    max_bytes: usize,
+) -> Result<NewArticle, Status> {
     let Some(input) = input else {
         return Err(invalid_argument("article", "is required"));
     };
@@ -31,29 +35,55 @@ pub fn article(input: Option<ArticleInput>, request_id: &str, max_bytes: usize) 
         return Err(invalid_argument("article.text", "must not be empty"));
     }
     if input.text.len() > max_bytes {
-        return Err(invalid_argument("article.text", format!("is {} bytes, over the limit of {max_bytes}", input.text.len())));
+        return Err(invalid_argument(
+            "article.text",
+            format!(
+                "is {} bytes, over the limit of {max_bytes}",
+                input.text.len()
+            ),
+        ));
     }
     if input.text.contains('\0') {
-        return Err(invalid_argument("article.text", "must not contain NUL characters"));
+        return Err(invalid_argument(
+            "article.text",
+            "must not contain NUL characters",
+        ));
     }
     if input.title.contains('\0') || input.source_url.contains('\0') {
-        return Err(invalid_argument("article.title", "must not contain NUL characters"));
+        return Err(invalid_argument(
+            "article.title",
+            "must not contain NUL characters",
+        ));
     }
     if input.source_url.len() > MAX_URL {
-        return Err(invalid_argument("article.source_url", format!("must be at most {MAX_URL} bytes")));
+        return Err(invalid_argument(
+            "article.source_url",
+            format!("must be at most {MAX_URL} bytes"),
+        ));
     }
     if request_id.len() > MAX_REQUEST_ID || request_id.contains('\0') {
-        return Err(invalid_argument("request_id", format!("must be at most {MAX_REQUEST_ID} bytes of text")));
+        return Err(invalid_argument(
+            "request_id",
+            format!("must be at most {MAX_REQUEST_ID} bytes of text"),
+        ));
     }
     let published_date = match input.published_date.trim() {
         "" => None,
-        text => Some(
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| invalid_argument("article.published_date", format!("expected YYYY-MM-DD, got {text:?}")))?,
-        ),
+        text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            invalid_argument(
+                "article.published_date",
+                format!("expected YYYY-MM-DD, got {text:?}"),
+            )
+        })?),
     };
     let title = match input.title.trim() {
-        "" => input.text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default().to_owned(),
+        "" => input
+            .text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or_default()
+            .to_owned(),
         title => title.to_owned(),
     };
     Ok(NewArticle {
@@ -70,21 +100,46 @@ mod tests {
     use super::*;
 
     fn input(text: &str, date: &str) -> Option<ArticleInput> {
-        Some(ArticleInput { text: text.into(), title: String::new(), source_url: String::new(), published_date: date.into() })
+        Some(ArticleInput {
+            text: text.into(),
+            title: String::new(),
+            source_url: String::new(),
+            published_date: date.into(),
+        })
     }
 
     #[test]
     fn names_the_bad_field() {
-        assert!(article(None, "", 100).unwrap_err().message().starts_with("article:"));
-        assert!(article(input("  ", ""), "", 100).unwrap_err().message().starts_with("article.text:"));
-        assert!(article(input("x".repeat(101).as_str(), ""), "", 100).unwrap_err().message().starts_with("article.text:"));
-        assert!(article(input("text", "2022-13-01"), "", 100).unwrap_err().message().starts_with("article.published_date:"));
-        assert!(article(input("a\0b", ""), "", 100).unwrap_err().message().starts_with("article.text:"));
+        assert!(article(None, "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article:"));
+        assert!(article(input("  ", ""), "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article.text:"));
+        assert!(article(input("x".repeat(101).as_str(), ""), "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article.text:"));
+        assert!(article(input("text", "2022-13-01"), "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article.published_date:"));
+        assert!(article(input("a\0b", ""), "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article.text:"));
     }
 
     #[test]
     fn title_defaults_to_first_line() {
-        let stored = article(input("\n  Headline here \nBody", "2022-11-19"), "req-1", 1000).unwrap();
+        let stored = article(
+            input("\n  Headline here \nBody", "2022-11-19"),
+            "req-1",
+            1000,
+        )
+        .unwrap();
         assert_eq!(stored.title, "Headline here");
         assert_eq!(stored.request_id.as_deref(), Some("req-1"));
         assert_eq!(stored.published_date, NaiveDate::from_ymd_opt(2022, 11, 19));

@@ -50,8 +50,20 @@ pub struct Worker {
 
 impl Worker {
     /// A worker named `name` (its lease owner id).
-    pub fn new(name: String, pool: PgPool, entity: EntityServiceClient<Channel>, config: IngestConfig, wake: Arc<Notify>) -> Self {
-        Worker { name, pool, entity, config, wake }
+    pub fn new(
+        name: String,
+        pool: PgPool,
+        entity: EntityServiceClient<Channel>,
+        config: IngestConfig,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Worker {
+            name,
+            pool,
+            entity,
+            config,
+            wake,
+        }
     }
 
     /// Claims and processes articles until `stop` turns true; finishes the article in hand first.
@@ -61,7 +73,8 @@ impl Worker {
             if *stop.borrow() {
                 break;
             }
-            let claimed = articles::claim_next(&self.pool, &self.name, self.config.lease_secs).await;
+            let claimed =
+                articles::claim_next(&self.pool, &self.name, self.config.lease_secs).await;
             match claimed {
                 Ok(Some(article)) => self.process_and_record(article).await,
                 Ok(None) => {
@@ -88,13 +101,24 @@ impl Worker {
         let started = std::time::Instant::now();
         match self.process(&article).await {
             Ok(counts) => {
-                tracing::info!(quotes = counts.0, events = counts.1, elapsed_ms = started.elapsed().as_millis() as u64, "article processed");
+                tracing::info!(
+                    quotes = counts.0,
+                    events = counts.1,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "article processed"
+                );
             }
             Err(error) => {
                 tracing::warn!(%error, "article processing failed");
                 let message = error.to_string();
-                if let Err(store_error) =
-                    articles::mark_attempt_failed(&self.pool, article.id, &self.name, &message, self.config.max_attempts).await
+                if let Err(store_error) = articles::mark_attempt_failed(
+                    &self.pool,
+                    article.id,
+                    &self.name,
+                    &message,
+                    self.config.max_attempts,
+                )
+                .await
                 {
                     // The lease expires and another worker retries; nothing is lost.
                     tracing::error!(error = %store_error, "cannot record the failed attempt");
@@ -104,7 +128,9 @@ impl Worker {
     }
 
     async fn process(&mut self, article: &ArticleRecord) -> Result<(usize, usize), ProcessError> {
-        let seen_date = article.published_date.unwrap_or_else(|| article.created_at.date_naive());
+        let seen_date = article
+            .published_date
+            .unwrap_or_else(|| article.created_at.date_naive());
         let mut request = tonic::Request::new(AnnotateTextRequest {
             text: article.body.clone(),
             article: resource_name("articles", article.id),
@@ -113,12 +139,27 @@ impl Worker {
         request.set_timeout(Duration::from_secs(30));
         let annotation = self.entity.annotate_text(request).await?.into_inner();
         let body = article.body.clone();
-        let published = article.published_date.and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
-        let extracted = tokio::task::spawn_blocking(move || pipeline::extract(&body, published, &annotation))
+        let published = article
+            .published_date
+            .and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
+        let extracted =
+            tokio::task::spawn_blocking(move || pipeline::extract(&body, published, &annotation))
+                .await
+                .map_err(|error| ProcessError::Extraction(error.to_string()))?;
+        let mut tx = self
+            .pool
+            .begin()
             .await
-            .map_err(|error| ProcessError::Extraction(error.to_string()))?;
-        let mut tx = self.pool.begin().await.map_err(readout_store::StoreError::from)?;
-        results::write_article_results(&mut tx, article.id, article.published_date, &extracted.mentions, &extracted.quotes, &extracted.events).await?;
+            .map_err(readout_store::StoreError::from)?;
+        results::write_article_results(
+            &mut tx,
+            article.id,
+            article.published_date,
+            &extracted.mentions,
+            &extracted.quotes,
+            &extracted.events,
+        )
+        .await?;
         articles::mark_done(&mut tx, article.id, &self.name).await?;
         tx.commit().await.map_err(readout_store::StoreError::from)?;
         Ok((extracted.quotes.len(), extracted.events.len()))

@@ -1,0 +1,146 @@
+//! Starting the four services together in one process: what `readout up` runs
+//! and what the end-to-end tests start. Each service gets its own listener and
+//! talks to the others over gRPC, exactly as separate processes would.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use readout_entity::EntityConfig;
+use readout_gateway::GatewayConfig;
+use readout_ingest::IngestConfig;
+use readout_query::QueryConfig;
+use readout_store::PgPool;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Where each service listens.
+#[derive(Clone, Debug)]
+pub struct SuiteAddresses {
+    /// Gateway (public API).
+    pub gateway: String,
+    /// Ingest.
+    pub ingest: String,
+    /// Entity.
+    pub entity: String,
+    /// Query.
+    pub query: String,
+}
+
+impl SuiteAddresses {
+    /// Every service on an ephemeral loopback port.
+    pub fn ephemeral() -> Self {
+        let any = "127.0.0.1:0".to_owned();
+        SuiteAddresses {
+            gateway: any.clone(),
+            ingest: any.clone(),
+            entity: any.clone(),
+            query: any,
+        }
+    }
+}
+
+/// A running suite.
+pub struct Suite {
+    /// Bound gateway address.
+    pub gateway: SocketAddr,
+    /// Bound ingest address.
+    pub ingest: SocketAddr,
+    /// Bound entity address.
+    pub entity: SocketAddr,
+    /// Bound query address.
+    pub query: SocketAddr,
+    stop: watch::Sender<bool>,
+    tasks: Vec<(
+        &'static str,
+        JoinHandle<Result<(), readout_server::serve::ServeError>>,
+    )>,
+}
+
+fn stopped(
+    mut receiver: watch::Receiver<bool>,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    async move {
+        while !*receiver.borrow() {
+            if receiver.changed().await.is_err() {
+                break;
+            }
+        }
+    }
+}
+
+impl Suite {
+    /// Starts the four services against `pool` (migrated) with `workers` ingest workers.
+    pub async fn start(pool: PgPool, addresses: &SuiteAddresses, workers: usize) -> Result<Suite> {
+        let entity_listener = readout_server::bind(&addresses.entity).await?;
+        let query_listener = readout_server::bind(&addresses.query).await?;
+        let ingest_listener = readout_server::bind(&addresses.ingest).await?;
+        let gateway_listener = readout_server::bind(&addresses.gateway).await?;
+        let entity = entity_listener.local_addr()?;
+        let query = query_listener.local_addr()?;
+        let ingest = ingest_listener.local_addr()?;
+        let gateway = gateway_listener.local_addr()?;
+        let url = |addr: SocketAddr| format!("http://{addr}");
+        let (stop, receiver) = watch::channel(false);
+
+        let entity_config = EntityConfig::local(&entity.to_string());
+        let query_config = QueryConfig::local(&query.to_string());
+        let mut ingest_config = IngestConfig::local(&ingest.to_string(), &url(entity));
+        ingest_config.workers = workers;
+        ingest_config.poll_ms = 200;
+        let gateway_config = GatewayConfig::local(
+            &gateway.to_string(),
+            &url(ingest),
+            &url(entity),
+            &url(query),
+        );
+
+        let mut tasks = Vec::new();
+        let (p, r) = (pool.clone(), receiver.clone());
+        tasks.push((
+            "entity",
+            tokio::spawn(async move {
+                readout_entity::serve(&entity_config, p, entity_listener, stopped(r)).await
+            }),
+        ));
+        let (p, r) = (pool.clone(), receiver.clone());
+        tasks.push((
+            "query",
+            tokio::spawn(async move {
+                readout_query::serve(&query_config, p, query_listener, stopped(r)).await
+            }),
+        ));
+        let (p, r) = (pool.clone(), receiver.clone());
+        tasks.push((
+            "ingest",
+            tokio::spawn(async move {
+                readout_ingest::serve(&ingest_config, p, ingest_listener, stopped(r)).await
+            }),
+        ));
+        let r = receiver.clone();
+        tasks.push((
+            "gateway",
+            tokio::spawn(async move {
+                readout_gateway::serve(&gateway_config, gateway_listener, stopped(r)).await
+            }),
+        ));
+        Ok(Suite {
+            gateway,
+            ingest,
+            entity,
+            query,
+            stop,
+            tasks,
+        })
+    }
+
+    /// Signals every service to stop, drains them and waits for them.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        for (name, task) in self.tasks {
+            task.await
+                .with_context(|| format!("{name} task panicked"))?
+                .with_context(|| format!("{name} service failed"))?;
+        }
+        Ok(())
+    }
+}
