@@ -56,14 +56,10 @@ pub struct Suite {
     )>,
 }
 
-fn stopped(
-    mut receiver: watch::Receiver<bool>,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
-    async move {
-        while !*receiver.borrow() {
-            if receiver.changed().await.is_err() {
-                break;
-            }
+async fn stopped(mut receiver: watch::Receiver<bool>) {
+    while !*receiver.borrow() {
+        if receiver.changed().await.is_err() {
+            break;
         }
     }
 }

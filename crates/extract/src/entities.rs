@@ -661,7 +661,7 @@ fn emit_unknown(
         );
         return;
     }
-    if ORG_HEADS.contains(&last) && !(name_words.len() == 1) {
+    if ORG_HEADS.contains(&last) && (name_words.len() != 1) {
         let generic = name_words.iter().all(|w| GENERIC_ORG_WORDS.contains(w));
         let name = match (&affiliation, generic) {
             (Some(country), true) => format!("{country} {name}"),

@@ -454,12 +454,12 @@ pub fn extract(
                             // A country as the possessor of a named thing ("North Korea's latest launch") is still an actor.
                             participants.push(mention.entity)
                         }
-                        EntityKind::Org if trigger.event_type != EventType::Mobilize => {
-                            if trigger.mode == Some("host")
-                                || trigger.event_type == EventType::Agree
-                            {
-                                participants.push(mention.entity)
-                            }
+                        EntityKind::Org
+                            if trigger.event_type != EventType::Mobilize
+                                && (trigger.mode == Some("host")
+                                    || trigger.event_type == EventType::Agree) =>
+                        {
+                            participants.push(mention.entity)
                         }
                         _ => {}
                     }

@@ -270,7 +270,8 @@ struct Cue {
 }
 
 fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
-    let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+    // Cues are matched case-sensitively: "States" in "United States" is no cue.
+    let lower: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
     let mut cues = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -288,7 +289,7 @@ fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
             }
         }
         if let Some(length) = matched {
-            let first = if i > 0 && AUXILIARIES.contains(&lower[i - 1].as_str()) {
+            let first = if i > 0 && AUXILIARIES.contains(&lower[i - 1]) {
                 i - 1
             } else {
                 i

@@ -33,6 +33,11 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// True for a possessive `s` ending the word ("China's").
+fn lone_s(next: Option<char>, after: Option<char>) -> bool {
+    matches!(next, Some('s') | Some('S')) && !after.is_some_and(char::is_alphanumeric)
+}
+
 /// Tokenises `span` of `text`.
 pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
     let content = &text[span.start..span.end];
@@ -84,8 +89,7 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
                     Some(a)
                         if is_apostrophe(a)
                             && at(i + 1).is_some_and(char::is_alphabetic)
-                            && !(matches!(at(i + 1), Some('s') | Some('S'))
-                                && !at(i + 2).is_some_and(char::is_alphanumeric)) =>
+                            && !lone_s(at(i + 1), at(i + 2)) =>
                     {
                         i += 1;
                     }

@@ -56,19 +56,44 @@ pub struct Plumbing {
 impl Plumbing {
     /// Builds a server with the shared layers, health (NOT_SERVING until
     /// [`Plumbing::serve`] is told the dependencies answer) and reflection.
-    pub async fn new(common: &CommonArgs) -> Result<Self, ServeError> {
+    ///
+    /// Reflection advertises exactly `served` (the server's own gRPC services)
+    /// plus health and reflection, so `grpcurl list` shows what this port answers.
+    pub async fn new(common: &CommonArgs, served: &[&'static str]) -> Result<Self, ServeError> {
         let (health, health_service) = tonic_health::server::health_reporter();
         health
             .set_service_status("", ServingStatus::NotServing)
             .await;
-        let reflection_v1 = tonic_reflection::server::Builder::configure()
+        for name in served {
+            health
+                .set_service_status(*name, ServingStatus::NotServing)
+                .await;
+        }
+        let advertised: Vec<&str> = served
+            .iter()
+            .copied()
+            .chain([
+                "grpc.health.v1.Health",
+                "grpc.reflection.v1.ServerReflection",
+                "grpc.reflection.v1alpha.ServerReflection",
+            ])
+            .collect();
+        let mut v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()?;
-        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(
+                tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+            );
+        let mut v1alpha = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1alpha()?;
+            .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET);
+        for name in &advertised {
+            v1 = v1.with_service_name(*name);
+            v1alpha = v1alpha.with_service_name(*name);
+        }
+        let reflection_v1 = v1.build_v1()?;
+        let reflection_v1alpha = v1alpha.build_v1alpha()?;
         // The layers, outermost first:
         // - trace_fn: one span per request, named by the gRPC path, so every log line
         //   of a handler carries the method;

@@ -26,12 +26,14 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let handler = handler::EntityHandler::new(pool.clone(), config.max_text_bytes);
-    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
-        router.add_service(
-            EntityServiceServer::new(handler)
-                .max_decoding_message_size(config.max_text_bytes + 64 * 1024),
-        )
-    });
+    let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::ENTITY])
+        .await?
+        .router(|router| {
+            router.add_service(
+                EntityServiceServer::new(handler)
+                    .max_decoding_message_size(config.max_text_bytes + 64 * 1024),
+            )
+        });
     let ready = async move { readout_store::wait_until_ready(&pool).await };
     plumbing
         .serve(

@@ -28,7 +28,15 @@ pub async fn serve(
     let gateway = handler::GatewayHandler::new(clients.clone());
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
     let max_message = config.max_message_bytes;
-    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
+    let plumbing = Plumbing::new(
+        &config.common,
+        &[
+            readout_proto::service_names::GATEWAY,
+            readout_proto::service_names::INGEST,
+        ],
+    )
+    .await?
+    .router(|router| {
         router
             .add_service(GatewayServiceServer::new(gateway))
             .add_service(IngestServiceServer::new(ingest).max_decoding_message_size(max_message))

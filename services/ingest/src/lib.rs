@@ -45,12 +45,14 @@ pub async fn serve(
         workers.push(tokio::spawn(worker.run(stop_receiver.clone())));
     }
     let handler = handler::IngestHandler::new(pool.clone(), config.max_article_bytes, wake);
-    let plumbing = Plumbing::new(&config.common).await?.router(|router| {
-        router.add_service(
-            IngestServiceServer::new(handler)
-                .max_decoding_message_size(config.max_article_bytes + 64 * 1024),
-        )
-    });
+    let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::INGEST])
+        .await?
+        .router(|router| {
+            router.add_service(
+                IngestServiceServer::new(handler)
+                    .max_decoding_message_size(config.max_article_bytes + 64 * 1024),
+            )
+        });
     let ready = async move { readout_store::wait_until_ready(&pool).await };
     let served = plumbing
         .serve(

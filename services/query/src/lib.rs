@@ -24,7 +24,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let handler = handler::QueryHandler::new(pool.clone());
-    let plumbing = Plumbing::new(&config.common)
+    let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::QUERY])
         .await?
         .router(|router| router.add_service(QueryServiceServer::new(handler)));
     let ready = async move { readout_store::wait_until_ready(&pool).await };

@@ -1,0 +1,158 @@
+//! `spawn_app`: the four real services on ephemeral ports over a fresh
+//! database, and gRPC clients of the gateway.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use readout::suite::{Suite, SuiteAddresses};
+use readout_proto::v1::gateway_service_client::GatewayServiceClient;
+use readout_proto::v1::ingest_service_client::IngestServiceClient;
+use readout_proto::v1::{
+    Article, ArticleInput, ArticleState, GetArticleRequest, SubmitArticleRequest,
+};
+use readout_store::PgPool;
+use tonic::transport::Channel;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+/// A running suite for one test.
+pub struct TestApp {
+    /// The suite (shut down with [`TestApp::stop`]).
+    pub suite: Option<Suite>,
+    /// Gateway lookups.
+    pub gateway: GatewayServiceClient<Channel>,
+    /// Ingest through the gateway.
+    pub ingest: IngestServiceClient<Channel>,
+}
+
+/// A fresh, migrated database.
+pub async fn fresh_pool() -> PgPool {
+    readout_server::telemetry::init_for_tests();
+    let (_url, pool) = readout_store::testing::fresh_database()
+        .await
+        .expect("fresh test database");
+    pool
+}
+
+/// Starts the suite on a fresh database with `workers` ingest workers.
+pub async fn spawn_app(workers: usize) -> TestApp {
+    spawn_app_on(fresh_pool().await, workers).await
+}
+
+/// Starts the suite on `pool` (e.g. again after a simulated crash).
+pub async fn spawn_app_on(pool: PgPool, workers: usize) -> TestApp {
+    let suite = Suite::start(pool, &SuiteAddresses::ephemeral(), workers)
+        .await
+        .expect("suite starts");
+    let url = format!("http://{}", suite.gateway);
+    let channel = tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect_lazy();
+    wait_serving(channel.clone()).await;
+    TestApp {
+        suite: Some(suite),
+        gateway: GatewayServiceClient::new(channel.clone()),
+        ingest: IngestServiceClient::new(channel),
+    }
+}
+
+async fn wait_serving(channel: Channel) {
+    let mut health = HealthClient::new(channel);
+    let started = Instant::now();
+    loop {
+        let answer = health
+            .check(HealthCheckRequest {
+                service: "readout.v1.GatewayService".into(),
+            })
+            .await;
+        if answer.is_ok_and(|r| r.get_ref().status == 1) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "gateway not SERVING after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl TestApp {
+    /// Stops the services (graceful shutdown).
+    pub async fn stop(&mut self) {
+        if let Some(suite) = self.suite.take() {
+            suite.shutdown().await.expect("clean shutdown");
+        }
+    }
+
+    /// Submits an article text through the gateway.
+    pub async fn submit(&mut self, text: &str, published_date: &str) -> (Article, bool) {
+        let request = SubmitArticleRequest {
+            article: Some(ArticleInput {
+                text: text.into(),
+                title: String::new(),
+                source_url: String::new(),
+                published_date: published_date.into(),
+            }),
+            request_id: String::new(),
+        };
+        let response = self
+            .ingest
+            .submit_article(request)
+            .await
+            .expect("submit")
+            .into_inner();
+        (response.article.expect("article"), response.created)
+    }
+
+    /// Waits until every named article is processed (panics on failure or after 60 s).
+    pub async fn wait_processed(&mut self, names: &[String]) {
+        let started = Instant::now();
+        for name in names {
+            loop {
+                let article = self
+                    .ingest
+                    .get_article(GetArticleRequest { name: name.clone() })
+                    .await
+                    .expect("get")
+                    .into_inner()
+                    .article
+                    .unwrap();
+                match ArticleState::try_from(article.state).unwrap() {
+                    ArticleState::Done => break,
+                    ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
+                    _ => {
+                        assert!(
+                            started.elapsed() < Duration::from_secs(60),
+                            "{name} not processed after 60 s"
+                        );
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The repository's `seeds/` directory.
+pub fn seeds_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
+}
+
+/// The seed articles' texts, in file order.
+pub fn seed_texts() -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
+        })
+        .collect()
+}

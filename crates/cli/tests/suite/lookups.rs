@@ -1,0 +1,174 @@
+//! Gateway lookups: errors are meaningful statuses.
+
+use readout_proto::v1::{GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest};
+use tonic::Code;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn lookup_errors_name_the_problem() {
+    let mut app = spawn_app(1).await;
+    let status = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "Nobody Atall".into(),
+            recent_limit: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "{status:?}");
+    let status = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "entities/nope".into(),
+            recent_limit: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("entity:"), "{status:?}");
+    let status = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: String::new(),
+            recent_limit: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+
+    let status = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            filter: "colour = red".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("filter:"), "{status:?}");
+    let status = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            filter: "type = PICNIC".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(status.message().starts_with("filter:"));
+    let status = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            filter: "date >= 2022-13-45".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(status.message().starts_with("filter:"));
+    let status = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            page_token: "bogus".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("page_token:"));
+    let status = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            page_size: -1,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(status.message().starts_with("page_size:"));
+
+    // Pagination walks every event exactly once.
+    for text in [
+        "Headline\nJoe Biden met Xi Jinping in Bali on November 14, 2022.",
+        "Headline\nKamala Harris met Xi Jinping in Bangkok on November 19, 2022.",
+        "Headline\nAntony Blinken met Wang Yi in Washington on October 27, 2023.",
+    ] {
+        let (article, _) = app.submit(text, "").await;
+        app.wait_processed(&[article.name]).await;
+    }
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = app
+            .gateway
+            .search_events(SearchEventsRequest {
+                filter: "type = CONSULT".into(),
+                page_size: 1,
+                page_token: token.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        seen.extend(page.events.into_iter().map(|e| e.name));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3);
+    let dated = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            filter: "date >= \"2023-01-01\"".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(dated.events.len(), 1);
+    assert_eq!(dated.events[0].date.as_ref().unwrap().value, "2023-10-27");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_downstream_outage_is_unavailable() {
+    let mut app = spawn_app(0).await;
+    // Stop everything but keep a gateway client pointed at a dead port set.
+    let gateway = app.suite.as_ref().unwrap().gateway;
+    app.stop().await;
+    let config = readout_gateway::GatewayConfig::local(
+        "127.0.0.1:0",
+        "http://127.0.0.1:1",
+        "http://127.0.0.1:1",
+        "http://127.0.0.1:1",
+    );
+    let listener = readout_server::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, receiver) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        readout_gateway::serve(&config, listener, async move {
+            let _ = receiver.await;
+        })
+        .await
+    });
+    let _ = gateway;
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .unwrap()
+        .connect_lazy();
+    let mut client = readout_proto::v1::gateway_service_client::GatewayServiceClient::new(channel);
+    let mut status = None;
+    for _ in 0..50 {
+        match client.search_quotes(SearchQuotesRequest::default()).await {
+            Err(error) if error.message().contains("query service") => {
+                status = Some(error);
+                break;
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    let status = status.expect("an error naming the query service");
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}

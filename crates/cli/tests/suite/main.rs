@@ -1,0 +1,11 @@
+//! The integration test binary: every test that needs PostgreSQL or running
+//! services lives here (one binary keeps link time down). Each test gets a fresh
+//! database on a real PostgreSQL (`DATABASE_URL`, or the private test cluster).
+
+mod helpers;
+
+mod eval_gold;
+mod ingest_api;
+mod lookups;
+mod seeds_e2e;
+mod store;

@@ -1,0 +1,138 @@
+//! The five seeds through the real services, checked through the gateway.
+
+use readout_proto::v1::{GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest};
+
+use crate::helpers::{seed_texts, spawn_app};
+
+#[tokio::test]
+async fn seeds_processed_end_to_end_answer_through_the_gateway() {
+    let mut app = spawn_app(2).await;
+    let mut names = Vec::new();
+    for (_, text) in seed_texts() {
+        let (article, created) = app.submit(&text, "").await;
+        assert!(created);
+        names.push(article.name);
+    }
+    app.wait_processed(&names).await;
+
+    // A quote by Han Zheng containing "all levels".
+    let han = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            query: "levels".into(),
+            speaker: "Han Zheng".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("quote search")
+        .into_inner();
+    assert!(
+        han.quotes
+            .iter()
+            .any(|q| q.text.contains("all levels") && q.speaker_display_name == "Han Zheng"),
+        "no Han Zheng quote with 'all levels': {:?}",
+        han.quotes
+            .iter()
+            .map(|q| (&q.text, &q.speaker_display_name))
+            .collect::<Vec<_>>()
+    );
+
+    // An event with Kamala Harris and Xi Jinping.
+    let events = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            participant: "Kamala Harris".into(),
+            counterpart: "Xi Jinping".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("event search")
+        .into_inner();
+    assert!(!events.events.is_empty(), "no Harris–Xi event");
+    for event in &events.events {
+        let names: Vec<&str> = event
+            .participants
+            .iter()
+            .map(|p| p.display_name.as_str())
+            .collect();
+        assert!(
+            names.contains(&"Kamala Harris") && names.contains(&"Xi Jinping"),
+            "{names:?}"
+        );
+        assert!(!event.sources.is_empty());
+    }
+
+    // "autopilot" was said by Wang Wenbin.
+    let autopilot = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            query: "autopilot".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("quote search")
+        .into_inner();
+    assert_eq!(autopilot.quotes.len(), 1, "{:?}", autopilot.quotes);
+    assert_eq!(autopilot.quotes[0].speaker_display_name, "Wang Wenbin");
+
+    // Profiles resolve names; Wang Yi and Wang Wenbin are different people.
+    let wang_yi = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "Wang Yi".into(),
+            recent_limit: 5,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let wang_wenbin = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "Wang Wenbin".into(),
+            recent_limit: 5,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let (yi, wenbin) = (wang_yi.entity.unwrap(), wang_wenbin.entity.unwrap());
+    assert_eq!(yi.display_name, "Wang Yi");
+    assert_eq!(wenbin.display_name, "Wang Wenbin");
+    assert_ne!(yi.name, wenbin.name);
+    let blinken = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "Blinken".into(),
+            recent_limit: 5,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let entity = blinken.entity.unwrap();
+    assert_eq!(entity.display_name, "Antony Blinken");
+    assert!(!blinken.recent_events.is_empty() && !blinken.recent_quotes.is_empty());
+    assert!(blinken.recent_events.len() <= 5);
+
+    // The same quote in two articles is one quote with two sources: resubmitting
+    // a seed under another title changes nothing, a copy with a different
+    // headline adds a source.
+    let (_, text) = &seed_texts()[1];
+    let copy = format!(
+        "Another outlet's headline\n{}",
+        text.split_once('\n').unwrap().1
+    );
+    let (article, created) = app.submit(&copy, "").await;
+    assert!(created);
+    app.wait_processed(&[article.name]).await;
+    let again = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            query: "autopilot".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(again.quotes.len(), 1);
+    assert_eq!(again.quotes[0].sources.len(), 2);
+    app.stop().await;
+}

@@ -1,0 +1,78 @@
+//! Store behaviour on a real PostgreSQL: migrations, claims, dedup.
+
+use readout_store::articles::{self, NewArticle};
+
+use crate::helpers::fresh_pool;
+
+fn article(body: &str) -> NewArticle {
+    NewArticle {
+        body: body.into(),
+        title: "t".into(),
+        source_url: String::new(),
+        published_date: None,
+        request_id: None,
+    }
+}
+
+#[tokio::test]
+async fn concurrent_workers_never_claim_the_same_article() {
+    let pool = fresh_pool().await;
+    for index in 0..20 {
+        articles::insert_or_get(&pool, &article(&format!("article {index}")))
+            .await
+            .unwrap();
+    }
+    let mut handles = Vec::new();
+    for worker in 0..4 {
+        let pool = pool.clone();
+        handles.push(tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            while let Some(record) = articles::claim_next(&pool, &format!("w{worker}"), 60)
+                .await
+                .unwrap()
+            {
+                claimed.push(record.id);
+            }
+            claimed
+        }));
+    }
+    let mut all = Vec::new();
+    for handle in handles {
+        all.extend(handle.await.unwrap());
+    }
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(count, 20);
+    assert_eq!(all.len(), 20);
+    assert_eq!(
+        articles::pending_count(&pool).await.unwrap(),
+        20,
+        "claimed articles stay pending until done"
+    );
+}
+
+#[tokio::test]
+async fn failed_attempts_retry_then_fail() {
+    let pool = fresh_pool().await;
+    let (record, _) = articles::insert_or_get(&pool, &article("will fail"))
+        .await
+        .unwrap();
+    for attempt in 1..=3 {
+        let claimed = articles::claim_next(&pool, "w", 60)
+            .await
+            .unwrap()
+            .expect("claimable again");
+        assert_eq!(claimed.attempt_count, attempt);
+        articles::mark_attempt_failed(&pool, record.id, "w", "boom", 3)
+            .await
+            .unwrap();
+    }
+    assert!(articles::claim_next(&pool, "w", 60)
+        .await
+        .unwrap()
+        .is_none());
+    let stored = articles::get(&pool, record.id).await.unwrap();
+    assert_eq!(stored.state(), articles::ArticleState::Failed);
+    assert_eq!(stored.last_error, "boom");
+}
