@@ -402,7 +402,10 @@ pub fn extract(
     let mut events: Vec<FoundEvent> = Vec::new();
     for (sentence_index, sentence) in document.sentences.iter().enumerate() {
         let block = &document.blocks[sentence.block];
-        if block.kind == BlockKind::Headline || block.kind == BlockKind::Boilerplate {
+        if matches!(
+            block.kind,
+            BlockKind::Headline | BlockKind::Boilerplate | BlockKind::Heading
+        ) {
             continue;
         }
         let tokens = tokenize(text, sentence.span);

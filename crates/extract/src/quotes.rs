@@ -215,6 +215,36 @@ const CUES: &[&str] = &[
 
 const AUXILIARIES: &[&str] = &["has", "have", "had"];
 
+/// Prepositions that end the head of a speaker phrase ("of" stays: "one of the officials").
+const PREPOSITIONS: &[&str] = &[
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "during",
+    "after",
+    "following",
+    "about",
+    "over",
+    "since",
+    "to",
+    "into",
+    "against",
+    "before",
+    "under",
+    "between",
+    "among",
+];
+
+/// Words that open a new clause: a speaker phrase never reaches back past them.
+const CLAUSE_OPENERS: &[&str] = &[
+    "that", "which", "who", "whom", "while", "when", "but", "because", "although", "though",
+    "where", "whether", "if", "whereas", "so",
+];
+
 const PRONOUNS: &[&str] = &["he", "she", "He", "She"];
 
 /// Nouns for sources that stay anonymous when no name is given.
@@ -340,9 +370,36 @@ fn resolve_phrase(
         return None;
     }
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
-    let head = tokens[to - 1].text(text);
-    let mentions: Vec<_> = entities.mentions_in(span).collect();
+    // The head of the phrase is the last word before its first preposition:
+    // "The foreign ministry readouts for Wang's meetings with Blinken" → "readouts".
+    let head_end = (from + 1..to)
+        .find(|&k| {
+            tokens[k].kind == TokenKind::Word && PREPOSITIONS.contains(&tokens[k].text(text))
+        })
+        .unwrap_or(to);
+    let head_span = Span::new(span.start, tokens[head_end - 1].span.end);
+    let head = tokens[head_end - 1].text(text);
     let kind_of = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind;
+    if DOCUMENT_HEADS.contains(&head.to_lowercase().as_str()) && head_end < to {
+        // "a readout by spokesman Matthew Miller": the author after "by".
+        let by = (head_end..to).find(|&k| tokens[k].text(text) == "by");
+        if let Some(by) = by {
+            let author = Span::new(tokens[by].span.start, span.end);
+            if let Some(person) = entities
+                .mentions_in(author)
+                .filter(|m| kind_of(m) == EntityKind::Person)
+                .last()
+            {
+                return Some(Speaker {
+                    entity: Some(person.entity),
+                    span,
+                    confidence: 0.8,
+                });
+            }
+        }
+    }
+    let mentions: Vec<_> = entities.mentions_in(head_span).collect();
+    let (span, to) = (head_span, head_end);
     if let Some(person) = mentions
         .iter()
         .rev()
@@ -445,7 +502,10 @@ fn resolve_pronoun(
             break;
         };
         let earlier = &document.sentences[index];
-        if document.blocks[earlier.block].kind == BlockKind::Caption {
+        if matches!(
+            document.blocks[earlier.block].kind,
+            BlockKind::Caption | BlockKind::Heading
+        ) {
             continue;
         }
         if let Some(m) = entities
@@ -477,29 +537,25 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         }
         let sentence_index = sentence_of(document, quote.outer.start);
         let sentence = document.sentences[sentence_index].span;
+        // A quote may run over several sentences: what follows it is read in the
+        // sentence of its closing mark.
+        let close_index =
+            sentence_of(document, quote.outer.end.saturating_sub(1)).max(sentence_index);
+        let close_sentence = document.sentences[close_index].span;
         let inner = trim_span(text, quote.inner);
         if inner.start >= inner.end {
             continue;
         }
-        // Where the attribution may be: the sentence before the quote, and after its
-        // last quote (quotes sharing the sentence share an after-attribution).
-        let start_in_sentence = sentence.start.min(quote.outer.start);
-        let before = Span::new(start_in_sentence, quote.outer.start);
+        let before = Span::new(sentence.start.min(quote.outer.start), quote.outer.start);
+        // Quotes sharing the closing sentence share an attribution at its end.
         let last_in_sentence = marked[index..]
             .iter()
             .take_while(|q| {
-                q.outer.start < sentence.end.max(quote.outer.end) && q.block == quote.block
+                q.outer.start < close_sentence.end.max(quote.outer.end) && q.block == quote.block
             })
             .last()
             .map_or(quote.outer.end, |q| q.outer.end);
-        let after_end = sentence.end.max(last_in_sentence);
-        let after_start = (quote.outer.end
-            + text[quote.outer.end..]
-                .chars()
-                .next()
-                .map_or(0, char::len_utf8))
-        .min(after_end);
-        let own_after_start = after_start;
+        let after_end = close_sentence.end.max(last_in_sentence);
         let before_text = before.of(text).trim();
         let opens_sentence =
             before_text.is_empty() || before_text.chars().all(|c| !c.is_alphanumeric());
@@ -508,75 +564,38 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         let ends_with_colon = before_text.ends_with(':');
 
         let mut attribution: Option<(Speaker, Span)> = None; // (speaker, cue span)
-                                                             // 1. After the quote.
-        let direct_after = Span::new(own_after_start, after_end);
+                                                             // 1. Right after the quote.
+        let direct_after = Span::new(quote.outer.end.min(after_end), after_end);
         if let Some(found_after) =
-            attribution_after(text, direct_after, sentence_index, entities, document)
+            attribution_after(text, direct_after, close_index, entities, document)
         {
             attribution = Some(found_after);
         }
         // 2. Before the quote, in its sentence.
-        if attribution.is_none() && !opens_sentence {
-            if let Some(cue) = before_cues.last() {
-                let cue_span = Span::new(
-                    before_tokens[cue.first].span.start,
-                    before_tokens[cue.last - 1].span.end,
-                );
-                let cue_text = cue_span.of(text).to_lowercase();
-                let speaker = if cue_text.ends_with("according to") {
-                    let end = phrase_end(text, &before_tokens, cue.last);
-                    resolve_phrase(
-                        text,
-                        &before_tokens,
-                        cue.last,
-                        end,
-                        sentence_index,
-                        entities,
-                        document,
-                    )
-                } else if cue.last < before_tokens.len()
-                    && !cue_text.starts_with("describ")
-                    && subject_follows(text, &before_tokens, cue.last)
-                {
-                    // "said Harris:" — the speaker follows the cue.
-                    let end = phrase_end(text, &before_tokens, cue.last);
-                    resolve_phrase(
-                        text,
-                        &before_tokens,
-                        cue.last,
-                        end,
-                        sentence_index,
-                        entities,
-                        document,
-                    )
-                } else {
-                    let start = phrase_start(text, &before_tokens, cue.first);
-                    resolve_phrase(
-                        text,
-                        &before_tokens,
-                        start,
-                        cue.first,
-                        sentence_index,
-                        entities,
-                        document,
-                    )
-                };
-                if let Some(speaker) = speaker {
-                    attribution = Some((speaker, cue_span));
-                }
+        if attribution.is_none() && !opens_sentence && !before_cues.is_empty() {
+            let last = before_cues.len() - 1;
+            let cue = before_cues[last];
+            let cue_span = Span::new(
+                before_tokens[cue.first].span.start,
+                before_tokens[cue.last - 1].span.end,
+            );
+            let speaker = resolve_cue(
+                text,
+                &before_tokens,
+                &before_cues,
+                last,
+                sentence_index,
+                entities,
+                document,
+            );
+            if let Some(speaker) = speaker {
+                attribution = Some((speaker, cue_span));
             }
         }
         // 3. At the end of the sentence, after its last quote.
         if attribution.is_none() && last_in_sentence > quote.outer.end {
-            let tail_start = (last_in_sentence
-                + text[last_in_sentence..]
-                    .chars()
-                    .next()
-                    .map_or(0, char::len_utf8))
-            .min(after_end);
             let tail = Span::new(last_in_sentence.min(after_end), after_end);
-            let _ = tail_start;
-            attribution = attribution_after(text, tail, sentence_index, entities, document);
+            attribution = attribution_after(text, tail, close_index, entities, document);
         }
         let words = inner.of(text).split_whitespace().count();
         let partial = !(opens_sentence
@@ -636,49 +655,146 @@ fn trim_span(text: &str, span: Span) -> Span {
     )
 }
 
-/// True when the token at `index` starts a name or a determiner phrase (the
-/// speaker follows the cue: "said Harris", "said one of the officials").
-fn subject_follows(text: &str, tokens: &[Token], index: usize) -> bool {
-    tokens.get(index).is_some_and(|t| {
-        let word = t.text(text);
+/// The speaker of the `index`-th cue of a sentence part: the phrase before it;
+/// when there is none, the phrase after an inverting cue ("said Harris"), the
+/// previous cue's speaker ("Kirby said, adding: ..."), or the sentence's subject.
+fn resolve_cue(
+    text: &str,
+    tokens: &[Token],
+    cues: &[Cue],
+    index: usize,
+    sentence: usize,
+    entities: &DocEntities,
+    document: &Document<'_>,
+) -> Option<Speaker> {
+    let cue = cues[index];
+    let cue_text = Span::new(tokens[cue.first].span.start, tokens[cue.last - 1].span.end).of(text);
+    if cue_text.ends_with("according to") {
+        let end = phrase_end(text, tokens, cue.last);
+        return resolve_phrase(text, tokens, cue.last, end, sentence, entities, document);
+    }
+    let start = phrase_start(text, tokens, cue.first);
+    // "..., and asked for": a bare conjunction is no subject.
+    let has_subject = tokens[start..cue.first].iter().any(|t| {
         t.kind == TokenKind::Word
-            && (word.chars().next().is_some_and(char::is_uppercase)
-                || matches!(word, "one" | "another" | "the" | "a" | "an" | "ministry"))
-    }) && tokens[index..]
-        .iter()
-        .take_while(|t| t.kind == TokenKind::Word)
-        .count()
-        >= 1
-        && !tokens[index..]
-            .iter()
-            .any(|t| t.kind == TokenKind::Word && matches!(t.text(text), "that"))
+            && !matches!(
+                t.text(text),
+                "and" | "but" | "or" | "then" | "also" | "later"
+            )
+    });
+    if has_subject {
+        return resolve_phrase(text, tokens, start, cue.first, sentence, entities, document);
+    }
+    if speaker_follows(text, tokens, cue) {
+        let end = phrase_end(text, tokens, cue.last);
+        return resolve_phrase(text, tokens, cue.last, end, sentence, entities, document);
+    }
+    if index > 0 {
+        return resolve_cue(text, tokens, cues, index - 1, sentence, entities, document);
+    }
+    sentence_subject(text, tokens, cue.first, entities)
 }
 
-/// Where a speaker phrase ending before `cue` starts: after the nearest clause break.
+/// Cues after which the speaker may follow ("said Harris", "added one of the officials").
+const INVERTING_CUES: &[&str] = &[
+    "said",
+    "says",
+    "added",
+    "adds",
+    "wrote",
+    "writes",
+    "noted",
+    "stated",
+    "continued",
+    "explained",
+    "asked",
+];
+
+/// True when the speaker follows the cue: an inverting cue followed, before any
+/// punctuation and within six words, by a capitalised name or a source noun.
+fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
+    let cue_word = tokens[cue.last - 1].text(text);
+    if !INVERTING_CUES.contains(&cue_word) {
+        return false;
+    }
+    let mut words = tokens[cue.last..]
+        .iter()
+        .take_while(|t| t.kind == TokenKind::Word)
+        .take(6)
+        .map(|t| t.text(text));
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if matches!(
+        first,
+        "that" | "it" | "this" | "he" | "she" | "they" | "we" | "I"
+    ) {
+        return false;
+    }
+    std::iter::once(first).chain(words).any(|word| {
+        word.chars().next().is_some_and(char::is_uppercase)
+            || ANONYMOUS_HEADS.contains(&word)
+            || DOCUMENT_HEADS.contains(&word)
+    })
+}
+
+/// The subject of the clause before `cue`: the first person (or organisation)
+/// named before it in the sentence ("Harris pitched ..., telling ...: \"...\"").
+fn sentence_subject(
+    text: &str,
+    tokens: &[Token],
+    cue: usize,
+    entities: &DocEntities,
+) -> Option<Speaker> {
+    if cue == 0 {
+        return None;
+    }
+    let span = Span::new(tokens[0].span.start, tokens[cue - 1].span.end);
+    let _ = text;
+    let mention = entities
+        .mentions_in(span)
+        .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+        .or_else(|| {
+            entities
+                .mentions_in(span)
+                .find(|m| entities.entities[m.entity].kind == EntityKind::Org)
+        })?;
+    Some(Speaker {
+        entity: Some(mention.entity),
+        span: mention.span,
+        confidence: 0.6,
+    })
+}
+
+/// Where a speaker phrase ending before `cue` starts: after the nearest
+/// punctuation or clause opener.
 fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> usize {
     let mut start = cue;
     while start > 0 {
         let token = tokens[start - 1];
         let word = token.text(text);
-        if token.kind == TokenKind::Punct
+        let is_break_punct = token.kind == TokenKind::Punct
             && matches!(
                 word,
-                "," | ";" | ":" | "\u{201c}" | "\u{201d}" | "\"" | "(" | ")" | "\u{2014}"
-            )
+                "," | ";"
+                    | ":"
+                    | "\u{201c}"
+                    | "\u{201d}"
+                    | "\""
+                    | "("
+                    | ")"
+                    | "\u{2014}"
+                    | "."
+                    | "?"
+                    | "!"
+            );
+        if is_break_punct
+            || (token.kind == TokenKind::Word && CLAUSE_OPENERS.contains(&word))
+            || cue - start >= 20
         {
-            break;
-        }
-        if token.kind == TokenKind::Word
-            && PHRASE_BREAKS.contains(&word)
-            && !(word == "of" || word == "and")
-        {
-            // "one of the officials": "of" stays inside the phrase.
             break;
         }
         start -= 1;
-        if cue - start > 14 {
-            break;
-        }
     }
     start
 }

@@ -37,6 +37,10 @@ pub enum BlockKind {
     Body,
     /// A photo caption (its credit is cut off).
     Caption,
+    /// A short line without closing punctuation between paragraphs: a section
+    /// heading, a related-story link, a caption without a credit. Its names are
+    /// read; it tells no events and is no antecedent for pronouns.
+    Heading,
     /// Site chrome, ads, credits, footers: skipped.
     Boilerplate,
 }
@@ -160,6 +164,17 @@ fn is_boilerplate(content: &str) -> bool {
     false
 }
 
+/// A short line that does not end like a sentence.
+fn is_heading(content: &str) -> bool {
+    let words = content.split_whitespace().count();
+    let last = content.trim_end().chars().last().unwrap_or('.');
+    words <= 16
+        && !matches!(
+            last,
+            '.' | '!' | '?' | '"' | '\u{201d}' | ':' | ';' | ',' | '\u{2026}'
+        )
+}
+
 fn is_title_case(content: &str) -> bool {
     let words: Vec<&str> = content
         .split_whitespace()
@@ -246,6 +261,8 @@ pub fn segment(text: &str) -> Document<'_> {
             BlockKind::Headline
         } else if looks_like_caption {
             BlockKind::Caption
+        } else if is_heading(content) {
+            BlockKind::Heading
         } else {
             BlockKind::Body
         };
