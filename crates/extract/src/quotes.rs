@@ -42,6 +42,8 @@ struct MarkedQuote {
     /// Including the marks.
     outer: Span,
     block: usize,
+    /// Opened and not closed in its paragraph (a quote running over paragraphs).
+    unclosed: bool,
 }
 
 fn is_opening_context(previous: Option<char>) -> bool {
@@ -121,6 +123,7 @@ fn find_marked(document: &Document<'_>) -> Vec<MarkedQuote> {
                     inner,
                     outer: Span::new(block.span.start + start, block.span.end),
                     block: block_index,
+                    unclosed: true,
                 });
             }
         }
@@ -144,6 +147,7 @@ fn push_quote(
             inner,
             outer,
             block,
+            unclosed: false,
         });
     }
 }
@@ -531,6 +535,9 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
     let marked = find_marked(document);
     let mut found: Vec<FoundQuote> = Vec::new();
     let mut previous: Option<(usize, FoundQuote)> = None; // (block, quote)
+                                                          // Paragraphs of one multi-paragraph quote waiting for the attribution that
+                                                          // comes after its last paragraph: indices into `found`.
+    let mut chain: Vec<usize> = Vec::new();
     for (index, quote) in marked.iter().enumerate() {
         if document.sentences.is_empty() {
             break;
@@ -601,6 +608,7 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         let partial = !(opens_sentence
             || ends_with_colon
             || before_text.ends_with(',') && !before_cues.is_empty());
+        let attributed = attribution.is_some();
         let quote_record = match attribution {
             Some((speaker, cue_span)) => FoundQuote {
                 span: inner,
@@ -639,6 +647,21 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
                 }
             }
         };
+        if attributed && opens_sentence && !chain.is_empty() {
+            for &earlier in &chain {
+                let span = found[earlier].span;
+                found[earlier] = FoundQuote {
+                    span,
+                    partial: found[earlier].partial,
+                    ..quote_record.clone()
+                };
+            }
+        }
+        if quote.unclosed && !attributed {
+            chain.push(found.len());
+        } else {
+            chain.clear();
+        }
         previous = Some((quote.block, quote_record.clone()));
         found.push(quote_record);
     }
@@ -914,6 +937,15 @@ mod tests {
         let quotes = run(text);
         assert_eq!(quotes.len(), 1);
         assert_eq!(quotes[0].1, None);
+    }
+
+    #[test]
+    fn a_quote_over_paragraphs_takes_the_attribution_at_its_end() {
+        let text = "Headline\nSenator Jane Doe spoke first.\nPresident John Roe answered.\n\u{201c}We will not give up on the talks, not now.\n\u{201c}And we will meet again next year,\u{201d} Roe said.\n";
+        let quotes = run(text);
+        assert_eq!(quotes.len(), 2);
+        assert_eq!(quotes[0].1.as_deref(), Some("John Roe"));
+        assert_eq!(quotes[1].1.as_deref(), Some("John Roe"));
     }
 
     #[test]

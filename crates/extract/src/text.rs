@@ -328,10 +328,12 @@ pub fn split_sentences(text: &str, block: Span) -> Vec<Span> {
                     || matches!(bytes[k].1, '"' | '\u{201c}' | '\u{2018}' | '\''));
             if c == '.' && followed_by_space && next_starts_sentence {
                 let word_start = content[..position]
-                    .rfind(|ch: char| {
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, ch)| {
                         ch.is_whitespace() || ch == '(' || ch == '"' || ch == '\u{201c}'
                     })
-                    .map_or(0, |p| p + 1);
+                    .map_or(0, |(p, ch)| p + ch.len_utf8());
                 let word = &content[word_start..position];
                 let is_abbreviation = ABBREVIATIONS.contains(&word)
                     || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
