@@ -770,20 +770,27 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// True when two multi-word person names are spelling variants of one name:
-/// same number of words, each pair of words sharing its first letter, and the
-/// whole differing by at most two letters (Prayuth Chan-ocha / Prayut Chan-o-cha).
+/// True when two person names are spelling variants of one name: the same
+/// letters once spaces and hyphens are dropped (Kim Jong Un / Kim Jong-un), or
+/// the same number of words, each pair sharing its first letter, differing by at
+/// most two letters in all (Prayuth Chan-ocha / Prayut Chan-o-cha).
 pub fn spelling_variants(a: &str, b: &str) -> bool {
     let a_words: Vec<&str> = a.split(' ').collect();
     let b_words: Vec<&str> = b.split(' ').collect();
-    if a_words.len() != b_words.len() || a_words.len() < 2 {
+    if a_words.len().max(b_words.len()) < 2 {
+        return false;
+    }
+    let (sa, sb) = (squash(a), squash(b));
+    if sa == sb {
+        return true;
+    }
+    if a_words.len() != b_words.len() {
         return false;
     }
     let same_initials = a_words
         .iter()
         .zip(&b_words)
         .all(|(x, y)| x.chars().next() == y.chars().next());
-    let (sa, sb) = (squash(a), squash(b));
     same_initials && sa.len() >= 8 && edit_distance(&sa, &sb) <= 2
 }
 
@@ -977,5 +984,7 @@ mod tests {
     fn spelling_variants_merge() {
         assert!(spelling_variants("Prayuth Chan-ocha", "Prayut Chan-o-cha"));
         assert!(!spelling_variants("Wang Yi", "Wang Wenbin"));
+        assert!(spelling_variants("Kim Jong Un", "Kim Jong-un"));
+        assert!(!spelling_variants("Tayyip Erdogan", "Recep Tayyip Erdogan"));
     }
 }

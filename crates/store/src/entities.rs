@@ -77,11 +77,14 @@ pub fn name_key(name: &str) -> String {
 
 /// Resolves a candidate to a registry entity, creating it when new, and records
 /// its aliases, its role (seen at `seen_date` in `article`) and its affiliation.
+/// When `variant_of` is given (a spelling variant the caller recognised), the
+/// candidate joins that entity.
 pub async fn resolve(
     tx: &mut Transaction<'_, Postgres>,
     candidate: &EntityCandidate,
     article: Option<Uuid>,
     seen_date: NaiveDate,
+    variant_of: Option<Uuid>,
 ) -> Result<Uuid, StoreError> {
     let affiliation_id = match &candidate.affiliation {
         Some((name, key)) if key != &candidate.canonical_key => {
@@ -101,7 +104,7 @@ pub async fn resolve(
     .bind(&candidate.entity_type)
     .fetch_optional(&mut **tx)
     .await?;
-    let id = match by_alias {
+    let id = match by_alias.or(variant_of) {
         Some(id) => {
             sqlx::query("UPDATE entities SET mention_count = mention_count + $2 WHERE id = $1")
                 .bind(id)
@@ -278,4 +281,241 @@ pub async fn search(
     .fetch_all(pool)
     .await?;
     get_many(pool, &ids).await
+}
+
+/// A registry entity that may be a spelling variant of a new name.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SimilarEntity {
+    /// Id.
+    pub id: Uuid,
+    /// Canonical name.
+    pub display_name: String,
+    /// Affiliated country's canonical key, if any.
+    pub affiliation_key: Option<String>,
+}
+
+/// Entities of `entity_type` whose name is similar (trigram) to `key` but not
+/// equal: candidates for spelling-variant resolution.
+pub async fn similar(
+    tx: &mut Transaction<'_, Postgres>,
+    key: &str,
+    entity_type: &str,
+) -> Result<Vec<SimilarEntity>, StoreError> {
+    Ok(sqlx::query_as::<_, SimilarEntity>(
+        "SELECT e.id, e.display_name, a.canonical_key AS affiliation_key
+         FROM entities e LEFT JOIN entities a ON a.id = e.affiliation_id
+         WHERE e.entity_type = $2 AND e.canonical_key % $1 AND e.canonical_key <> $1
+         ORDER BY similarity(e.canonical_key, $1) DESC LIMIT 5",
+    )
+    .bind(key)
+    .bind(entity_type)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Lists entities by type and affiliation, most mentioned first.
+pub async fn list(
+    pool: &PgPool,
+    entity_type: Option<&str>,
+    affiliation: Option<Uuid>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EntityRecord>, StoreError> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM entities
+         WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::uuid IS NULL OR affiliation_id = $2)
+         ORDER BY mention_count DESC, id LIMIT $3 OFFSET $4",
+    )
+    .bind(entity_type)
+    .bind(affiliation)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    get_many(pool, &ids).await
+}
+
+async fn entity_type_of(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> Result<String, StoreError> {
+    sqlx::query_scalar("SELECT entity_type FROM entities WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("entities/{id}")))
+}
+
+/// Recomputes the dedup key of every event `entity` takes part in.
+async fn refresh_participant_keys(
+    tx: &mut Transaction<'_, Postgres>,
+    entity: Uuid,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE events e SET participant_key = (
+             SELECT string_agg(p.entity_id::text, ',' ORDER BY p.entity_id::text) FROM event_participants p WHERE p.event_id = e.id)
+         WHERE e.id IN (SELECT event_id FROM event_participants WHERE entity_id = $1)",
+    )
+    .bind(entity)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Merges `source` into `target` in one transaction: mentions, quotes, event
+/// participations and places, aliases, roles and affiliations move; `source`
+/// is deleted and its names become aliases of `target`.
+pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), StoreError> {
+    if target == source {
+        return Err(StoreError::Conflict(
+            "an entity cannot be merged into itself".into(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    // Lock both rows in id order so concurrent merges cannot deadlock.
+    let (first, second) = if target < source {
+        (target, source)
+    } else {
+        (source, target)
+    };
+    let first_type = entity_type_of(&mut tx, first).await?;
+    let second_type = entity_type_of(&mut tx, second).await?;
+    if first_type != second_type {
+        return Err(StoreError::Conflict(format!(
+            "cannot merge a {second_type} into a {first_type}"
+        )));
+    }
+    let statements = [
+        "UPDATE mentions SET entity_id = $1 WHERE entity_id = $2",
+        "UPDATE quotes SET speaker_id = $1 WHERE speaker_id = $2",
+        "INSERT INTO event_participants (event_id, entity_id, position)
+             SELECT event_id, $1, position FROM event_participants WHERE entity_id = $2 ON CONFLICT DO NOTHING",
+        "DELETE FROM event_participants WHERE entity_id = $2",
+        "UPDATE events SET place_id = $1 WHERE place_id = $2",
+        "INSERT INTO entity_aliases (entity_id, alias, alias_key)
+             SELECT $1, alias, alias_key FROM entity_aliases WHERE entity_id = $2 ON CONFLICT DO NOTHING",
+        "INSERT INTO entity_aliases (entity_id, alias, alias_key)
+             SELECT $1, display_name, canonical_key FROM entities WHERE id = $2 ON CONFLICT DO NOTHING",
+        "INSERT INTO entity_roles (entity_id, title, seen_date, article_id)
+             SELECT $1, title, seen_date, article_id FROM entity_roles WHERE entity_id = $2 ON CONFLICT DO NOTHING",
+        "UPDATE entities SET affiliation_id = $1 WHERE affiliation_id = $2",
+        "UPDATE entities t SET mention_count = t.mention_count + s.mention_count,
+             affiliation_id = COALESCE(t.affiliation_id, NULLIF(s.affiliation_id, t.id))
+             FROM entities s WHERE t.id = $1 AND s.id = $2",
+        "DELETE FROM entities WHERE id = $2",
+    ];
+    for statement in statements {
+        sqlx::query(statement)
+            .bind(target)
+            .bind(source)
+            .execute(&mut *tx)
+            .await?;
+    }
+    refresh_participant_keys(&mut tx, target).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an alias to an entity.
+pub async fn add_alias(pool: &PgPool, id: Uuid, alias: &str) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    entity_type_of(&mut tx, id).await?;
+    sqlx::query("INSERT INTO entity_aliases (entity_id, alias, alias_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .bind(alias)
+        .bind(name_key(alias))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Splits `alias` off `id` into a new entity named `display_name`: the alias,
+/// the mentions with exactly that text, and the quotes attributed through it
+/// move. Returns the new entity's id.
+pub async fn split_alias(
+    pool: &PgPool,
+    id: Uuid,
+    alias: &str,
+    display_name: &str,
+) -> Result<Uuid, StoreError> {
+    let mut tx = pool.begin().await?;
+    let entity_type = entity_type_of(&mut tx, id).await?;
+    let alias_key = name_key(alias);
+    let (canonical_key,): (String,) =
+        sqlx::query_as("SELECT canonical_key FROM entities WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if canonical_key == alias_key {
+        return Err(StoreError::Conflict(
+            "the alias is the entity's own name; split another alias".into(),
+        ));
+    }
+    let removed = sqlx::query("DELETE FROM entity_aliases WHERE entity_id = $1 AND alias_key = $2")
+        .bind(id)
+        .bind(&alias_key)
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!(
+            "alias {alias:?} of entities/{id}"
+        )));
+    }
+    let new_key = name_key(display_name);
+    let new_id = Uuid::new_v4();
+    let inserted = sqlx::query(
+        "INSERT INTO entities (id, display_name, entity_type, canonical_key) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id)
+    .bind(display_name)
+    .bind(&entity_type)
+    .bind(&new_key)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "an entity named {display_name:?} already exists; merge into it instead"
+        )));
+    }
+    sqlx::query("INSERT INTO entity_aliases (entity_id, alias, alias_key) VALUES ($1, $2, $3), ($1, $4, $5) ON CONFLICT DO NOTHING")
+        .bind(new_id)
+        .bind(alias)
+        .bind(&alias_key)
+        .bind(display_name)
+        .bind(&new_key)
+        .execute(&mut *tx)
+        .await?;
+    let moved = sqlx::query(
+        "UPDATE mentions SET entity_id = $1 WHERE entity_id = $2
+           AND lower(regexp_replace(text, '[.''’]', '', 'g')) = $3",
+    )
+    .bind(new_id)
+    .bind(id)
+    .bind(&alias_key)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE quotes SET speaker_id = $1 WHERE speaker_id = $2
+           AND lower(regexp_replace(speaker_text, '[.''’]', '', 'g')) = $3",
+    )
+    .bind(new_id)
+    .bind(id)
+    .bind(&alias_key)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE entities SET mention_count = mention_count + $2 WHERE id = $1")
+        .bind(new_id)
+        .bind(moved.rows_affected() as i64)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE entities SET mention_count = GREATEST(mention_count - $2, 0) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(moved.rows_affected() as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(new_id)
 }

@@ -4,8 +4,11 @@
 use chrono::NaiveDate;
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
-    AnnotateTextRequest, AnnotateTextResponse, AnnotatedEntity, GetEntityRequest,
-    GetEntityResponse, Mention, SearchEntitiesRequest, SearchEntitiesResponse,
+    AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
+    AnnotatedEntity, GetEntityRequest, GetEntityResponse, ListEntitiesRequest,
+    ListEntitiesResponse, Mention, MergeEntitiesRequest, MergeEntitiesResponse,
+    SearchEntitiesRequest, SearchEntitiesResponse, SplitEntityAliasRequest,
+    SplitEntityAliasResponse,
 };
 use readout_server::request::{
     decode_page_token, next_page_token, page_size, parse_resource_name, resource_name,
@@ -16,6 +19,7 @@ use tonic::{Request, Response, Status};
 use crate::annotate::{default_seen_date, recognise};
 use crate::convert;
 use crate::error::EntityError;
+use readout_extract::entities::spelling_variants;
 
 /// Handler state.
 #[derive(Clone)]
@@ -32,6 +36,33 @@ impl EntityHandler {
             max_text_bytes,
         }
     }
+}
+
+/// A registry person this candidate is a spelling variant of ("Prayut
+/// Chan-o-cha" for "Prayuth Chan-ocha"), when the names are close and the
+/// context agrees: same country, or one of them has none.
+async fn spelling_variant_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    candidate: &entities::EntityCandidate,
+) -> Result<Option<uuid::Uuid>, EntityError> {
+    if candidate.entity_type != "PERSON" || !candidate.canonical_key.contains(' ') {
+        return Ok(None);
+    }
+    let similar = entities::similar(tx, &candidate.canonical_key, &candidate.entity_type).await?;
+    let affiliation = candidate.affiliation.as_ref().map(|(_, key)| key.as_str());
+    Ok(similar
+        .into_iter()
+        .find(|other| {
+            spelling_variants(&other.display_name, &candidate.display_name)
+                && (affiliation.is_none()
+                    || other.affiliation_key.is_none()
+                    || other.affiliation_key.as_deref() == affiliation)
+        })
+        .map(|other| other.id))
+}
+
+fn store(error: readout_store::StoreError) -> Status {
+    EntityError::Store(error).into()
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> EntityError {
@@ -83,8 +114,9 @@ impl EntityService for EntityHandler {
             .map_err(|e| EntityError::Store(e.into()))?;
         let mut ids = Vec::with_capacity(recognised.len());
         for entity in &recognised {
+            let variant_of = spelling_variant_of(&mut tx, &entity.candidate).await?;
             ids.push(
-                entities::resolve(&mut tx, &entity.candidate, article, seen_date)
+                entities::resolve(&mut tx, &entity.candidate, article, seen_date, variant_of)
                     .await
                     .map_err(EntityError::Store)?,
             );
@@ -166,6 +198,109 @@ impl EntityService for EntityHandler {
         Ok(Response::new(SearchEntitiesResponse {
             next_page_token: next_page_token(offset, limit, records.len(), &context),
             entities: records.iter().map(convert::entity).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_entities(
+        &self,
+        request: Request<ListEntitiesRequest>,
+    ) -> Result<Response<ListEntitiesResponse>, Status> {
+        let request = request.into_inner();
+        let entity_type = readout_proto::v1::EntityType::try_from(request.r#type)
+            .map_err(|_| invalid("type", format!("unknown entity type {}", request.r#type)))?;
+        let affiliation = match request.affiliation.as_str() {
+            "" => None,
+            name => Some(parse_resource_name("affiliation", "entities", name)?),
+        };
+        let limit = page_size(request.page_size, 20, 100)?;
+        let context = format!("{}|{}", request.r#type, request.affiliation);
+        let offset = decode_page_token(&request.page_token, &context)?;
+        let records = entities::list(
+            &self.pool,
+            convert::stored_type(entity_type),
+            affiliation,
+            limit,
+            offset,
+        )
+        .await
+        .map_err(store)?;
+        Ok(Response::new(ListEntitiesResponse {
+            next_page_token: next_page_token(offset, limit, records.len(), &context),
+            entities: records.iter().map(convert::entity).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity, source = %request.get_ref().source))]
+    async fn merge_entities(
+        &self,
+        request: Request<MergeEntitiesRequest>,
+    ) -> Result<Response<MergeEntitiesResponse>, Status> {
+        let request = request.into_inner();
+        let target = parse_resource_name("entity", "entities", &request.entity)?;
+        let source = parse_resource_name("source", "entities", &request.source)?;
+        if target == source {
+            return Err(invalid("source", "must differ from entity").into());
+        }
+        entities::merge(&self.pool, target, source)
+            .await
+            .map_err(store)?;
+        tracing::info!(%target, %source, "entities merged");
+        let record = entities::get(&self.pool, target).await.map_err(store)?;
+        Ok(Response::new(MergeEntitiesResponse {
+            entity: Some(convert::entity(&record)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    async fn add_entity_alias(
+        &self,
+        request: Request<AddEntityAliasRequest>,
+    ) -> Result<Response<AddEntityAliasResponse>, Status> {
+        let request = request.into_inner();
+        let id = parse_resource_name("entity", "entities", &request.entity)?;
+        let alias = request.alias.trim();
+        if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
+            return Err(invalid("alias", "must be 1 to 200 characters of text").into());
+        }
+        entities::add_alias(&self.pool, id, alias)
+            .await
+            .map_err(store)?;
+        let record = entities::get(&self.pool, id).await.map_err(store)?;
+        Ok(Response::new(AddEntityAliasResponse {
+            entity: Some(convert::entity(&record)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    async fn split_entity_alias(
+        &self,
+        request: Request<SplitEntityAliasRequest>,
+    ) -> Result<Response<SplitEntityAliasResponse>, Status> {
+        let request = request.into_inner();
+        let id = parse_resource_name("entity", "entities", &request.entity)?;
+        let alias = request.alias.trim();
+        if alias.is_empty() || alias.chars().count() > 200 {
+            return Err(invalid("alias", "must be 1 to 200 characters of text").into());
+        }
+        let display_name = match request.display_name.trim() {
+            "" => alias,
+            name if name.chars().count() > 200 || name.contains('\0') => {
+                return Err(
+                    invalid("display_name", "must be at most 200 characters of text").into(),
+                )
+            }
+            name => name,
+        };
+        let new_id = entities::split_alias(&self.pool, id, alias, display_name)
+            .await
+            .map_err(store)?;
+        let records = entities::get_many(&self.pool, &[id, new_id])
+            .await
+            .map_err(store)?;
+        Ok(Response::new(SplitEntityAliasResponse {
+            entity: records.first().map(convert::entity),
+            new_entity: records.get(1).map(convert::entity),
         }))
     }
 }

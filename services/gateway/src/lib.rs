@@ -1,15 +1,17 @@
 //! The gateway: Readout's public API. It serves `readout.v1.GatewayService`
 //! (aggregated lookups that fan out to the entity and query services) and
-//! forwards `readout.v1.IngestService` to the ingest service, so clients need one
-//! address.
+//! forwards `readout.v1.IngestService` and `readout.v1.EntityService` (registry
+//! lookups and curation) to their services, so clients need one address.
 
 pub mod config;
 pub mod downstream;
+pub mod entity_proxy;
 pub mod handler;
 pub mod ingest_proxy;
 
 use std::future::Future;
 
+use readout_proto::v1::entity_service_server::EntityServiceServer;
 use readout_proto::v1::gateway_service_server::GatewayServiceServer;
 use readout_proto::v1::ingest_service_server::IngestServiceServer;
 use readout_server::serve::ServeError;
@@ -27,6 +29,7 @@ pub async fn serve(
     let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
     let gateway = handler::GatewayHandler::new(clients.clone());
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
+    let entity = entity_proxy::EntityProxy::new(clients.clone());
     let max_message = config.max_message_bytes;
     let plumbing = Plumbing::new(
         &config.common,
@@ -39,6 +42,7 @@ pub async fn serve(
     .router(|router| {
         router
             .add_service(GatewayServiceServer::new(gateway))
+            .add_service(EntityServiceServer::new(entity).max_decoding_message_size(max_message))
             .add_service(IngestServiceServer::new(ingest).max_decoding_message_size(max_message))
     });
     // Ready when every downstream service reports SERVING.

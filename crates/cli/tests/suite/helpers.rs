@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use readout::suite::{Suite, SuiteAddresses};
+use readout_proto::v1::entity_service_client::EntityServiceClient;
 use readout_proto::v1::gateway_service_client::GatewayServiceClient;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::{
@@ -23,6 +24,8 @@ pub struct TestApp {
     pub gateway: GatewayServiceClient<Channel>,
     /// Ingest through the gateway.
     pub ingest: IngestServiceClient<Channel>,
+    /// The entity registry through the gateway.
+    pub entities: EntityServiceClient<Channel>,
 }
 
 /// A fresh, migrated database.
@@ -52,6 +55,7 @@ pub async fn spawn_app_on(pool: PgPool, workers: usize) -> TestApp {
     TestApp {
         suite: Some(suite),
         gateway: GatewayServiceClient::new(channel.clone()),
+        entities: EntityServiceClient::new(channel.clone()),
         ingest: IngestServiceClient::new(channel),
     }
 }
@@ -155,4 +159,31 @@ pub fn seed_texts() -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// Every entity of a type, through the gateway's EntityService (all pages).
+pub async fn all_entities(
+    app: &mut TestApp,
+    entity_type: readout_proto::v1::EntityType,
+) -> Vec<readout_proto::v1::Entity> {
+    let mut all = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = app
+            .entities
+            .list_entities(readout_proto::v1::ListEntitiesRequest {
+                r#type: entity_type as i32,
+                affiliation: String::new(),
+                page_size: 100,
+                page_token: token,
+            })
+            .await
+            .expect("list entities")
+            .into_inner();
+        all.extend(page.entities);
+        if page.next_page_token.is_empty() {
+            return all;
+        }
+        token = page.next_page_token;
+    }
 }

@@ -1,8 +1,10 @@
 //! The five seeds through the real services, checked through the gateway.
 
-use readout_proto::v1::{GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest};
+use readout_proto::v1::{
+    EntityType, GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest,
+};
 
-use crate::helpers::{seed_texts, spawn_app};
+use crate::helpers::{all_entities, seed_texts, spawn_app};
 
 #[tokio::test]
 async fn seeds_processed_end_to_end_answer_through_the_gateway() {
@@ -111,6 +113,53 @@ async fn seeds_processed_end_to_end_answer_through_the_gateway() {
     assert_eq!(entity.display_name, "Antony Blinken");
     assert!(!blinken.recent_events.is_empty() && !blinken.recent_quotes.is_empty());
     assert!(blinken.recent_events.len() <= 5);
+
+    // One registry entity per person across the five articles; Wang Wenbin is not Wang Yi.
+    let people = all_entities(&mut app, EntityType::Person).await;
+    for name in [
+        "Xi Jinping",
+        "Joe Biden",
+        "Antony Blinken",
+        "Wang Yi",
+        "Han Zheng",
+        "Kamala Harris",
+        "Wang Wenbin",
+    ] {
+        let matching: Vec<_> = people
+            .iter()
+            .filter(|e| e.display_name == name || e.aliases.iter().any(|a| a == name))
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "{name}: {:?}",
+            matching.iter().map(|e| &e.display_name).collect::<Vec<_>>()
+        );
+    }
+    let xi = people
+        .iter()
+        .find(|e| e.display_name == "Xi Jinping")
+        .unwrap();
+    assert!(xi.aliases.iter().any(|a| a == "Xi"), "{:?}", xi.aliases);
+    assert_eq!(xi.affiliation_display_name, "China");
+    assert!(xi.roles.iter().any(|r| r.title == "President"));
+    let han = people
+        .iter()
+        .find(|e| e.display_name == "Han Zheng")
+        .unwrap();
+    assert!(
+        han.roles.iter().any(|r| r.title == "Vice President"),
+        "{:?}",
+        han.roles
+    );
+    assert!(
+        people
+            .iter()
+            .filter(|e| e.display_name.starts_with("Prayu"))
+            .count()
+            == 1,
+        "spelling variants merged"
+    );
 
     // The same quote in two articles is one quote with two sources: resubmitting
     // a seed under another title changes nothing, a copy with a different
