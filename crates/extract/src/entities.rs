@@ -196,7 +196,7 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
             continue;
         };
         let country = meanings.iter().find_map(|known| match known {
-            Known::Demonym { country } => Some(country.clone()),
+            Known::Demonym { country } if !country.is_empty() => Some(country.clone()),
             Known::Place {
                 is_country: true,
                 canonical,
@@ -296,6 +296,29 @@ fn scan_sentence(
             {
                 end += 1;
                 continue;
+            }
+            // A plural possessive inside a name: "Economic Leaders' Meeting",
+            // "Workers' Party" (only when the name goes on to a gathering or
+            // organisation head, and not after a place: "China's President").
+            if end + 1 < tokens.len()
+                && tokens[end].kind == TokenKind::Possessive
+                && words[end].chars().count() == 1
+                && is_capitalised(words[end + 1])
+                && tokens[end + 1].kind == TokenKind::Word
+                && !is_country(words[end - 1])
+            {
+                let mut last = end + 1;
+                while last + 1 < tokens.len()
+                    && tokens[last + 1].kind == TokenKind::Word
+                    && is_capitalised(words[last + 1])
+                    && adjacent(text, tokens[last], tokens[last + 1])
+                {
+                    last += 1;
+                }
+                if EVENT_HEADS.contains(&words[last]) || ORG_HEADS.contains(&words[last]) {
+                    end = last + 1;
+                    continue;
+                }
             }
             if end + 1 < tokens.len()
                 && CONNECTORS.contains(&words[end])
@@ -482,7 +505,9 @@ fn emit_pieces(
                 from,
                 ..
             } => {
-                affiliation = Some(country.clone());
+                if !country.is_empty() {
+                    affiliation = Some(country.clone());
+                }
                 prefix_start.get_or_insert(*from);
             }
             Piece::Known {
@@ -693,6 +718,28 @@ fn emit_unknown(
         }
         let titled = role.is_some();
         push(raws, Raw::Single { word: name, titled }, role, affiliation);
+        return;
+    }
+    // Title words left over from a broken title ("of State Antony Blinken" after a
+    // line break) are not part of the name.
+    let mut skip = 0;
+    while name_words.len() - skip > 2 && LEXICON.is_title_word(name_words[skip]) {
+        skip += 1;
+    }
+    if skip > 0 {
+        let from = from + skip;
+        emit_unknown(
+            tokens,
+            words,
+            from,
+            to,
+            full_from,
+            sentence,
+            title_case,
+            role,
+            affiliation,
+            raws,
+        );
         return;
     }
     let person_like = name_words.len() <= 4 && name_words.iter().all(|w| is_name_word(w));

@@ -75,12 +75,19 @@ pub struct Lexicon {
     pub common_words: HashSet<String>,
     /// Lowercase title words, for role nouns in lower case ("spokesperson").
     pub lowercase_titles: HashSet<String>,
+    /// Every capitalised word of a title ("Secretary", "State", "Vice").
+    pub title_words: HashSet<String>,
 }
 
 impl Lexicon {
     /// The meanings of a phrase, if known.
     pub fn lookup(&self, phrase: &str) -> Option<&[Known]> {
         self.phrases.get(phrase).map(Vec::as_slice)
+    }
+
+    /// True for a word that belongs to a title ("Secretary", "State").
+    pub fn is_title_word(&self, word: &str) -> bool {
+        self.title_words.contains(word)
     }
 
     /// True for a Titlecase word whose lowercase form is a common non-name word.
@@ -177,6 +184,7 @@ fn build() -> Lexicon {
         }
     }
     let mut lowercase_titles = HashSet::new();
+    let mut title_words = HashSet::new();
     for line in data_lines(include_str!("../data/titles.txt")) {
         let (title, expanded) = match line.split_once("=>") {
             Some((title, expanded)) => (title.trim(), expanded.trim().to_owned()),
@@ -189,6 +197,14 @@ fn build() -> Lexicon {
                 expanded: expanded.clone(),
             },
         );
+        if !expanded.is_empty() {
+            title_words.extend(
+                title
+                    .split_whitespace()
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .map(str::to_owned),
+            );
+        }
         if !expanded.is_empty() && !title.contains('.') && title.chars().any(char::is_lowercase) {
             lowercase_titles.insert(title.to_lowercase());
         }
@@ -197,6 +213,15 @@ fn build() -> Lexicon {
         .flat_map(str::split_whitespace)
         .map(str::to_owned)
         .collect();
+    for line in data_lines(include_str!("../data/adjectives.txt")) {
+        add(
+            &mut phrases,
+            line,
+            Known::Demonym {
+                country: String::new(),
+            },
+        );
+    }
     let max_words = phrases
         .keys()
         .map(|phrase| phrase.split(' ').count())
@@ -207,6 +232,7 @@ fn build() -> Lexicon {
         max_words,
         common_words,
         lowercase_titles,
+        title_words,
     }
 }
 
