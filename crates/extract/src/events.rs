@@ -102,11 +102,6 @@ const TRIGGERS: &[Trigger] = &[
         mode: None,
     },
     Trigger {
-        words: &["missile", "test"],
-        event_type: EventType::Mobilize,
-        mode: None,
-    },
-    Trigger {
         words: &["fired", "a"],
         event_type: EventType::Mobilize,
         mode: None,
@@ -374,21 +369,82 @@ fn country_of_place(entities: &DocEntities, entity: usize) -> Option<String> {
 }
 
 /// The article's anchor date: the publication date, else the latest full date
-/// (with year) that the article states.
+/// (with year) that the article states in its text or captions. A line that is
+/// nothing but a date (a site's current-date widget) is no anchor.
 pub fn anchor_date(document: &Document<'_>, published: Option<Ymd>) -> Option<Ymd> {
     if published.is_some() {
         return published;
     }
+    let text = document.text;
     document
         .blocks
         .iter()
-        .filter(|block| block.kind != BlockKind::Boilerplate && block.kind != BlockKind::Headline)
-        .flat_map(|block| find_dates(document.text, block.span))
+        .filter(|block| !matches!(block.kind, BlockKind::Boilerplate | BlockKind::Headline))
+        .flat_map(|block| {
+            let found = find_dates(text, block.span);
+            let block_words = block.span.of(text).split_whitespace().count();
+            found.into_iter().filter(move |date| {
+                let date_words = date.span.of(text).split_whitespace().count();
+                block_words > date_words + 3
+            })
+        })
         .filter_map(|found| match found.mention {
             crate::dates::DateMention::Absolute(date) if date.day > 0 => Some(date),
             _ => None,
         })
         .max()
+}
+
+/// Words before a trigger that make it hypothetical, not an event: "ready to
+/// hold talks", "whether they would meet".
+const HYPOTHETICAL: &[&str] = &[
+    "prepared", "ready", "willing", "wants", "want", "seeks", "seek", "whether", "if", "unless",
+    "hopes", "hope",
+];
+
+/// A sentence read for events: its tokens and the mentions in it.
+struct SentenceView<'d> {
+    lower: Vec<String>,
+    tokens: Vec<crate::tokens::Token>,
+    mentions: Vec<crate::entities::DocMention>,
+    entities: &'d DocEntities,
+    text: &'d str,
+}
+
+impl SentenceView<'_> {
+    fn kind(&self, mention: &crate::entities::DocMention) -> EntityKind {
+        self.entities.entities[mention.entity].kind
+    }
+
+    fn word_before(&self, mention: &crate::entities::DocMention) -> String {
+        self.text[..mention.full_span.start]
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .to_lowercase()
+    }
+
+    /// A country written as a modifier: inside a person's title ("U.S. Vice
+    /// President"), in a hyphenated pair ("U.S.-China ties"), or possessive.
+    fn is_modifier(&self, mention: &crate::entities::DocMention) -> bool {
+        let inside_person = self.mentions.iter().any(|other| {
+            other.entity != mention.entity
+                && self.kind(other) == EntityKind::Person
+                && other.full_span.start <= mention.span.start
+                && mention.span.end <= other.span.start
+        });
+        let hyphenated = self.text[mention.span.end..].starts_with('-')
+            || self.text[..mention.span.start].ends_with('-');
+        inside_person || hyphenated
+    }
+
+    fn is_possessive(&self, mention: &crate::entities::DocMention) -> bool {
+        let rest = &self.text[mention.span.end..];
+        rest.starts_with("\u{2019}s")
+            || rest.starts_with("'s")
+            || rest.starts_with('\u{2019}')
+            || rest.starts_with('\'')
+    }
 }
 
 /// Extracts the events of a document.
@@ -399,7 +455,8 @@ pub fn extract(
 ) -> Vec<FoundEvent> {
     let text = document.text;
     let anchor = anchor_date(document, published);
-    let mut events: Vec<FoundEvent> = Vec::new();
+    let mut body_events: Vec<FoundEvent> = Vec::new();
+    let mut caption_events: Vec<FoundEvent> = Vec::new();
     for (sentence_index, sentence) in document.sentences.iter().enumerate() {
         let block = &document.blocks[sentence.block];
         if matches!(
@@ -409,163 +466,218 @@ pub fn extract(
             continue;
         }
         let tokens = tokenize(text, sentence.span);
-        let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
-        // The strongest trigger of each type in the sentence (first occurrence).
-        let mut seen_types: Vec<EventType> = Vec::new();
-        for i in 0..tokens.len() {
-            for trigger in TRIGGERS {
-                let length = trigger.words.len();
-                if i + length > tokens.len()
-                    || !trigger
-                        .words
-                        .iter()
-                        .enumerate()
-                        .all(|(k, w)| lower[i + k] == *w)
-                {
-                    continue;
-                }
-                if seen_types.contains(&trigger.event_type) {
-                    continue;
-                }
-                // "agreed" inside "had agreed to meet" is both AGREE and the CONSULT it plans.
-                seen_types.push(trigger.event_type);
-                let sentence_mentions: Vec<_> =
-                    entities.mentions_in(sentence.span).copied().collect();
-                let mut participants: Vec<usize> = Vec::new();
-                let mut place: Option<usize> = None;
-                for mention in &sentence_mentions {
-                    let kind = entities.entities[mention.entity].kind;
-                    let previous_word = text[..mention.full_span.start]
-                        .split_whitespace()
-                        .last()
-                        .unwrap_or("")
-                        .to_lowercase();
-                    let is_locative =
-                        matches!(previous_word.as_str(), "in" | "at" | "near" | "from");
-                    match kind {
-                        EntityKind::Person => participants.push(mention.entity),
-                        EntityKind::Gpe | EntityKind::Loc if is_locative => {
-                            let more_specific = place.is_none_or(|p| {
-                                is_country_entity(entities, p)
-                                    && !is_country_entity(entities, mention.entity)
-                            });
-                            if more_specific {
-                                place = Some(mention.entity);
-                            }
+        let view = SentenceView {
+            lower: tokens.iter().map(|t| t.text(text).to_lowercase()).collect(),
+            mentions: entities.mentions_in(sentence.span).copied().collect(),
+            tokens,
+            entities,
+            text,
+        };
+        let previous_subject = sentence_index
+            .checked_sub(1)
+            .and_then(|index| {
+                entities
+                    .mentions_in(document.sentences[index].span)
+                    .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+            })
+            .map(|m| m.entity);
+        let found = sentence_events(
+            &view,
+            sentence.span,
+            previous_subject,
+            anchor,
+            block.kind == BlockKind::Caption,
+        );
+        if block.kind == BlockKind::Caption {
+            caption_events.extend(found);
+        } else {
+            body_events.extend(found);
+        }
+    }
+    // Body sentences state events; captions lend them date and place.
+    body_events.extend(caption_events);
+    merge_within_article(body_events)
+}
+
+fn sentence_events(
+    view: &SentenceView<'_>,
+    sentence: Span,
+    previous_subject: Option<usize>,
+    anchor: Option<Ymd>,
+    caption: bool,
+) -> Vec<FoundEvent> {
+    let mut events = Vec::new();
+    let mut seen_types: Vec<EventType> = Vec::new();
+    let date_found: Option<FoundDate> = find_dates(view.text, sentence).into_iter().next();
+    let (date, precision) = match date_found {
+        Some(found) => {
+            let resolved = resolve(found.mention, anchor);
+            (resolved.value, resolved.precision)
+        }
+        None => (String::new(), None),
+    };
+    for i in 0..view.tokens.len() {
+        for trigger in TRIGGERS {
+            let length = trigger.words.len();
+            if i + length > view.tokens.len()
+                || !trigger
+                    .words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| view.lower[i + k] == *w)
+            {
+                continue;
+            }
+            if seen_types.contains(&trigger.event_type) {
+                continue;
+            }
+            let window_start = i.saturating_sub(4);
+            if view.lower[window_start..i]
+                .iter()
+                .any(|w| HYPOTHETICAL.contains(&w.as_str()))
+            {
+                continue;
+            }
+            seen_types.push(trigger.event_type);
+            let trigger_offset = view.tokens[i].span.start;
+            let mut participants: Vec<usize> = Vec::new();
+            let mut place: Option<usize> = None;
+            let mut destinations: Vec<usize> = Vec::new();
+            for mention in &view.mentions {
+                let kind = view.kind(mention);
+                let locative = matches!(
+                    view.word_before(mention).as_str(),
+                    "in" | "at" | "near" | "from"
+                );
+                let is_country = is_country_entity(view.entities, mention.entity);
+                match kind {
+                    EntityKind::Person => participants.push(mention.entity),
+                    EntityKind::Gpe | EntityKind::Loc if locative => {
+                        let more_specific = place
+                            .is_none_or(|p| is_country_entity(view.entities, p) && !is_country);
+                        if more_specific {
+                            place = Some(mention.entity);
                         }
-                        EntityKind::Gpe if is_country_entity(entities, mention.entity) => {
-                            // A country as the possessor of a named thing ("North Korea's latest launch") is still an actor.
-                            participants.push(mention.entity)
+                        if mention.span.start > trigger_offset && trigger.mode == Some("visit") {
+                            destinations.push(mention.entity);
                         }
-                        EntityKind::Org
-                            if trigger.event_type != EventType::Mobilize
-                                && (trigger.mode == Some("host")
-                                    || trigger.event_type == EventType::Agree) =>
-                        {
-                            participants.push(mention.entity)
-                        }
-                        _ => {}
                     }
-                }
-                // A sentence opening with a pronoun continues the previous sentence's subject.
-                let opens_with_pronoun = lower.first().is_some_and(|w| w == "he" || w == "she");
-                if opens_with_pronoun && sentence_index > 0 {
-                    let previous = &document.sentences[sentence_index - 1];
-                    if let Some(subject) = entities
-                        .mentions_in(previous.span)
-                        .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                    EntityKind::Gpe if is_country && !view.is_modifier(mention) => {
+                        let possessive = view.is_possessive(mention);
+                        let actor_position = !possessive
+                            || matches!(
+                                trigger.event_type,
+                                EventType::Accuse | EventType::Sanction | EventType::Mobilize
+                            );
+                        if trigger.mode == Some("visit") && mention.span.start > trigger_offset {
+                            destinations.push(mention.entity);
+                        } else if actor_position {
+                            participants.push(mention.entity);
+                        }
+                    }
+                    EntityKind::Org
+                        if trigger.mode == Some("host")
+                            || trigger.event_type == EventType::Agree =>
                     {
-                        participants.insert(0, subject.entity);
+                        participants.push(mention.entity)
                     }
+                    _ => {}
                 }
-                let mut unique = Vec::new();
-                for participant in participants {
-                    if !unique.contains(&participant) {
-                        unique.push(participant);
-                    }
+            }
+            // A sentence opening with a pronoun continues the previous sentence's subject.
+            if view.lower.first().is_some_and(|w| w == "he" || w == "she") {
+                if let Some(subject) = previous_subject {
+                    participants.insert(0, subject);
                 }
-                let participants = unique;
-                let status = status_of(&lower);
-                let date_found: Option<FoundDate> =
-                    find_dates(text, sentence.span).into_iter().next();
-                let (date, precision) = match date_found {
-                    Some(found) => {
-                        let resolved = resolve(found.mention, anchor);
-                        (resolved.value, resolved.precision)
-                    }
-                    None => (String::new(), None),
-                };
-                let base = FoundEvent {
-                    event_type: trigger.event_type,
-                    mode: trigger.mode,
-                    participants: participants.clone(),
-                    place,
-                    date,
-                    precision,
-                    date_span: date_found.map(|found| found.span),
-                    status,
-                    evidence: sentence.span,
-                    confidence: if block.kind == BlockKind::Caption {
-                        0.5
-                    } else {
-                        0.6
-                    },
-                };
-                if trigger.mode == Some("visit") {
-                    // One visit per destination country; the visitor is the first person.
-                    let Some(visitor) = participants
-                        .iter()
-                        .copied()
-                        .find(|&p| entities.entities[p].kind == EntityKind::Person)
-                    else {
-                        continue;
-                    };
-                    let mut destinations: Vec<usize> = participants
-                        .iter()
-                        .copied()
-                        .filter(|&p| is_country_entity(entities, p))
-                        .collect();
-                    if destinations.is_empty() {
-                        if let Some(country) = place.and_then(|p| country_of_place(entities, p)) {
-                            if let Some(index) =
-                                entities.entities.iter().position(|e| e.name == country)
-                            {
-                                destinations.push(index);
-                            }
-                        }
-                    }
-                    for destination in destinations {
-                        events.push(FoundEvent {
-                            participants: vec![visitor, destination],
-                            ..base.clone()
-                        });
-                    }
+            }
+            let mut unique = Vec::new();
+            for participant in participants {
+                if !unique.contains(&participant) {
+                    unique.push(participant);
+                }
+            }
+            let participants = unique;
+            let base = FoundEvent {
+                event_type: trigger.event_type,
+                mode: trigger.mode,
+                participants: participants.clone(),
+                place,
+                date: date.clone(),
+                precision,
+                date_span: date_found.map(|found| found.span),
+                status: status_near(&view.lower, i),
+                evidence: sentence,
+                confidence: if caption { 0.5 } else { 0.6 },
+            };
+            if trigger.mode == Some("visit") {
+                // One visit per destination country; the visitor is a person named
+                // before the trigger (or the first one named).
+                let before: Vec<usize> = participants
+                    .iter()
+                    .copied()
+                    .filter(|&p| view.entities.entities[p].kind == EntityKind::Person)
+                    .collect();
+                let Some(visitor) = before.first().copied() else {
                     continue;
-                }
-                let minimum = match trigger.event_type {
-                    EventType::Consult | EventType::Agree | EventType::Sanction => 2,
-                    EventType::Accuse | EventType::Mobilize => 1,
                 };
-                if base.participants.len() >= minimum {
-                    events.push(base);
+                let mut countries: Vec<usize> = Vec::new();
+                for destination in destinations {
+                    let country = if is_country_entity(view.entities, destination) {
+                        Some(destination)
+                    } else {
+                        country_of_place(view.entities, destination).and_then(|name| {
+                            view.entities.entities.iter().position(|e| e.name == name)
+                        })
+                    };
+                    if let Some(country) = country.filter(|c| !countries.contains(c)) {
+                        countries.push(country);
+                    }
                 }
+                for country in countries {
+                    let place =
+                        place.filter(|p| !is_country_entity(view.entities, *p) || *p == country);
+                    events.push(FoundEvent {
+                        participants: vec![visitor, country],
+                        place: place.or(Some(country)),
+                        ..base.clone()
+                    });
+                }
+                continue;
+            }
+            let minimum = match trigger.event_type {
+                EventType::Consult | EventType::Agree | EventType::Sanction => 2,
+                EventType::Accuse | EventType::Mobilize => 1,
+            };
+            if base.participants.len() >= minimum {
+                events.push(base);
             }
         }
     }
-    merge_within_article(events)
+    events
 }
 
-fn status_of(lower: &[String]) -> Status {
-    if lower.iter().any(|w| EXPECTED_MARKERS.contains(&w.as_str())) {
+fn status_near(lower: &[String], trigger: usize) -> Status {
+    let window = &lower[trigger.saturating_sub(6)..(trigger + 1).min(lower.len())];
+    if window
+        .iter()
+        .any(|w| EXPECTED_MARKERS.contains(&w.as_str()))
+    {
         return Status::Expected;
     }
-    let future_relative = lower
+    let after = &lower[trigger..(trigger + 8).min(lower.len())];
+    let future_relative = after
         .windows(2)
+        .chain(window.windows(2))
         .any(|w| w[0] == "next" && matches!(w[1].as_str(), "week" | "month" | "year"));
-    if future_relative || lower.iter().any(|w| PLANNED_MARKERS.contains(&w.as_str())) {
+    if future_relative || window.iter().any(|w| PLANNED_MARKERS.contains(&w.as_str())) {
         return Status::Planned;
     }
     Status::Occurred
+}
+
+#[cfg(test)]
+fn status_of(lower: &[String]) -> Status {
+    status_near(lower, lower.len().saturating_sub(1))
 }
 
 fn compatible_dates(a: &str, b: &str) -> bool {
@@ -601,9 +713,6 @@ fn merge_within_article(events: Vec<FoundEvent>) -> Vec<FoundEvent> {
                 }
                 if other.place.is_none() {
                     other.place = event.place;
-                }
-                if other.participants.len() < event.participants.len() {
-                    other.participants = event.participants.clone();
                 }
                 other.confidence = (other.confidence + 0.1).min(0.95);
             }
