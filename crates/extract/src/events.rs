@@ -416,6 +416,92 @@ impl SentenceView<'_> {
         self.entities.entities[mention.entity].kind
     }
 
+    /// The byte offset `n` tokens after token `i` (or the sentence end).
+    fn offset_after(&self, i: usize, n: usize) -> usize {
+        self.tokens
+            .get(i + n)
+            .or(self.tokens.last())
+            .map_or(0, |t| t.span.end)
+    }
+
+    /// True when the trigger noun at `i` names a multilateral gathering ("the
+    /// APEC meeting", "the G20 summit", "(APEC) summit"), not a meeting between actors.
+    fn names_a_gathering(&self, i: usize) -> bool {
+        if !matches!(
+            self.lower[i].as_str(),
+            "meeting" | "meetings" | "summit" | "talks"
+        ) {
+            return false;
+        }
+        let mut k = i;
+        while k > 0 && self.tokens[k - 1].kind == crate::tokens::TokenKind::Punct {
+            k -= 1;
+        }
+        if k == 0 {
+            return false;
+        }
+        let before = self.tokens[k - 1].span;
+        let between = self
+            .lower
+            .get(i + 1)
+            .is_some_and(|w| matches!(w.as_str(), "between" | "with"));
+        !between
+            && self.mentions.iter().any(|m| {
+                m.span.end == before.end
+                    && matches!(self.kind(m), EntityKind::Org | EntityKind::EventName)
+            })
+    }
+
+    /// The document's entity for a nationality word after token `i` ("Chinese goods").
+    fn demonym_country_after(&self, i: usize) -> Option<usize> {
+        self.tokens[i + 1..].iter().find_map(|token| {
+            let country = LEXICON
+                .lookup(token.text(self.text))?
+                .iter()
+                .find_map(|known| match known {
+                    Known::Demonym { country } if !country.is_empty() => Some(country.clone()),
+                    _ => None,
+                })?;
+            self.entities
+                .entities
+                .iter()
+                .position(|e| e.name == country)
+        })
+    }
+
+    /// People named after "by" following token `i` ("visits ... by Blinken, Yellen and Raimondo").
+    fn people_after_by(&self, i: usize) -> Vec<usize> {
+        let Some(by) = (i + 1..self.tokens.len()).find(|&k| self.lower[k] == "by") else {
+            return Vec::new();
+        };
+        if by - i > 14 {
+            return Vec::new();
+        }
+        let from = self.tokens[by].span.end;
+        let mut people = Vec::new();
+        for mention in self.mentions.iter().filter(|m| m.span.start >= from) {
+            // The list ends at the first word that is neither a name, a title nor a joiner.
+            let gap = self.text[from..mention.full_span.start].to_lowercase();
+            let joined = gap
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    matches!(w, "and" | "including" | "by")
+                        || LEXICON.is_title_word(&capitalise(w))
+                        || w.chars().all(|c| c.is_uppercase())
+                });
+            if self.kind(mention) != EntityKind::Person
+                || (!people.is_empty() && !joined && gap.len() > 60)
+            {
+                break;
+            }
+            if !people.contains(&mention.entity) {
+                people.push(mention.entity);
+            }
+        }
+        people
+    }
+
     fn word_before(&self, mention: &crate::entities::DocMention) -> String {
         self.text[..mention.full_span.start]
             .split_whitespace()
@@ -445,6 +531,20 @@ impl SentenceView<'_> {
             || rest.starts_with('\u{2019}')
             || rest.starts_with('\'')
     }
+}
+
+/// True when a possessive mark follows `offset` ("Biden’s").
+pub fn is_possessive_at(text: &str, offset: usize) -> bool {
+    let rest = &text[offset..];
+    rest.starts_with('\u{2019}') || rest.starts_with('\'')
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Extracts the events of a document.
@@ -478,7 +578,10 @@ pub fn extract(
             .and_then(|index| {
                 entities
                     .mentions_in(document.sentences[index].span)
-                    .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                    .find(|m| {
+                        entities.entities[m.entity].kind == EntityKind::Person
+                            && !is_possessive_at(text, m.span.end)
+                    })
             })
             .map(|m| m.entity);
         let found = sentence_events(
@@ -507,7 +610,7 @@ fn sentence_events(
     caption: bool,
 ) -> Vec<FoundEvent> {
     let mut events = Vec::new();
-    let mut seen_types: Vec<EventType> = Vec::new();
+    let mut seen_types: Vec<(EventType, Option<&'static str>)> = Vec::new();
     let date_found: Option<FoundDate> = find_dates(view.text, sentence).into_iter().next();
     let (date, precision) = match date_found {
         Some(found) => {
@@ -528,7 +631,15 @@ fn sentence_events(
             {
                 continue;
             }
-            if seen_types.contains(&trigger.event_type) {
+            let key = (
+                trigger.event_type,
+                if trigger.mode == Some("visit") {
+                    Some("visit")
+                } else {
+                    None
+                },
+            );
+            if seen_types.contains(&key) {
                 continue;
             }
             let window_start = i.saturating_sub(4);
@@ -538,18 +649,26 @@ fn sentence_events(
             {
                 continue;
             }
-            seen_types.push(trigger.event_type);
+            if view.names_a_gathering(i) {
+                continue;
+            }
+            seen_types.push(key);
             let trigger_offset = view.tokens[i].span.start;
             let mut participants: Vec<usize> = Vec::new();
             let mut place: Option<usize> = None;
             let mut destinations: Vec<usize> = Vec::new();
             for mention in &view.mentions {
                 let kind = view.kind(mention);
-                let locative = matches!(
-                    view.word_before(mention).as_str(),
-                    "in" | "at" | "near" | "from"
-                );
+                let word_before = view.word_before(mention);
+                let locative = matches!(word_before.as_str(), "in" | "at" | "near" | "from")
+                    || trigger.mode == Some("visit") && word_before == "to";
                 let is_country = is_country_entity(view.entities, mention.entity);
+                if matches!(kind, EntityKind::Gpe | EntityKind::Loc) && view.is_modifier(mention) {
+                    continue;
+                }
+                // Destinations follow the trigger closely ("visit South Korea and Japan").
+                let near_after = mention.span.start > trigger_offset
+                    && mention.span.start <= view.offset_after(i, 8);
                 match kind {
                     EntityKind::Person => participants.push(mention.entity),
                     EntityKind::Gpe | EntityKind::Loc if locative => {
@@ -558,7 +677,7 @@ fn sentence_events(
                         if more_specific {
                             place = Some(mention.entity);
                         }
-                        if mention.span.start > trigger_offset && trigger.mode == Some("visit") {
+                        if near_after && trigger.mode == Some("visit") {
                             destinations.push(mention.entity);
                         }
                     }
@@ -569,8 +688,12 @@ fn sentence_events(
                                 trigger.event_type,
                                 EventType::Accuse | EventType::Sanction | EventType::Mobilize
                             );
-                        if trigger.mode == Some("visit") && mention.span.start > trigger_offset {
+                        if trigger.mode == Some("visit") && near_after {
                             destinations.push(mention.entity);
+                        } else if trigger.mode == Some("visit")
+                            && mention.span.start > trigger_offset
+                        {
+                            // A country further on is no destination and no visitor.
                         } else if actor_position {
                             participants.push(mention.entity);
                         }
@@ -582,6 +705,12 @@ fn sentence_events(
                         participants.push(mention.entity)
                     }
                     _ => {}
+                }
+            }
+            // "kept tariffs on ... Chinese goods": a nationality after the trigger names the target.
+            if matches!(trigger.event_type, EventType::Sanction | EventType::Accuse) {
+                if let Some(country) = view.demonym_country_after(i) {
+                    participants.push(country);
                 }
             }
             // A sentence opening with a pronoun continues the previous sentence's subject.
@@ -612,14 +741,21 @@ fn sentence_events(
             if trigger.mode == Some("visit") {
                 // One visit per destination country; the visitor is a person named
                 // before the trigger (or the first one named).
-                let before: Vec<usize> = participants
-                    .iter()
-                    .copied()
-                    .filter(|&p| view.entities.entities[p].kind == EntityKind::Person)
-                    .collect();
-                let Some(visitor) = before.first().copied() else {
-                    continue;
+                // "visits to Beijing ... by Blinken, Yellen and Raimondo": each one named after "by".
+                let by_visitors = view.people_after_by(i);
+                let visitors: Vec<usize> = if by_visitors.is_empty() {
+                    participants
+                        .iter()
+                        .copied()
+                        .filter(|&p| view.entities.entities[p].kind == EntityKind::Person)
+                        .take(1)
+                        .collect()
+                } else {
+                    by_visitors
                 };
+                if visitors.is_empty() {
+                    continue;
+                }
                 let mut countries: Vec<usize> = Vec::new();
                 for destination in destinations {
                     let country = if is_country_entity(view.entities, destination) {
@@ -633,14 +769,16 @@ fn sentence_events(
                         countries.push(country);
                     }
                 }
-                for country in countries {
-                    let place =
-                        place.filter(|p| !is_country_entity(view.entities, *p) || *p == country);
-                    events.push(FoundEvent {
-                        participants: vec![visitor, country],
-                        place: place.or(Some(country)),
-                        ..base.clone()
-                    });
+                for &visitor in &visitors {
+                    for &country in &countries {
+                        let place = place
+                            .filter(|p| !is_country_entity(view.entities, *p) || *p == country);
+                        events.push(FoundEvent {
+                            participants: vec![visitor, country],
+                            place: place.or(Some(country)),
+                            ..base.clone()
+                        });
+                    }
                 }
                 continue;
             }
