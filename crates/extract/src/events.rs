@@ -470,12 +470,10 @@ impl SentenceView<'_> {
     }
 
     /// People named after "by" following token `i` ("visits ... by Blinken, Yellen and Raimondo").
-    fn people_after_by(&self, i: usize) -> Vec<usize> {
-        let Some(by) = (i + 1..self.tokens.len()).find(|&k| self.lower[k] == "by") else {
-            return Vec::new();
-        };
+    fn people_after_by(&self, i: usize) -> Option<Vec<usize>> {
+        let by = (i + 1..self.tokens.len()).find(|&k| self.lower[k] == "by")?;
         if by - i > 14 {
-            return Vec::new();
+            return None;
         }
         let from = self.tokens[by].span.end;
         let mut people = Vec::new();
@@ -495,11 +493,21 @@ impl SentenceView<'_> {
             {
                 break;
             }
+            // "a senior Biden administration official": a name inside a noun phrase.
+            let next_word = self.text[mention.span.end..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            if next_word.chars().next().is_some_and(char::is_lowercase)
+                && !matches!(next_word, "and" | "said" | "met")
+            {
+                continue;
+            }
             if !people.contains(&mention.entity) {
                 people.push(mention.entity);
             }
         }
-        people
+        Some(people)
     }
 
     fn word_before(&self, mention: &crate::entities::DocMention) -> String {
@@ -578,10 +586,8 @@ pub fn extract(
             .and_then(|index| {
                 entities
                     .mentions_in(document.sentences[index].span)
-                    .find(|m| {
-                        entities.entities[m.entity].kind == EntityKind::Person
-                            && !is_possessive_at(text, m.span.end)
-                    })
+                    .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                    .min_by_key(|m| is_possessive_at(text, m.span.end))
             })
             .map(|m| m.entity);
         let found = sentence_events(
@@ -742,7 +748,12 @@ fn sentence_events(
                 // One visit per destination country; the visitor is a person named
                 // before the trigger (or the first one named).
                 // "visits to Beijing ... by Blinken, Yellen and Raimondo": each one named after "by".
-                let by_visitors = view.people_after_by(i);
+                let by_visitors = match view.people_after_by(i) {
+                    // "visits ... by the US commerce secretary": unnamed visitors.
+                    Some(people) if people.is_empty() => continue,
+                    Some(people) => people,
+                    None => Vec::new(),
+                };
                 let visitors: Vec<usize> = if by_visitors.is_empty() {
                     participants
                         .iter()
@@ -827,21 +838,9 @@ fn compatible_dates(a: &str, b: &str) -> bool {
 fn merge_within_article(events: Vec<FoundEvent>) -> Vec<FoundEvent> {
     let mut merged: Vec<FoundEvent> = Vec::new();
     for event in events {
-        let existing = merged.iter_mut().find(|other| {
-            other.event_type == event.event_type
-                && (other.mode == event.mode
-                    || other.event_type != EventType::Consult
-                    || other.mode != Some("visit") && event.mode != Some("visit"))
-                && (event
-                    .participants
-                    .iter()
-                    .all(|p| other.participants.contains(p))
-                    || other
-                        .participants
-                        .iter()
-                        .all(|p| event.participants.contains(p)))
-                && compatible_dates(&other.date, &event.date)
-        });
+        let existing = merged
+            .iter_mut()
+            .find(|other| same_occurrence(other, &event));
         match existing {
             Some(other) => {
                 if other.date.len() < event.date.len() {
@@ -858,6 +857,30 @@ fn merge_within_article(events: Vec<FoundEvent>) -> Vec<FoundEvent> {
         }
     }
     merged
+}
+
+/// Two mentions in one article tell the same occurrence: same type (and visit
+/// stays visit), one participant set inside the other and sharing at least two
+/// actors (or being equal), and no conflict of date, place or status.
+fn same_occurrence(a: &FoundEvent, b: &FoundEvent) -> bool {
+    let modes_agree = a.mode == b.mode
+        || a.event_type != EventType::Consult
+        || a.mode != Some("visit") && b.mode != Some("visit");
+    let a_in_b = a.participants.iter().all(|p| b.participants.contains(p));
+    let b_in_a = b.participants.iter().all(|p| a.participants.contains(p));
+    let shared = a
+        .participants
+        .iter()
+        .filter(|p| b.participants.contains(p))
+        .count();
+    let nested = (a_in_b || b_in_a) && (shared >= 2 || a_in_b && b_in_a);
+    let places_agree = a.place.is_none() || b.place.is_none() || a.place == b.place;
+    a.event_type == b.event_type
+        && modes_agree
+        && nested
+        && compatible_dates(&a.date, &b.date)
+        && places_agree
+        && a.status == b.status
 }
 
 #[cfg(test)]
