@@ -743,6 +743,19 @@ fn emit_unknown(
         return;
     }
     let person_like = name_words.len() <= 4 && name_words.iter().all(|w| is_name_word(w));
+    // "in Nusa Dua": an unknown name after "in" is a place, not a person.
+    if person_like && full_from > 0 && words[full_from - 1] == "in" && full_from == from {
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::Gpe,
+            },
+            None,
+            None,
+        );
+        return;
+    }
     if person_like && !title_case {
         push(
             raws,

@@ -314,6 +314,9 @@ const TRIGGERS: &[Trigger] = &[
 ];
 
 const EXPECTED_MARKERS: &[&str] = &[
+    "expectation",
+    "expects",
+    "expect",
     "expected",
     "anticipated",
     "potential",
@@ -414,6 +417,12 @@ struct SentenceView<'d> {
 impl SentenceView<'_> {
     fn kind(&self, mention: &crate::entities::DocMention) -> EntityKind {
         self.entities.entities[mention.entity].kind
+    }
+
+    /// How many tokens lie between token `i` and a byte offset.
+    fn token_distance(&self, i: usize, offset: usize) -> usize {
+        let other = self.tokens.partition_point(|t| t.span.start < offset);
+        other.abs_diff(i)
     }
 
     /// The byte offset `n` tokens after token `i` (or the sentence end).
@@ -678,9 +687,12 @@ fn sentence_events(
                 match kind {
                     EntityKind::Person => participants.push(mention.entity),
                     EntityKind::Gpe | EntityKind::Loc if locative => {
+                        // The place of this event is near its trigger; the most specific wins.
+                        // (A caption shows one scene: its place is the scene's.)
+                        let near = caption || view.token_distance(i, mention.span.start) <= 12;
                         let more_specific = place
                             .is_none_or(|p| is_country_entity(view.entities, p) && !is_country);
-                        if more_specific {
+                        if near && more_specific {
                             place = Some(mention.entity);
                         }
                         if near_after && trigger.mode == Some("visit") {
@@ -818,7 +830,10 @@ fn status_near(lower: &[String], trigger: usize) -> Status {
         .windows(2)
         .chain(window.windows(2))
         .any(|w| w[0] == "next" && matches!(w[1].as_str(), "week" | "month" | "year"));
-    if future_relative || window.iter().any(|w| PLANNED_MARKERS.contains(&w.as_str())) {
+    // "agreed to meet", "scheduled to meet": an infinitive is not yet an event.
+    let infinitive = trigger > 0 && lower[trigger - 1] == "to";
+    if future_relative || infinitive || window.iter().any(|w| PLANNED_MARKERS.contains(&w.as_str()))
+    {
         return Status::Planned;
     }
     Status::Occurred
@@ -851,6 +866,10 @@ fn merge_within_article(events: Vec<FoundEvent>) -> Vec<FoundEvent> {
                 if other.place.is_none() {
                     other.place = event.place;
                 }
+                // Of planned and expected, the more cautious claim stands.
+                if event.status == Status::Expected {
+                    other.status = Status::Expected;
+                }
                 other.confidence = (other.confidence + 0.1).min(0.95);
             }
             None => merged.push(event),
@@ -880,7 +899,12 @@ fn same_occurrence(a: &FoundEvent, b: &FoundEvent) -> bool {
         && nested
         && compatible_dates(&a.date, &b.date)
         && places_agree
-        && a.status == b.status
+        && statuses_agree(a.status, b.status)
+}
+
+/// Occurred agrees only with occurred; planned and expected both tell of a future event.
+fn statuses_agree(a: Status, b: Status) -> bool {
+    a == b || (a != Status::Occurred && b != Status::Occurred)
 }
 
 #[cfg(test)]

@@ -399,6 +399,21 @@ async fn refresh_participant_keys(
     .bind(entity)
     .execute(&mut **tx)
     .await?;
+    sqlx::query("DELETE FROM event_pairs WHERE event_id IN (SELECT event_id FROM event_participants WHERE entity_id = $1)")
+        .bind(entity)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO event_pairs (event_id, event_type, entity_a, entity_b, first_seen)
+         SELECT e.id, e.event_type, a.entity_id, b.entity_id, e.first_seen
+         FROM events e
+         JOIN event_participants a ON a.event_id = e.id
+         JOIN event_participants b ON b.event_id = e.id AND a.entity_id < b.entity_id
+         WHERE e.id IN (SELECT event_id FROM event_participants WHERE entity_id = $1)",
+    )
+    .bind(entity)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

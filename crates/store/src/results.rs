@@ -144,6 +144,23 @@ pub async fn write_article_results(
     for quote in quotes {
         write_quote(tx, article_id, published_date, quote).await?;
     }
+    // Two workers storing the same new event at once must not both create it:
+    // lock every participant (in one global order, so no deadlock) until commit.
+    let mut actors: Vec<Uuid> = events
+        .iter()
+        .flat_map(|e| e.participants.iter().copied())
+        .collect();
+    actors.sort();
+    actors.dedup();
+    if !actors.is_empty() {
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(h) FROM (
+                 SELECT DISTINCT hashtextextended(u::text, 7274) AS h FROM unnest($1::uuid[]) AS u ORDER BY 1) locks",
+        )
+        .bind(&actors)
+        .execute(&mut **tx)
+        .await?;
+    }
     for event in events {
         write_event(tx, article_id, event).await?;
     }
@@ -194,12 +211,125 @@ async fn write_quote(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow)]
 struct EventCandidate {
     id: Uuid,
     mode: String,
     place_id: Option<Uuid>,
+    place_country: Option<Uuid>,
     date_value: String,
+    status: String,
+    participants: Vec<Uuid>,
+}
+
+/// Most candidates looked at per participant pair: the newest ones.
+const CANDIDATES_PER_PAIR: i64 = 20;
+
+/// The country a place lies in: itself for a country, its affiliation for a
+/// city, unknown for a place the registry cannot locate.
+async fn place_country(
+    tx: &mut Transaction<'_, Postgres>,
+    place: Option<Uuid>,
+) -> Result<Option<Uuid>, StoreError> {
+    let Some(place) = place else { return Ok(None) };
+    let row: Option<(Option<Uuid>,)> = sqlx::query_as(
+        "SELECT CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
+                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
+                END
+         FROM entities p WHERE p.id = $1",
+    )
+    .bind(place)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|(country,)| country))
+}
+
+/// Candidate events for deduplication: same type and participant set, or the
+/// newest events of the same type sharing a pair of participants.
+async fn event_candidates(
+    tx: &mut Transaction<'_, Postgres>,
+    event: &NewEvent,
+    participant_key: &str,
+    sorted: &[Uuid],
+) -> Result<Vec<EventCandidate>, StoreError> {
+    let mut ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM events WHERE event_type = $1 AND participant_key = $2 ORDER BY first_seen DESC LIMIT $3",
+    )
+    .bind(&event.event_type)
+    .bind(participant_key)
+    .bind(CANDIDATES_PER_PAIR)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (index, a) in sorted.iter().enumerate() {
+        for b in &sorted[index + 1..] {
+            let pair: Vec<Uuid> = sqlx::query_scalar(
+                "SELECT event_id FROM event_pairs WHERE event_type = $1 AND entity_a = $2 AND entity_b = $3
+                 ORDER BY first_seen DESC LIMIT $4",
+            )
+            .bind(&event.event_type)
+            .bind(a)
+            .bind(b)
+            .bind(CANDIDATES_PER_PAIR)
+            .fetch_all(&mut **tx)
+            .await?;
+            ids.extend(pair);
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as::<_, EventCandidate>(
+        "SELECT e.id, e.mode, e.place_id,
+                CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
+                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
+                END AS place_country,
+                e.date_value, e.status,
+                ARRAY(SELECT entity_id FROM event_participants ep WHERE ep.event_id = e.id) AS participants
+         FROM events e LEFT JOIN entities p ON p.id = e.place_id
+         WHERE e.id = ANY($1) ORDER BY e.first_seen",
+    )
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+fn modes_compatible(a: &str, b: &str) -> bool {
+    a.is_empty()
+        || b.is_empty()
+        || a == b
+        || matches!((a, b), ("meet", "summit") | ("summit", "meet"))
+}
+
+/// The same real-world event: agreeing status, mode, date and place, and at
+/// least two shared participants (or the same single one).
+fn same_event(
+    candidate: &EventCandidate,
+    event: &NewEvent,
+    event_place_country: Option<Uuid>,
+) -> bool {
+    let shared = event
+        .participants
+        .iter()
+        .filter(|p| candidate.participants.contains(p))
+        .count();
+    let participants_agree = shared >= 2
+        || (shared == 1 && candidate.participants.len() == 1 && event.participants.len() == 1);
+    let places_agree = match (candidate.place_id, event.place_id) {
+        (Some(a), Some(b)) if a != b => match (candidate.place_country, event_place_country) {
+            (Some(x), Some(y)) => x == y,
+            // A place the registry cannot locate conflicts with nothing.
+            _ => true,
+        },
+        _ => true,
+    };
+    participants_agree
+        && (candidate.status == event.status
+            || candidate.status != "occurred" && event.status != "occurred")
+        && modes_compatible(&candidate.mode, &event.mode)
+        && dates_compatible(&candidate.date_value, &event.date_value)
+        && places_agree
 }
 
 async fn write_event(
@@ -215,38 +345,32 @@ async fn write_event(
         .map(Uuid::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    // Candidates share type and participant set (an indexed equality lookup, so
-    // the cost does not grow with the number of stored events of other actors).
-    let candidates = sqlx::query_as::<_, EventCandidate>(
-        "SELECT id, mode, place_id, date_value FROM events
-         WHERE event_type = $1 AND participant_key = $2
-         ORDER BY first_seen LIMIT 50",
-    )
-    .bind(&event.event_type)
-    .bind(&participant_key)
-    .fetch_all(&mut **tx)
-    .await?;
-    let matching = candidates.into_iter().find(|candidate| {
-        dates_compatible(&candidate.date_value, &event.date_value)
-            && (candidate.place_id.is_none()
-                || event.place_id.is_none()
-                || candidate.place_id == event.place_id)
-            && (candidate.mode.is_empty()
-                || event.mode.is_empty()
-                || candidate.mode == event.mode
-                || candidate.mode == "summit"
-                || event.mode == "summit")
-    });
+    let event_place_country = place_country(tx, event.place_id).await?;
+    let candidates = event_candidates(tx, event, &participant_key, &sorted).await?;
+    let matching = candidates
+        .iter()
+        .find(|candidate| same_event(candidate, event, event_place_country));
     let event_id = match matching {
         Some(existing) => {
-            // Sharpen: a more precise date or a place where there was none.
+            // Sharpen: a more precise date, a place where there was none, or a
+            // more specific place in the same country.
+            let more_specific_place = match (existing.place_id, event.place_id) {
+                (None, Some(_)) => true,
+                (Some(old), Some(new)) => {
+                    old != new
+                        && existing.place_country == Some(old)
+                        && event_place_country == Some(old)
+                }
+                _ => false,
+            };
             sqlx::query(
                 "UPDATE events SET
                     date_value = CASE WHEN length($2) > length(date_value) THEN $2 ELSE date_value END,
                     date_precision = CASE WHEN length($2) > length(date_value) THEN $3 ELSE date_precision END,
                     date_text = CASE WHEN length($2) > length(date_value) THEN $4 ELSE date_text END,
                     date_start = CASE WHEN length($2) > length(date_value) THEN $5 ELSE date_start END,
-                    place_id = COALESCE(place_id, $6),
+                                        place_id = CASE WHEN $8 THEN $6 ELSE place_id END,
+                    status = CASE WHEN $9 = 'expected' AND status = 'planned' THEN 'expected' ELSE status END,
                     confidence = GREATEST(confidence, $7)
                  WHERE id = $1",
             )
@@ -257,16 +381,19 @@ async fn write_event(
             .bind(date_start(&event.date_value))
             .bind(event.place_id)
             .bind(event.confidence)
+                        .bind(more_specific_place)
+            .bind(&event.status)
             .execute(&mut **tx)
             .await?;
             existing.id
         }
         None => {
             let id = Uuid::new_v4();
-            sqlx::query(
+            let first_seen: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
                 "INSERT INTO events (id, event_type, mode, place_id, date_value, date_precision, date_text, date_start,
                                      status, confidence, participant_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 RETURNING first_seen",
             )
             .bind(id)
             .bind(&event.event_type)
@@ -279,17 +406,34 @@ async fn write_event(
             .bind(&event.status)
             .bind(event.confidence)
             .bind(&participant_key)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
-            for (position, participant) in event.participants.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO event_participants (event_id, entity_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(participant)
-                .bind(position as i32)
-                .execute(&mut **tx)
-                .await?;
+            let mut seen = Vec::new();
+            for participant in &event.participants {
+                if seen.contains(participant) {
+                    continue;
+                }
+                sqlx::query("INSERT INTO event_participants (event_id, entity_id, position) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(participant)
+                    .bind(seen.len() as i32)
+                    .execute(&mut **tx)
+                    .await?;
+                seen.push(*participant);
+            }
+            for (index, a) in sorted.iter().enumerate() {
+                for b in &sorted[index + 1..] {
+                    sqlx::query(
+                        "INSERT INTO event_pairs (event_id, event_type, entity_a, entity_b, first_seen) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id)
+                    .bind(&event.event_type)
+                    .bind(a)
+                    .bind(b)
+                    .bind(first_seen)
+                    .execute(&mut **tx)
+                    .await?;
+                }
             }
             id
         }

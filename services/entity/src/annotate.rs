@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use readout_extract::entities::recognize;
+use readout_extract::lexicon::{Known, LEXICON};
 use readout_extract::offsets::CharOffsets;
 use readout_extract::text::segment;
 use readout_extract::EntityKind;
@@ -50,9 +51,12 @@ pub fn recognise(text: &str) -> Vec<Recognised> {
                 aliases.push(surface.clone());
             }
         }
+        // Places lie in their country (from the gazetteer), so the registry can
+        // tell that Bali and Indonesia agree while Bali and San Francisco do not.
         let affiliation = entity
             .affiliation
             .clone()
+            .or_else(|| place_country(&entity.name, entity.kind))
             .filter(|country| country != &entity.name);
         recognised.push(Recognised {
             candidate: EntityCandidate {
@@ -77,4 +81,19 @@ pub fn recognise(text: &str) -> Vec<Recognised> {
 /// The date roles are recorded at when the caller gives none.
 pub fn default_seen_date() -> NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// The country a known place lies in, from the gazetteer.
+fn place_country(name: &str, kind: EntityKind) -> Option<String> {
+    if !matches!(kind, EntityKind::Gpe | EntityKind::Loc) {
+        return None;
+    }
+    LEXICON.lookup(name)?.iter().find_map(|known| match known {
+        Known::Place {
+            country: Some(country),
+            is_country: false,
+            ..
+        } => Some(country.clone()),
+        _ => None,
+    })
 }

@@ -27,5 +27,10 @@ fn seed_scores_stay_above_the_floor() {
         "person recall {:.3}",
         scores.person_recall
     );
-    assert!(scores.event_f1 >= 0.55, "event F1 {:.3}", scores.event_f1);
+    assert!(scores.event_f1 >= 0.75, "event F1 {:.3}", scores.event_f1);
+    assert!(
+        scores.date_acc >= 0.75,
+        "date accuracy {:.3}",
+        scores.date_acc
+    );
 }

@@ -1,7 +1,7 @@
 //! The five seeds through the real services, checked through the gateway.
 
 use readout_proto::v1::{
-    EntityType, GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest,
+    EntityType, EventStatus, GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest,
 };
 
 use crate::helpers::{all_entities, seed_texts, spawn_app};
@@ -63,6 +63,75 @@ async fn seeds_processed_end_to_end_answer_through_the_gateway() {
         );
         assert!(!event.sources.is_empty());
     }
+
+    // Events told by several articles are one event with several sources.
+    let biden_xi = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            participant: "Joe Biden".into(),
+            counterpart: "Xi Jinping".into(),
+            filter: "type = CONSULT".into(),
+            page_size: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .events;
+    let describe = |events: &[readout_proto::v1::Event]| {
+        events
+            .iter()
+            .map(|e| {
+                (
+                    e.mode,
+                    e.status,
+                    e.place_display_name.clone(),
+                    e.date.clone().unwrap_or_default().value,
+                    e.sources.len(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let bali: Vec<_> = biden_xi
+        .iter()
+        .filter(|e| {
+            e.status == EventStatus::Occurred as i32
+                && ["Nusa Dua", "Bali", "Indonesia"].contains(&e.place_display_name.as_str())
+        })
+        .collect();
+    assert_eq!(bali.len(), 1, "one Bali meeting: {:?}", describe(&biden_xi));
+    assert!(
+        bali[0].sources.len() >= 3,
+        "told by at least three articles: {:?}",
+        describe(&biden_xi)
+    );
+    assert_eq!(bali[0].date.as_ref().unwrap().value, "2022-11-14");
+    let san_francisco: Vec<_> = biden_xi
+        .iter()
+        .filter(|e| e.place_display_name == "San Francisco")
+        .collect();
+    assert!(!san_francisco.is_empty(), "{:?}", describe(&biden_xi));
+    assert!(
+        san_francisco
+            .iter()
+            .all(|e| e.status == EventStatus::Expected as i32),
+        "{:?}",
+        describe(&biden_xi)
+    );
+    let harris_xi = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            participant: "Kamala Harris".into(),
+            counterpart: "Xi Jinping".into(),
+            filter: "type = CONSULT AND date = \"2022-11-19\"".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .events;
+    assert_eq!(harris_xi.len(), 1, "{:?}", describe(&harris_xi));
+    assert_eq!(harris_xi[0].place_display_name, "Bangkok");
 
     // "autopilot" was said by Wang Wenbin.
     let autopilot = app
