@@ -24,7 +24,10 @@ fn entity_type(stored: &str) -> EntityType {
 }
 
 fn main() {
-    let total: usize = std::env::var("READOUT_BENCH_ARTICLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let total: usize = std::env::var("READOUT_BENCH_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let (_url, pool) = readout_store::testing::fresh_database().await.expect("database");

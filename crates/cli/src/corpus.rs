@@ -38,7 +38,10 @@ impl Rng {
     }
 }
 
-const ONSETS: &[&str] = &["b", "br", "ch", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "sh", "t", "v", "w", "y", "z"];
+const ONSETS: &[&str] = &[
+    "b", "br", "ch", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "sh", "t", "v",
+    "w", "y", "z",
+];
 const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ei", "ou", "ia"];
 const CODAS: &[&str] = &["", "", "", "n", "r", "s", "l", "m", "k", "t", "ng"];
 
@@ -50,7 +53,10 @@ fn name_word(rng: &mut Rng, syllables: usize) -> String {
         word.push_str(*rng.pick(CODAS));
     }
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A person of the synthetic world.
@@ -73,7 +79,16 @@ impl Person {
     }
 }
 
-const TITLES: &[&str] = &["President", "Prime Minister", "Foreign Minister", "Defense Minister", "Trade Minister", "Vice President", "Secretary of State", "Ambassador"];
+const TITLES: &[&str] = &[
+    "President",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Trade Minister",
+    "Vice President",
+    "Secretary of State",
+    "Ambassador",
+];
 
 /// The synthetic world: people, countries with capitals, and a pool of events.
 #[derive(Clone, Debug)]
@@ -95,10 +110,17 @@ impl World {
         for (phrase, meanings) in &LEXICON.phrases {
             for known in meanings {
                 match known {
-                    Known::Place { canonical, is_country: false, country: Some(country), .. } if canonical == phrase => {
-                        capitals.push((country.clone(), canonical.clone()))
-                    }
-                    Known::Demonym { country } if !country.is_empty() && !phrase.contains('.') && phrase.chars().all(|c| c.is_alphabetic() || c == ' ') => {
+                    Known::Place {
+                        canonical,
+                        is_country: false,
+                        country: Some(country),
+                        ..
+                    } if canonical == phrase => capitals.push((country.clone(), canonical.clone())),
+                    Known::Demonym { country }
+                        if !country.is_empty()
+                            && !phrase.contains('.')
+                            && phrase.chars().all(|c| c.is_alphabetic() || c == ' ') =>
+                    {
                         demonyms.push((country.clone(), phrase.clone()))
                     }
                     _ => {}
@@ -134,18 +156,57 @@ impl World {
                 if b == a {
                     b = (b + 1) % people.len();
                 }
-                (rng.below(6), a, b, rng.below(countries.len()), rng.below(700) as u32)
+                (
+                    rng.below(6),
+                    a,
+                    b,
+                    rng.below(countries.len()),
+                    rng.below(700) as u32,
+                )
             })
             .collect();
-        World { people, countries, events }
+        World {
+            people,
+            countries,
+            events,
+        }
     }
 }
 
-const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn date_words(day_offset: u32) -> (String, String) {
-    let date = readout_extract::Ymd::from_days(readout_extract::Ymd { year: 2022, month: 1, day: 1 }.to_days() + i64::from(day_offset));
-    (format!("{} {}, {}", MONTHS[(date.month - 1) as usize], date.day, date.year), date.format())
+    let date = readout_extract::Ymd::from_days(
+        readout_extract::Ymd {
+            year: 2022,
+            month: 1,
+            day: 1,
+        }
+        .to_days()
+            + i64::from(day_offset),
+    );
+    (
+        format!(
+            "{} {}, {}",
+            MONTHS[(date.month - 1) as usize],
+            date.day,
+            date.year
+        ),
+        date.format(),
+    )
 }
 
 const QUOTES: &[&str] = &[
@@ -192,9 +253,15 @@ pub fn article(world: &World, rng: &mut Rng, index: usize) -> (String, String) {
         body.push(sentence);
         let quote = *rng.pick(QUOTES);
         body.push(format!("\u{201c}{quote},\u{201d} {} said.", pa.family));
-        body.push(format!("{} also spoke about the economy, according to local media.", pb.family));
+        body.push(format!(
+            "{} also spoke about the economy, according to local media.",
+            pb.family
+        ));
     }
-    let caption = format!("Officials arrive for talks in {}. Photo: Wire", world.countries[rng.below(world.countries.len())].2);
+    let caption = format!(
+        "Officials arrive for talks in {}. Photo: Wire",
+        world.countries[rng.below(world.countries.len())].2
+    );
     let text = format!("{headline} ({index})\n{caption}\n{}\n", body.join("\n"));
     (text, published)
 }
@@ -212,7 +279,10 @@ mod tests {
         assert_eq!(published.len(), 10);
         let analysis = readout_extract::analyze(&text, readout_extract::Ymd::parse(&published));
         assert!(!analysis.quotes.is_empty(), "{text}");
-        assert!(analysis.quotes.iter().all(|q| q.speaker.is_some()), "{text}");
+        assert!(
+            analysis.quotes.iter().all(|q| q.speaker.is_some()),
+            "{text}"
+        );
         assert!(!analysis.events.is_empty(), "{text}");
     }
 }

@@ -11,6 +11,8 @@ use crate::StoreError;
 pub struct EventFilter {
     /// Events with all of these participants.
     pub participants: Vec<Uuid>,
+    /// Events in which each of these countries, or someone affiliated with it, takes part.
+    pub countries: Vec<Uuid>,
     /// PLOVER type, upper case.
     pub event_type: Option<String>,
     /// CONSULT mode.
@@ -34,6 +36,10 @@ pub struct QuoteFilter {
     pub text_query: Option<String>,
     /// Speaker entity.
     pub speaker: Option<Uuid>,
+    /// Speakers affiliated with this country (or the country itself).
+    pub speaker_affiliation: Option<Uuid>,
+    /// Quotes from articles that mention this entity.
+    pub about: Option<Uuid>,
     /// Quotes carried by this article.
     pub article: Option<Uuid>,
     /// Partial or full quotes only.
@@ -170,6 +176,17 @@ pub async fn list_events(
         query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
         query.push_bind(*participant).push(")");
     }
+    for country in &filter.countries {
+        query.push(
+            " AND EXISTS (SELECT 1 FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
+                          WHERE ep.event_id = e.id AND (en.id = ",
+        );
+        query
+            .push_bind(*country)
+            .push(" OR en.affiliation_id = ")
+            .push_bind(*country)
+            .push("))");
+    }
     if let Some(event_type) = &filter.event_type {
         query
             .push(" AND e.event_type = ")
@@ -280,6 +297,20 @@ pub async fn list_quotes(
     if let Some(speaker) = filter.speaker {
         query.push(" AND q.speaker_id = ").push_bind(speaker);
     }
+    if let Some(country) = filter.speaker_affiliation {
+        query.push(" AND (q.speaker_id = ").push_bind(country);
+        query
+            .push(" OR q.speaker_id IN (SELECT id FROM entities WHERE affiliation_id = ")
+            .push_bind(country)
+            .push("))");
+    }
+    if let Some(about) = filter.about {
+        query.push(
+            " AND EXISTS (SELECT 1 FROM quote_sources qa JOIN mentions m ON m.article_id = qa.article_id
+                          WHERE qa.quote_id = q.id AND m.entity_id = ",
+        );
+        query.push_bind(about).push(")");
+    }
     if let Some(article) = filter.article {
         query.push(" AND EXISTS (SELECT 1 FROM quote_sources qs WHERE qs.quote_id = q.id AND qs.article_id = ");
         query.push_bind(article).push(")");
@@ -339,4 +370,54 @@ pub async fn list_quotes(
             confidence: row.confidence,
         })
         .collect())
+}
+
+/// An entity's event and quote counts and its most frequent counterparts.
+#[derive(Clone, Debug)]
+pub struct EntityStats {
+    /// Events it takes part in.
+    pub event_count: i64,
+    /// Quotes attributed to it.
+    pub quote_count: i64,
+    /// Counterparts with shared event counts, most frequent first.
+    pub counterparts: Vec<(EntityRef, i64)>,
+}
+
+/// Counts and counterparts of an entity.
+pub async fn entity_stats(
+    pool: &PgPool,
+    entity: Uuid,
+    counterpart_limit: i64,
+) -> Result<EntityStats, StoreError> {
+    let event_count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM event_participants WHERE entity_id = $1")
+            .bind(entity)
+            .fetch_one(pool)
+            .await?;
+    let quote_count: i64 = sqlx::query_scalar("SELECT count(*) FROM quotes WHERE speaker_id = $1")
+        .bind(entity)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(
+        "SELECT other.entity_id, en.display_name, count(*) AS shared
+         FROM event_participants mine
+         JOIN event_participants other ON other.event_id = mine.event_id AND other.entity_id <> mine.entity_id
+         JOIN entities en ON en.id = other.entity_id
+         WHERE mine.entity_id = $1
+         GROUP BY other.entity_id, en.display_name
+         ORDER BY shared DESC, en.display_name
+         LIMIT $2",
+    )
+    .bind(entity)
+    .bind(counterpart_limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(EntityStats {
+        event_count,
+        quote_count,
+        counterparts: rows
+            .into_iter()
+            .map(|(id, display_name, count)| (EntityRef { id, display_name }, count))
+            .collect(),
+    })
 }

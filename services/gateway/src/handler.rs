@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use readout_proto::v1::gateway_service_server::GatewayService;
 use readout_proto::v1::{
-    Entity, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest, ListEventsRequest,
+    Entity, EntityType, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest,
+    GetEntityStatsRequest, GetRelationshipRequest, GetRelationshipResponse, ListEventsRequest,
     ListQuotesRequest, SearchEntitiesRequest, SearchEventsRequest, SearchEventsResponse,
     SearchQuotesRequest, SearchQuotesResponse,
 };
@@ -121,16 +122,26 @@ impl GatewayService for GatewayHandler {
             page_size: limit,
             page_token: String::new(),
         };
+        let stats = GetEntityStatsRequest {
+            entity: entity.name.clone(),
+            counterpart_limit: 10,
+        };
         let mut query_events = self.clients.query.clone();
         let mut query_quotes = self.clients.query.clone();
-        let (events, quotes) = tokio::join!(
+        let mut query_stats = self.clients.query.clone();
+        let (events, quotes, stats) = tokio::join!(
             query_events.list_events(request(events, deadline)),
             query_quotes.list_quotes(request(quotes, deadline)),
+            query_stats.get_entity_stats(request(stats, deadline)),
         );
+        let stats = stats.map_err(map_error("query"))?.into_inner();
         Ok(Response::new(GetEntityProfileResponse {
             entity: Some(entity),
             recent_events: events.map_err(map_error("query"))?.into_inner().events,
             recent_quotes: quotes.map_err(map_error("query"))?.into_inner().quotes,
+            event_count: stats.event_count,
+            quote_count: stats.quote_count,
+            counterparts: stats.counterparts,
         }))
     }
 
@@ -219,6 +230,89 @@ impl GatewayService for GatewayHandler {
         Ok(Response::new(SearchQuotesResponse {
             quotes: response.quotes,
             next_page_token: response.next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(first = %incoming.get_ref().first, second = %incoming.get_ref().second))]
+    async fn get_relationship(
+        &self,
+        incoming: Request<GetRelationshipRequest>,
+    ) -> Result<Response<GetRelationshipResponse>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let message = incoming.into_inner();
+        if message.limit < 0 {
+            return Err(invalid_argument("limit", "must not be negative"));
+        }
+        let limit = if message.limit == 0 {
+            20
+        } else {
+            message.limit.min(100)
+        };
+        let (first, second) = tokio::join!(
+            self.resolve_entity("first", &message.first, deadline),
+            self.resolve_entity("second", &message.second, deadline),
+        );
+        let (first, second) = (first?, second?);
+        if first.name == second.name {
+            return Err(invalid_argument(
+                "second",
+                "must name a different entity than first",
+            ));
+        }
+        // A country stands for itself and everyone affiliated with it.
+        let side = |entity: &Entity| {
+            if entity.r#type == EntityType::Gpe as i32 {
+                format!("country = \"{}\"", entity.name)
+            } else {
+                format!("participant = \"{}\"", entity.name)
+            }
+        };
+        let speaker = |entity: &Entity| {
+            if entity.r#type == EntityType::Gpe as i32 {
+                format!("speaker_affiliation = \"{}\"", entity.name)
+            } else {
+                format!("speaker = \"{}\"", entity.name)
+            }
+        };
+        let events = ListEventsRequest {
+            filter: format!("{} AND {}", side(&first), side(&second)),
+            page_size: limit,
+            page_token: String::new(),
+        };
+        let first_on_second = ListQuotesRequest {
+            query: String::new(),
+            filter: format!("{} AND about = \"{}\"", speaker(&first), second.name),
+            page_size: limit,
+            page_token: String::new(),
+        };
+        let second_on_first = ListQuotesRequest {
+            query: String::new(),
+            filter: format!("{} AND about = \"{}\"", speaker(&second), first.name),
+            page_size: limit,
+            page_token: String::new(),
+        };
+        let (mut a, mut b, mut c) = (
+            self.clients.query.clone(),
+            self.clients.query.clone(),
+            self.clients.query.clone(),
+        );
+        let (events, first_quotes, second_quotes) = tokio::join!(
+            a.list_events(request(events, deadline)),
+            b.list_quotes(request(first_on_second, deadline)),
+            c.list_quotes(request(second_on_first, deadline)),
+        );
+        Ok(Response::new(GetRelationshipResponse {
+            events: events.map_err(map_error("query"))?.into_inner().events,
+            first_on_second: first_quotes
+                .map_err(map_error("query"))?
+                .into_inner()
+                .quotes,
+            second_on_first: second_quotes
+                .map_err(map_error("query"))?
+                .into_inner()
+                .quotes,
+            first: Some(first),
+            second: Some(second),
         }))
     }
 }

@@ -97,9 +97,13 @@ pub fn event_filter(filter: &str) -> Result<EventFilter, Status> {
                 }
                 parsed.status = Some(status);
             }
-            "place" => {
+                        "place" => {
                 only_equality(&comparison)?;
                 parsed.place = Some(entity_value(&comparison)?);
+            }
+            "country" => {
+                only_equality(&comparison)?;
+                parsed.countries.push(entity_value(&comparison)?);
             }
             "article" => {
                 only_equality(&comparison)?;
@@ -108,7 +112,7 @@ pub fn event_filter(filter: &str) -> Result<EventFilter, Status> {
             "date" => date_range(&comparison, &mut parsed.date_from, &mut parsed.date_to)?,
             other => {
                 return Err(filter_error(format!(
-                    "unknown field `{other}`; events filter on participant, type, mode, status, place, article, date"
+                                        "unknown field `{other}`; events filter on participant, type, mode, status, place, country, article, date"
                 )))
             }
         }
@@ -124,9 +128,17 @@ pub fn quote_filter(query: &str, filter: &str) -> Result<QuoteFilter, Status> {
     };
     for comparison in parse(filter).map_err(filter_error)? {
         match comparison.field.as_str() {
-            "speaker" => {
+                        "speaker" => {
                 only_equality(&comparison)?;
                 parsed.speaker = Some(entity_value(&comparison)?);
+            }
+            "speaker_affiliation" => {
+                only_equality(&comparison)?;
+                parsed.speaker_affiliation = Some(entity_value(&comparison)?);
+            }
+            "about" => {
+                only_equality(&comparison)?;
+                parsed.about = Some(entity_value(&comparison)?);
             }
             "article" => {
                 only_equality(&comparison)?;
@@ -151,7 +163,7 @@ pub fn quote_filter(query: &str, filter: &str) -> Result<QuoteFilter, Status> {
             "date" => date_range(&comparison, &mut parsed.date_from, &mut parsed.date_to)?,
             other => {
                 return Err(filter_error(format!(
-                    "unknown field `{other}`; quotes filter on speaker, article, partial, date"
+                    "unknown field `{other}`; quotes filter on speaker, speaker_affiliation, about, article, partial, date"
                 )))
             }
         }

@@ -2,10 +2,11 @@
 
 use readout_proto::v1::query_service_server::QueryService;
 use readout_proto::v1::{
-    ListEventsRequest, ListEventsResponse, ListQuotesRequest, ListQuotesResponse,
+    Counterpart, GetEntityStatsRequest, GetEntityStatsResponse, ListEventsRequest,
+    ListEventsResponse, ListQuotesRequest, ListQuotesResponse,
 };
 use readout_server::request::{decode_page_token, next_page_token, page_size};
-use readout_store::reads::{list_events, list_quotes, Page};
+use readout_store::reads::{entity_stats, list_events, list_quotes, Page};
 use readout_store::{PgPool, StoreError};
 use tonic::{Request, Response, Status};
 
@@ -80,6 +81,35 @@ impl QueryService for QueryHandler {
         Ok(Response::new(ListQuotesResponse {
             next_page_token: next_page_token(offset, limit, records.len(), &context),
             quotes: records.iter().map(convert::quote).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    async fn get_entity_stats(
+        &self,
+        request: Request<GetEntityStatsRequest>,
+    ) -> Result<Response<GetEntityStatsResponse>, Status> {
+        let request = request.into_inner();
+        let entity =
+            readout_server::request::parse_resource_name("entity", "entities", &request.entity)?;
+        let limit = page_size(request.counterpart_limit, 10, 100).map_err(|_| {
+            readout_server::status::invalid_argument("counterpart_limit", "must not be negative")
+        })?;
+        let stats = entity_stats(&self.pool, entity, limit)
+            .await
+            .map_err(store_status)?;
+        Ok(Response::new(GetEntityStatsResponse {
+            event_count: stats.event_count,
+            quote_count: stats.quote_count,
+            counterparts: stats
+                .counterparts
+                .into_iter()
+                .map(|(entity, event_count)| Counterpart {
+                    entity: readout_server::request::resource_name("entities", entity.id),
+                    display_name: entity.display_name,
+                    event_count,
+                })
+                .collect(),
         }))
     }
 }

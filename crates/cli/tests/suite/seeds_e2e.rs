@@ -1,7 +1,8 @@
 //! The five seeds through the real services, checked through the gateway.
 
 use readout_proto::v1::{
-    EntityType, EventStatus, GetEntityProfileRequest, SearchEventsRequest, SearchQuotesRequest,
+    EntityType, EventStatus, GetEntityProfileRequest, GetRelationshipRequest, SearchEventsRequest,
+    SearchQuotesRequest,
 };
 
 use crate::helpers::{all_entities, seed_texts, spawn_app};
@@ -132,6 +133,90 @@ async fn seeds_processed_end_to_end_answer_through_the_gateway() {
         .events;
     assert_eq!(harris_xi.len(), 1, "{:?}", describe(&harris_xi));
     assert_eq!(harris_xi[0].place_display_name, "Bangkok");
+
+    // Profiles count and rank counterparts; relationships join two actors or two countries.
+    let xi_profile = app
+        .gateway
+        .get_entity_profile(GetEntityProfileRequest {
+            entity: "Xi Jinping".into(),
+            recent_limit: 3,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        xi_profile.event_count >= 3 && xi_profile.quote_count >= 2,
+        "{} events, {} quotes",
+        xi_profile.event_count,
+        xi_profile.quote_count
+    );
+    assert!(
+        xi_profile
+            .counterparts
+            .iter()
+            .take(3)
+            .any(|c| c.display_name == "Joe Biden"),
+        "{:?}",
+        xi_profile.counterparts
+    );
+    let relationship = app
+        .gateway
+        .get_relationship(GetRelationshipRequest {
+            first: "Xi Jinping".into(),
+            second: "Joe Biden".into(),
+            limit: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(relationship.events.len() >= 2);
+    assert!(
+        !relationship.first_on_second.is_empty(),
+        "Xi spoke in articles about Biden"
+    );
+    let countries = app
+        .gateway
+        .get_relationship(GetRelationshipRequest {
+            first: "United States".into(),
+            second: "China".into(),
+            limit: 50,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        countries.events.len() >= relationship.events.len(),
+        "country relationships include their people's events"
+    );
+    let china = countries.second.unwrap();
+    let chinese_quotes = app
+        .gateway
+        .search_quotes(SearchQuotesRequest {
+            filter: format!("speaker_affiliation = \"{}\"", china.name),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(chinese_quotes
+        .quotes
+        .iter()
+        .any(|q| q.speaker_display_name == "Han Zheng"));
+    assert!(chinese_quotes
+        .quotes
+        .iter()
+        .all(|q| q.speaker_display_name != "Antony Blinken"));
+    let status = app
+        .gateway
+        .get_relationship(GetRelationshipRequest {
+            first: "Xi Jinping".into(),
+            second: "Xi Jinping".into(),
+            limit: 0,
+        })
+        .await
+        .unwrap_err();
+    assert!(status.message().starts_with("second:"), "{status:?}");
 
     // "autopilot" was said by Wang Wenbin.
     let autopilot = app
