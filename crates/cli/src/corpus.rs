@@ -32,9 +32,9 @@ impl Rng {
         (self.next_u64() % bound.max(1) as u64) as usize
     }
 
-    /// One of the items.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    /// One of the items (a copy).
+    pub fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())].clone()
     }
 }
 
@@ -48,9 +48,9 @@ const CODAS: &[&str] = &["", "", "", "n", "r", "s", "l", "m", "k", "t", "ng"];
 fn name_word(rng: &mut Rng, syllables: usize) -> String {
     let mut word = String::new();
     for _ in 0..syllables {
-        word.push_str(*rng.pick(ONSETS));
-        word.push_str(*rng.pick(VOWELS));
-        word.push_str(*rng.pick(CODAS));
+        word.push_str(rng.pick(ONSETS));
+        word.push_str(rng.pick(VOWELS));
+        word.push_str(rng.pick(CODAS));
     }
     let mut chars = word.chars();
     chars
@@ -139,12 +139,12 @@ impl World {
         }
         let people = (0..people)
             .map(|_| {
-                let (country, demonym, _) = rng.pick(&countries).clone();
+                let (country, demonym, _) = rng.pick(&countries);
                 let family_syllables = 1 + rng.below(2);
                 Person {
                     given: name_word(rng, 2),
                     family: name_word(rng, family_syllables),
-                    title: *rng.pick(TITLES),
+                    title: rng.pick(TITLES),
                     country: (country, demonym),
                 }
             })
@@ -251,7 +251,7 @@ pub fn article(world: &World, rng: &mut Rng, index: usize) -> (String, String) {
             _ => format!("{} {} {} will visit {} next month, officials said on {}.", pa.country.1, pa.title, pa.full_name(), country, date_text),
         };
         body.push(sentence);
-        let quote = *rng.pick(QUOTES);
+        let quote = rng.pick(QUOTES);
         body.push(format!("\u{201c}{quote},\u{201d} {} said.", pa.family));
         body.push(format!(
             "{} also spoke about the economy, according to local media.",

@@ -81,12 +81,14 @@ impl Plumbing {
         let mut v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(
                 tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
             );
         let mut v1alpha = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(readout_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET);
         for name in &advertised {
             v1 = v1.with_service_name(*name);

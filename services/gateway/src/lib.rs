@@ -36,6 +36,7 @@ pub async fn serve(
         &[
             readout_proto::service_names::GATEWAY,
             readout_proto::service_names::INGEST,
+            readout_proto::service_names::ENTITY,
         ],
     )
     .await?
@@ -53,6 +54,7 @@ pub async fn serve(
             &[
                 readout_proto::service_names::GATEWAY,
                 readout_proto::service_names::INGEST,
+                readout_proto::service_names::ENTITY,
             ],
             ready,
             shutdown,

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod clients;
 mod curation;
 mod eval_gold;
 mod ingest_api;

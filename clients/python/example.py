@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Readout from Python: ingest an article through the gateway, wait until it is
+processed, then run each gateway lookup.
+
+    clients/python/generate.sh            # once: generate the client from proto/
+    PYTHONPATH=clients/python/generated python3 clients/python/example.py --target localhost:50051
+"""
+import argparse
+import sys
+import time
+
+import grpc
+from readout.v1 import gateway_service_pb2 as gateway
+from readout.v1 import gateway_service_pb2_grpc as gateway_grpc
+from readout.v1 import ingest_service_pb2 as ingest
+from readout.v1 import ingest_service_pb2_grpc as ingest_grpc
+from readout.v1 import resources_pb2 as resources
+
+ARTICLE = """Leaders meet in Geneva
+Swiss President Anna Keller met German Chancellor Markus Brandt in Geneva on March 3, 2024.
+\u201cWe agreed to keep talking about energy,\u201d Keller said.
+Brandt called the meeting productive, according to his office.
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--target", default="localhost:50051", help="gateway address")
+    args = parser.parse_args()
+    channel = grpc.insecure_channel(args.target)
+    submit = ingest_grpc.IngestServiceStub(channel)
+    lookups = gateway_grpc.GatewayServiceStub(channel)
+
+    # Ingest: the article is durable when the call returns; processing follows.
+    response = submit.SubmitArticle(ingest.SubmitArticleRequest(article=ingest.ArticleInput(text=ARTICLE)), timeout=10)
+    name = response.article.name
+    print(f"submitted {name} (new: {response.created})")
+    for _ in range(200):
+        article = submit.GetArticle(ingest.GetArticleRequest(name=name), timeout=10).article
+        if article.state == resources.ARTICLE_STATE_DONE:
+            break
+        if article.state == resources.ARTICLE_STATE_FAILED:
+            print(f"processing failed: {article.last_error}", file=sys.stderr)
+            return 1
+        time.sleep(0.1)
+    else:
+        print("not processed in time", file=sys.stderr)
+        return 1
+
+    profile = lookups.GetEntityProfile(gateway.GetEntityProfileRequest(entity="Anna Keller"), timeout=10)
+    print(f"profile: {profile.entity.display_name}, {profile.event_count} events, {profile.quote_count} quotes")
+    events = lookups.SearchEvents(gateway.SearchEventsRequest(participant="Anna Keller", counterpart="Markus Brandt"), timeout=10)
+    for event in events.events:
+        print(f"event: {resources.EventType.Name(event.type)} {[p.display_name for p in event.participants]} "
+              f"in {event.place_display_name} on {event.date.value}")
+    quotes = lookups.SearchQuotes(gateway.SearchQuotesRequest(query="energy"), timeout=10)
+    for quote in quotes.quotes:
+        print(f"quote: {quote.speaker_display_name}: {quote.text}")
+    relationship = lookups.GetRelationship(gateway.GetRelationshipRequest(first="Anna Keller", second="Markus Brandt"), timeout=10)
+    print(f"relationship: {len(relationship.events)} shared events")
+
+    # Errors are gRPC status codes whose message names the field.
+    try:
+        submit.SubmitArticle(ingest.SubmitArticleRequest(article=ingest.ArticleInput(text="")), timeout=10)
+    except grpc.RpcError as error:
+        print(f"rejected: {error.code().name} {error.details()}")
+    return 0 if events.events and quotes.quotes else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
