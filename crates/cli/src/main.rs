@@ -59,11 +59,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Apply database migrations to DATABASE_URL and exit.
+    /// Apply database migrations to DATABASE_URL and exit (the Kubernetes Job).
     Migrate {
         /// The database to migrate.
-        #[arg(long, env = "DATABASE_URL")]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
+        /// Apply nothing: wait until another process (the migration Job) has
+        /// applied every migration this binary knows (for init containers).
+        #[arg(long)]
+        wait: bool,
+        /// Give up waiting after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
     },
 }
 
@@ -101,15 +108,27 @@ fn main() -> Result<()> {
             print!("{}", tally.report());
             Ok(())
         }
-        Command::Migrate { database_url } => {
-            readout_server::telemetry::init(readout_server::LogFormat::Pretty, "info");
+        Command::Migrate {
+            database_url,
+            wait,
+            timeout_secs,
+        } => {
+            readout_server::telemetry::init(readout_server::LogFormat::Json, "info");
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                let pool =
-                    readout_store::connect(&database_url, 2, std::time::Duration::from_secs(60))
-                        .await?;
-                readout_store::migrate(&pool).await?;
-                tracing::info!("migrations applied");
+                let deadline = std::time::Duration::from_secs(timeout_secs);
+                let pool = readout_store::connect(&database_url, 2, deadline).await?;
+                if wait {
+                    tokio::time::timeout(deadline, readout_store::wait_for_migrations(&pool))
+                        .await
+                        .map_err(|_| {
+                            anyhow::anyhow!("migrations not applied after {timeout_secs} s")
+                        })??;
+                    tracing::info!("schema is up to date");
+                } else {
+                    readout_store::migrate(&pool).await?;
+                    tracing::info!("migrations applied");
+                }
                 Ok(())
             })
         }

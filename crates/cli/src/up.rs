@@ -14,7 +14,7 @@ use readout_server::LogFormat;
 #[derive(Debug, clap::Args)]
 pub struct UpArgs {
     /// PostgreSQL URL; without it a private cluster runs in `<data-dir>/pg`.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// Directory for the private cluster's data.
     #[arg(long, env = "READOUT_DATA_DIR", default_value = ".data")]

@@ -58,6 +58,24 @@ pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Completes once every embedded migration has been applied by someone else
+/// (the migration Job); checks every two seconds.
+pub async fn wait_for_migrations(pool: &PgPool) -> Result<(), StoreError> {
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    loop {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await
+                .unwrap_or(None);
+        if applied.is_some_and(|version| version >= latest) {
+            return Ok(());
+        }
+        tracing::info!(latest, applied = ?applied, "waiting for migrations");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
 /// Completes once the database answers a trivial query; retries every half second.
 pub async fn wait_until_ready(pool: &PgPool) {
     loop {

@@ -13,7 +13,7 @@ pub struct EntityConfig {
     )]
     pub listen: String,
     /// PostgreSQL URL.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
     /// Largest text AnnotateText accepts, in bytes.
     #[arg(long, env = "READOUT_MAX_TEXT_BYTES", default_value_t = 1024 * 1024)]

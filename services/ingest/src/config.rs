@@ -13,7 +13,7 @@ pub struct IngestConfig {
     )]
     pub listen: String,
     /// PostgreSQL URL.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
     /// The entity service's URL.
     #[arg(

@@ -13,7 +13,7 @@ pub struct QueryConfig {
     )]
     pub listen: String,
     /// PostgreSQL URL.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
     /// Shared server flags.
     #[command(flatten)]
