@@ -5,6 +5,7 @@
 //! - `readout extract` / `readout eval` run and score the extractor on files;
 //! - `readout migrate` applies database migrations (the Kubernetes Job).
 
+mod load;
 mod up;
 
 use readout::extract_cmd;
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Run the whole suite locally: database, migrations, the four services.
     Up(up::UpArgs),
+    /// Generate synthetic articles and stream them into a running suite, reporting the sustained rate.
+    Load(load::LoadArgs),
     /// Extract entities, quotes and events from article files into DIR/<stem>.json (gold schema).
     Extract {
         /// Output directory.
@@ -133,5 +136,6 @@ fn main() -> Result<()> {
             })
         }
         Command::Up(args) => up::run(args),
+        Command::Load(args) => load::run(args),
     }
 }

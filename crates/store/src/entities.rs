@@ -135,14 +135,17 @@ pub async fn resolve(
     }
     let mut aliases: Vec<&str> = candidate.aliases.iter().map(String::as_str).collect();
     aliases.push(&candidate.display_name);
-    for alias in aliases {
-        sqlx::query("INSERT INTO entity_aliases (entity_id, alias, alias_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(alias)
-            .bind(name_key(alias))
-            .execute(&mut **tx)
-            .await?;
-    }
+    let keys: Vec<String> = aliases.iter().map(|alias| name_key(alias)).collect();
+    sqlx::query(
+        "INSERT INTO entity_aliases (entity_id, alias, alias_key)
+         SELECT $1, a, k FROM unnest($2::text[], $3::text[]) AS t(a, k)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(&aliases)
+    .bind(&keys)
+    .execute(&mut **tx)
+    .await?;
     if let Some(role) = &candidate.role {
         sqlx::query(
             "INSERT INTO entity_roles (entity_id, title, seen_date, article_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -573,4 +576,19 @@ pub async fn split_alias(
     .await?;
     tx.commit().await?;
     Ok(new_id)
+}
+
+/// True when an entity of this type already has this canonical name.
+pub async fn exists(
+    tx: &mut Transaction<'_, Postgres>,
+    entity_type: &str,
+    canonical_key: &str,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM entities WHERE entity_type = $1 AND canonical_key = $2)",
+    )
+    .bind(entity_type)
+    .bind(canonical_key)
+    .fetch_one(&mut **tx)
+    .await?)
 }

@@ -128,16 +128,22 @@ pub async fn write_article_results(
         .bind(article_id)
         .execute(&mut **tx)
         .await?;
-    for mention in mentions {
+    // One statement for all mentions of the article.
+    if !mentions.is_empty() {
+        let starts: Vec<i32> = mentions.iter().map(|m| m.start).collect();
+        let ends: Vec<i32> = mentions.iter().map(|m| m.end).collect();
+        let entities: Vec<Uuid> = mentions.iter().map(|m| m.entity_id).collect();
+        let texts: Vec<&str> = mentions.iter().map(|m| m.text.as_str()).collect();
         sqlx::query(
-            "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text)
+             SELECT $1, s, e, id, t FROM unnest($2::int[], $3::int[], $4::uuid[], $5::text[]) AS m(s, e, id, t)
              ON CONFLICT DO NOTHING",
         )
         .bind(article_id)
-        .bind(mention.start)
-        .bind(mention.end)
-        .bind(mention.entity_id)
-        .bind(&mention.text)
+        .bind(&starts)
+        .bind(&ends)
+        .bind(&entities)
+        .bind(&texts)
         .execute(&mut **tx)
         .await?;
     }

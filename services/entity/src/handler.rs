@@ -48,6 +48,10 @@ async fn spelling_variant_of(
     if candidate.entity_type != "PERSON" || !candidate.canonical_key.contains(' ') {
         return Ok(None);
     }
+    // A name the registry already holds is no variant of another.
+    if entities::exists(tx, &candidate.entity_type, &candidate.canonical_key).await? {
+        return Ok(None);
+    }
     let similar = entities::similar(tx, &candidate.canonical_key, &candidate.entity_type).await?;
     let affiliation = candidate.affiliation.as_ref().map(|(_, key)| key.as_str());
     Ok(similar
