@@ -119,7 +119,14 @@ fn is_name_word(word: &str) -> bool {
 }
 
 const CONNECTORS: &[&str] = &[
-    "of", "de", "da", "del", "van", "von", "bin", "al", "for", "the",
+    "of", "de", "da", "del", "van", "von", "bin", "al", "for", "the", "der", "den", "la", "le",
+    "di", "du", "dos", "das", "ibn",
+];
+
+/// Particles inside personal names ("Ursula von der Leyen", "Ludwig van Beethoven").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "del", "van", "von", "der", "den", "la", "le", "di", "du", "dos", "das", "bin",
+    "ibn", "al",
 ];
 
 /// Lower-case nouns that, right before a name, are its role (beyond the title list).
@@ -240,6 +247,22 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
     }
 }
 
+/// "NEW DELHI" → "New Delhi".
+fn titlecase_words(phrase: &str) -> String {
+    phrase
+        .split(' ')
+        .map(|word| {
+            let lower = word.to_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
 fn titlecase(phrase: &str) -> String {
     phrase
         .split(' ')
@@ -330,6 +353,18 @@ fn scan_sentence(
                 end += 2;
                 continue;
             }
+            // Two particles in a row: "von der Leyen", "de la Cruz".
+            if end + 2 < tokens.len()
+                && NAME_PARTICLES.contains(&words[end])
+                && NAME_PARTICLES.contains(&words[end + 1])
+                && is_capitalised(words[end + 2])
+                && tokens[end + 2].kind == TokenKind::Word
+                && adjacent(text, tokens[end - 1], tokens[end])
+                && adjacent(text, tokens[end + 1], tokens[end + 2])
+            {
+                end += 3;
+                continue;
+            }
             break;
         }
         let role_before = (start > 0 && tokens[start - 1].kind == TokenKind::Word)
@@ -398,7 +433,17 @@ fn cut_run(words: &[&str], start: usize, end: usize, at_sentence_start: bool) ->
         let longest = LEXICON.max_words.min(end - i);
         for length in (1..=longest).rev() {
             let phrase = words[i..i + length].join(" ");
-            if let Some(meanings) = LEXICON.lookup(&phrase) {
+            // Datelines and headlines in capitals: "NEW DELHI" is New Delhi.
+            let shouted = phrase.chars().filter(|c| c.is_alphabetic()).count() > 3
+                && !phrase.chars().any(char::is_lowercase);
+            let meanings = LEXICON.lookup(&phrase).or_else(|| {
+                if shouted {
+                    LEXICON.lookup(&titlecase_words(&phrase))
+                } else {
+                    None
+                }
+            });
+            if let Some(meanings) = meanings {
                 // Prefer a place or organisation over a demonym for the same phrase ("US").
                 let known = meanings
                     .iter()
@@ -686,6 +731,25 @@ fn emit_unknown(
         );
         return;
     }
+    // "European Commission", "Chinese Communist Party": a nationality word right
+    // before a specific organisation name belongs to it.
+    let generic_org = name_words.iter().all(|w| GENERIC_ORG_WORDS.contains(w));
+    if ORG_HEADS.contains(&last) && full_from < from && role.is_none() && !generic_org {
+        let with_adjective = words[full_from..to].join(" ");
+        let span = Span::new(tokens[full_from].span.start, span.end);
+        raws.push(RawMention {
+            raw: Raw::Named {
+                name: with_adjective,
+                kind: EntityKind::Org,
+            },
+            span,
+            full_span: span,
+            sentence,
+            role: None,
+            affiliation,
+        });
+        return;
+    }
     if ORG_HEADS.contains(&last) && (name_words.len() != 1) {
         let generic = name_words.iter().all(|w| GENERIC_ORG_WORDS.contains(w));
         let name = match (&affiliation, generic) {
@@ -742,7 +806,12 @@ fn emit_unknown(
         );
         return;
     }
-    let person_like = name_words.len() <= 4 && name_words.iter().all(|w| is_name_word(w));
+    let person_like = name_words.len() <= 5
+        && is_name_word(name_words[0])
+        && is_name_word(name_words[name_words.len() - 1])
+        && name_words
+            .iter()
+            .all(|w| is_name_word(w) || NAME_PARTICLES.contains(&w.to_lowercase().as_str()));
     // "in Nusa Dua": an unknown name after "in" is a place, not a person.
     if person_like && full_from > 0 && words[full_from - 1] == "in" && full_from == from {
         push(
@@ -803,6 +872,15 @@ fn emit_unknown(
     }
 }
 
+/// True when `short` (two words or more) ends `long` word for word, ignoring case.
+fn word_suffix(long: &str, short: &str) -> bool {
+    let (long, short) = (long.to_lowercase(), short.to_lowercase());
+    short.contains(' ')
+        && long.len() > short.len()
+        && long.ends_with(&short)
+        && long[..long.len() - short.len()].ends_with(' ')
+}
+
 /// A normalised form for comparing spellings: lowercase letters only.
 fn squash(name: &str) -> String {
     name.chars()
@@ -858,11 +936,20 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
     let mut result = DocEntities::default();
     let mut index_of: HashMap<(EntityKind, String), usize> = HashMap::new();
     let mut add_entity = |result: &mut DocEntities, name: &str, kind: EntityKind| -> usize {
-        // Spelling variants of a known person join it.
+        // Spelling variants of a known person join it, and so does a shorter
+        // form that ends the same name ("Von der Leyen" for "Ursula von der
+        // Leyen"); the longer form becomes the canonical name.
         if kind == EntityKind::Person {
             if let Some(existing) = result.entities.iter().position(|e| {
-                e.kind == kind && (e.name == name || spelling_variants(&e.name, name))
+                e.kind == kind
+                    && (e.name == name
+                        || spelling_variants(&e.name, name)
+                        || word_suffix(&e.name, name)
+                        || word_suffix(name, &e.name))
             }) {
+                if word_suffix(name, &result.entities[existing].name) {
+                    result.entities[existing].name = name.to_owned();
+                }
                 return existing;
             }
         }

@@ -97,6 +97,56 @@ struct Trigger {
 
 const TRIGGERS: &[Trigger] = &[
     Trigger {
+        words: &["travel", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["travels", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["traveled", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["travelled", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["traveling", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["travelling", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["flew", "to"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["arrives", "in"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["arrive", "in"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
+        words: &["arriving", "in"],
+        event_type: EventType::Consult,
+        mode: Some("visit"),
+    },
+    Trigger {
         words: &["test-fired"],
         event_type: EventType::Mobilize,
         mode: None,
@@ -674,6 +724,12 @@ fn sentence_events(
             let mut destinations: Vec<usize> = Vec::new();
             for mention in &view.mentions {
                 let kind = view.kind(mention);
+                // "(Reuters)" in a dateline, asides in brackets: not actors.
+                if view.text[..mention.span.start].ends_with('(')
+                    && view.text[mention.span.end..].starts_with(')')
+                {
+                    continue;
+                }
                 let word_before = view.word_before(mention);
                 let locative = matches!(word_before.as_str(), "in" | "at" | "near" | "from")
                     || trigger.mode == Some("visit") && word_before == "to";
@@ -719,6 +775,15 @@ fn sentence_events(
                     EntityKind::Org
                         if trigger.mode == Some("host")
                             || trigger.event_type == EventType::Agree =>
+                    {
+                        participants.push(mention.entity)
+                    }
+                    // "condemned the European Union's digital taxes": an organisation after the trigger is the target.
+                    EntityKind::Org
+                        if matches!(
+                            trigger.event_type,
+                            EventType::Accuse | EventType::Sanction
+                        ) && mention.span.start > trigger_offset =>
                     {
                         participants.push(mention.entity)
                     }

@@ -99,6 +99,15 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "taboola",
     "recommended for you",
     "you may also like",
+    "(reporting by",
+    "reporting by",
+    "(additional reporting",
+    "additional reporting by",
+    "(editing by",
+    "editing by",
+    "(writing by",
+    "copyright ",
+    "©",
 ];
 
 fn is_credit_word(word: &str) -> bool {
@@ -115,6 +124,18 @@ fn strip_credit(line: &str, start: usize, end: usize) -> (usize, bool) {
         .or_else(|| content.rfind("Photo credit"))
     {
         return (start + content[..position].trim_end().len(), true);
+    }
+    // An agency credit with a photographer: "... 2025. REUTERS/Altaf Hussain".
+    if let Some(slash_word) = content.split_whitespace().rev().take(4).find(|w| {
+        w.split_once('/').is_some_and(|(agency, _)| {
+            agency.len() >= 2 && agency.chars().all(|c| c.is_ascii_uppercase())
+        })
+    }) {
+        let position = slash_word.as_ptr() as usize - content.as_ptr() as usize;
+        let before = content[..position].trim_end();
+        if before.ends_with(['.', ')']) {
+            return (start + before.len(), true);
+        }
     }
     // A trailing run of upper-case words with a slash or "VIA" after a sentence end.
     let words: Vec<(usize, &str)> = content
