@@ -97,6 +97,26 @@ struct Trigger {
 
 const TRIGGERS: &[Trigger] = &[
     Trigger {
+        words: &["fired", "an"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["launched", "an"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["test-fires"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
+        words: &["test-launched"],
+        event_type: EventType::Mobilize,
+        mode: None,
+    },
+    Trigger {
         words: &["travel", "to"],
         event_type: EventType::Consult,
         mode: Some("visit"),
@@ -469,6 +489,34 @@ impl SentenceView<'_> {
         self.entities.entities[mention.entity].kind
     }
 
+    /// "The meeting came hours after ...": a sentence opening on a definite
+    /// event noun refers back to an event already told.
+    fn refers_back(&self, i: usize) -> bool {
+        i == 1
+            && self.lower[0] == "the"
+            && matches!(
+                self.lower[i].as_str(),
+                "meeting"
+                    | "meetings"
+                    | "talks"
+                    | "summit"
+                    | "visit"
+                    | "call"
+                    | "trip"
+                    | "agreement"
+            )
+    }
+
+    /// True when `offset` lies inside quotation marks of the sentence: quoted
+    /// speech tells of events the writer's own sentences state.
+    fn inside_quote(&self, offset: usize) -> bool {
+        let start = self.tokens.first().map_or(offset, |t| t.span.start);
+        let before = &self.text[start..offset];
+        let opened = before.matches('\u{201c}').count();
+        let closed = before.matches('\u{201d}').count();
+        opened > closed || before.matches('"').count() % 2 == 1
+    }
+
     /// How many tokens lie between token `i` and a byte offset.
     fn token_distance(&self, i: usize, offset: usize) -> usize {
         let other = self.tokens.partition_point(|t| t.span.start < offset);
@@ -714,7 +762,10 @@ fn sentence_events(
             {
                 continue;
             }
-            if view.names_a_gathering(i) {
+            if view.names_a_gathering(i)
+                || view.refers_back(i)
+                || view.inside_quote(view.tokens[i].span.start)
+            {
                 continue;
             }
             seen_types.push(key);
@@ -724,6 +775,11 @@ fn sentence_events(
             let mut destinations: Vec<usize> = Vec::new();
             for mention in &view.mentions {
                 let kind = view.kind(mention);
+                // A weapons test has one actor: who fired, named before the verb.
+                if trigger.event_type == EventType::Mobilize && mention.span.start > trigger_offset
+                {
+                    continue;
+                }
                 // "(Reuters)" in a dateline, asides in brackets: not actors.
                 if view.text[..mention.span.start].ends_with('(')
                     && view.text[mention.span.end..].starts_with(')')

@@ -155,6 +155,9 @@ fn push_quote(
 /// Cue phrases, longest first; each is a sequence of lower-case words.
 const CUES: &[&str] = &[
     "was quoted as saying",
+    "called it",
+    "calling it",
+    "called",
     "is quoted as saying",
     "were quoted as saying",
     "according to",
@@ -213,6 +216,7 @@ const CUES: &[&str] = &[
     "suggested",
     "underscored",
     "affirmed",
+    "calling",
     "confirmed",
     "reported",
 ];
