@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::server::Router;
 use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
@@ -166,7 +165,12 @@ impl Plumbing {
         };
         tracing::info!(addr = ?local_addr, "listening");
         self.router
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal)
+            .serve_with_incoming_shutdown(
+                // Accepted connections get TCP_NODELAY: small gRPC messages must not
+                // wait for Nagle's algorithm and delayed ACKs (about 40 ms a call).
+                tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true)),
+                signal,
+            )
             .await?;
         tracing::info!(addr = ?local_addr, "stopped");
         Ok(())

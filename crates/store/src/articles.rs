@@ -157,6 +157,11 @@ pub async fn claim_next(
     worker: &str,
     lease_secs: i64,
 ) -> Result<Option<ArticleRecord>, StoreError> {
+    // A lost claim only leaves the article pending: no need to wait for the disk.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
     let claimed = sqlx::query_as::<_, ArticleRecord>(&format!(
         "UPDATE articles SET state = 'processing', lease_owner = $1,
                 lease_expires_at = now() + make_interval(secs => $2::double precision),
@@ -171,8 +176,9 @@ pub async fn claim_next(
     ))
     .bind(worker)
     .bind(lease_secs as f64)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(claimed)
 }
 

@@ -105,14 +105,7 @@ pub async fn resolve(
     .fetch_optional(&mut **tx)
     .await?;
     let id = match by_alias.or(variant_of) {
-        Some(id) => {
-            sqlx::query("UPDATE entities SET mention_count = mention_count + $2 WHERE id = $1")
-                .bind(id)
-                .bind(candidate.mention_count)
-                .execute(&mut **tx)
-                .await?;
-            id
-        }
+        Some(id) => id,
         None => {
             upsert_bare(
                 tx,
@@ -160,27 +153,90 @@ pub async fn resolve(
     Ok(id)
 }
 
+/// Finds or creates an entity without locking an existing row (concurrent
+/// annotations of popular entities must not queue behind each other); mention
+/// counts are added afterwards by [`add_mention_counts`].
 async fn upsert_bare(
     tx: &mut Transaction<'_, Postgres>,
     display_name: &str,
     entity_type: &str,
     key: &str,
-    mentions: i64,
+    _mentions: i64,
 ) -> Result<Uuid, StoreError> {
-    let id: Uuid = sqlx::query_scalar(
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM entities WHERE entity_type = $1 AND canonical_key = $2")
+            .bind(entity_type)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO entities (id, display_name, entity_type, canonical_key, mention_count)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (entity_type, canonical_key) DO UPDATE SET mention_count = entities.mention_count + EXCLUDED.mention_count
+         VALUES ($1, $2, $3, $4, 0)
+         ON CONFLICT (entity_type, canonical_key) DO NOTHING
          RETURNING id",
     )
     .bind(Uuid::new_v4())
     .bind(display_name)
     .bind(entity_type)
     .bind(key)
-    .bind(mentions)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(id)
+    match inserted {
+        Some(id) => Ok(id),
+        // Created concurrently by another transaction that committed first.
+        None => Ok(sqlx::query_scalar(
+            "SELECT id FROM entities WHERE entity_type = $1 AND canonical_key = $2",
+        )
+        .bind(entity_type)
+        .bind(key)
+        .fetch_one(&mut **tx)
+        .await?),
+    }
+}
+
+/// Adds mention counts in a short transaction of its own, locking the rows in
+/// id order (so concurrent batches cannot deadlock) and committing
+/// asynchronously: a count is a statistic, not a fact anyone waits on.
+pub async fn add_mention_counts(pool: &PgPool, counts: &[(Uuid, i64)]) -> Result<(), StoreError> {
+    let mut sorted = counts.to_vec();
+    sorted.sort();
+    let ids: Vec<Uuid> = sorted.iter().map(|(id, _)| *id).collect();
+    let amounts: Vec<i64> = sorted.iter().map(|(_, count)| *count).collect();
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT id FROM entities WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE entities e SET mention_count = e.mention_count + c.amount
+         FROM unnest($1::uuid[], $2::bigint[]) AS c(id, amount) WHERE e.id = c.id",
+    )
+    .bind(&ids)
+    .bind(&amounts)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// True for errors a retry of the whole transaction resolves (deadlock,
+/// serialization failure, a unique race).
+pub fn is_retryable(error: &StoreError) -> bool {
+    match error {
+        StoreError::Database(sqlx::Error::Database(db)) => {
+            matches!(
+                db.code().as_deref(),
+                Some("40P01") | Some("40001") | Some("23505")
+            )
+        }
+        _ => false,
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -147,7 +147,11 @@ pub async fn write_article_results(
         .execute(&mut **tx)
         .await?;
     }
-    for quote in quotes {
+    // Upsert quotes in one global order (by key) so concurrent articles carrying
+    // the same quotes cannot deadlock.
+    let mut ordered: Vec<&NewQuote> = quotes.iter().collect();
+    ordered.sort_by_cached_key(|quote| quote_key(&quote.text));
+    for quote in ordered {
         write_quote(tx, article_id, published_date, quote).await?;
     }
     // Two workers storing the same new event at once must not both create it:

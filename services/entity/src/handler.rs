@@ -29,6 +29,61 @@ pub struct EntityHandler {
 }
 
 impl EntityHandler {
+    /// Resolves every recognised entity in one transaction, in a global order
+    /// (places first, then by name) so concurrent annotations cannot deadlock;
+    /// retried when the database reports a deadlock or a concurrent insert.
+    async fn resolve_all(
+        &self,
+        recognised: &[crate::annotate::Recognised],
+        article: Option<uuid::Uuid>,
+        seen_date: NaiveDate,
+    ) -> Result<Vec<uuid::Uuid>, EntityError> {
+        let mut order: Vec<usize> = (0..recognised.len()).collect();
+        order.sort_by_key(|&i| {
+            let candidate = &recognised[i].candidate;
+            (
+                candidate.entity_type != "GPE",
+                candidate.canonical_key.clone(),
+            )
+        });
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result: Result<Vec<uuid::Uuid>, EntityError> = async {
+                let mut tx = self
+                    .pool
+                    .begin()
+                    .await
+                    .map_err(|e| EntityError::Store(e.into()))?;
+                // Annotations can be redone from the stored article: no need to wait for the disk.
+                sqlx::query("SET LOCAL synchronous_commit = off")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| EntityError::Store(e.into()))?;
+                let mut ids = vec![uuid::Uuid::nil(); recognised.len()];
+                for &index in &order {
+                    let candidate = &recognised[index].candidate;
+                    let variant_of = spelling_variant_of(&mut tx, candidate).await?;
+                    ids[index] =
+                        entities::resolve(&mut tx, candidate, article, seen_date, variant_of)
+                            .await?;
+                }
+                tx.commit()
+                    .await
+                    .map_err(|e| EntityError::Store(e.into()))?;
+                Ok(ids)
+            }
+            .await;
+            match result {
+                Err(EntityError::Store(error)) if attempt < 5 && entities::is_retryable(&error) => {
+                    tracing::info!(%error, attempt, "retrying annotation transaction");
+                    tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// A handler over `pool`.
     pub fn new(pool: PgPool, max_text_bytes: usize) -> Self {
         EntityHandler {
@@ -108,29 +163,38 @@ impl EntityService for EntityHandler {
                 .map_err(|_| invalid("seen_date", format!("expected YYYY-MM-DD, got {text:?}")))?,
         };
         let text = request.text;
+        let recognise_started = std::time::Instant::now();
         let recognised = tokio::task::spawn_blocking(move || recognise(&text))
             .await
             .map_err(|error| readout_server::status::internal("recognising entities", error))?;
-        let mut tx = self
-            .pool
-            .begin()
+        let recognise_ms = recognise_started.elapsed().as_millis() as u64;
+        let resolve_started = std::time::Instant::now();
+        let ids = self.resolve_all(&recognised, article, seen_date).await?;
+        let resolve_ms = resolve_started.elapsed().as_millis() as u64;
+        let counts: Vec<(uuid::Uuid, i64)> = ids
+            .iter()
+            .zip(&recognised)
+            .map(|(id, entity)| (*id, entity.candidate.mention_count))
+            .collect();
+        let counts_started = std::time::Instant::now();
+        entities::add_mention_counts(&self.pool, &counts)
             .await
-            .map_err(|e| EntityError::Store(e.into()))?;
-        let mut ids = Vec::with_capacity(recognised.len());
-        for entity in &recognised {
-            let variant_of = spelling_variant_of(&mut tx, &entity.candidate).await?;
-            ids.push(
-                entities::resolve(&mut tx, &entity.candidate, article, seen_date, variant_of)
-                    .await
-                    .map_err(EntityError::Store)?,
-            );
-        }
-        tx.commit()
-            .await
-            .map_err(|e| EntityError::Store(e.into()))?;
+            .map_err(EntityError::Store)?;
+        tracing::debug!(
+            resolve_ms,
+            counts_ms = counts_started.elapsed().as_millis() as u64,
+            entities = ids.len(),
+            "annotation timings"
+        );
+        let load_started = std::time::Instant::now();
         let records = entities::get_many(&self.pool, &ids)
             .await
             .map_err(EntityError::Store)?;
+        tracing::debug!(
+            recognise_ms,
+            load_ms = load_started.elapsed().as_millis() as u64,
+            "annotation load timings"
+        );
         let annotated = recognised
             .into_iter()
             .zip(ids)

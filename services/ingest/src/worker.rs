@@ -137,7 +137,10 @@ impl Worker {
             seen_date: seen_date.format("%Y-%m-%d").to_string(),
         });
         request.set_timeout(Duration::from_secs(30));
+        let annotate_started = std::time::Instant::now();
         let annotation = self.entity.annotate_text(request).await?.into_inner();
+        let annotate_ms = annotate_started.elapsed().as_millis() as u64;
+        let store_started = std::time::Instant::now();
         let body = article.body.clone();
         let published = article
             .published_date
@@ -146,22 +149,45 @@ impl Worker {
             tokio::task::spawn_blocking(move || pipeline::extract(&body, published, &annotation))
                 .await
                 .map_err(|error| ProcessError::Extraction(error.to_string()))?;
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(readout_store::StoreError::from)?;
-        results::write_article_results(
-            &mut tx,
-            article.id,
-            article.published_date,
-            &extracted.mentions,
-            &extracted.quotes,
-            &extracted.events,
-        )
-        .await?;
-        articles::mark_done(&mut tx, article.id, &self.name).await?;
-        tx.commit().await.map_err(readout_store::StoreError::from)?;
+        // One transaction for every result and the state change; retried when
+        // the database reports a deadlock with a concurrent worker.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let stored: Result<(), readout_store::StoreError> = async {
+                let mut tx = self.pool.begin().await?;
+                // Results are derived from the durable article: if a crash loses this
+                // commit, the article's lease expires and it is processed again.
+                sqlx::query("SET LOCAL synchronous_commit = off")
+                    .execute(&mut *tx)
+                    .await?;
+                results::write_article_results(
+                    &mut tx,
+                    article.id,
+                    article.published_date,
+                    &extracted.mentions,
+                    &extracted.quotes,
+                    &extracted.events,
+                )
+                .await?;
+                articles::mark_done(&mut tx, article.id, &self.name).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            .await;
+            match stored {
+                Err(error) if attempt < 5 && readout_store::entities::is_retryable(&error) => {
+                    tracing::info!(%error, attempt, "retrying the results transaction");
+                    tokio::time::sleep(Duration::from_millis(10 * attempt)).await;
+                }
+                other => break other?,
+            }
+        }
+        tracing::debug!(
+            annotate_ms,
+            store_ms = store_started.elapsed().as_millis() as u64,
+            "article timings"
+        );
         Ok((extracted.quotes.len(), extracted.events.len()))
     }
 }
