@@ -97,6 +97,21 @@ struct Trigger {
 
 const TRIGGERS: &[Trigger] = &[
     Trigger {
+        words: &["sanctions", "on"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["tariffs", "on"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
+        words: &["sanctions", "against"],
+        event_type: EventType::Sanction,
+        mode: None,
+    },
+    Trigger {
         words: &["fired", "an"],
         event_type: EventType::Mobilize,
         mode: None,
@@ -468,6 +483,24 @@ pub fn anchor_date(document: &Document<'_>, published: Option<Ymd>) -> Option<Ym
         .max()
 }
 
+/// Verbs that make "sanctions on ..." an act.
+const SANCTION_VERBS: &[&str] = &[
+    "imposed",
+    "imposes",
+    "impose",
+    "slapped",
+    "placed",
+    "levied",
+    "announced",
+    "introduced",
+    "extended",
+    "expanded",
+    "approved",
+    "adopted",
+    "kept",
+    "tightened",
+];
+
 /// Words before a trigger that make it hypothetical, not an event: "ready to
 /// hold talks", "whether they would meet".
 const HYPOTHETICAL: &[&str] = &[
@@ -515,6 +548,30 @@ impl SentenceView<'_> {
         let opened = before.matches('\u{201c}').count();
         let closed = before.matches('\u{201d}').count();
         opened > closed || before.matches('"').count() % 2 == 1
+    }
+
+    /// True when `offset` lies in a dateline opening the paragraph: capitals
+    /// ("JEDDAH, Saudi Arabia —", "NEW DELHI, Feb 28 (Reuters) -") up to the dash.
+    fn in_dateline(&self, offset: usize) -> bool {
+        let Some(first) = self.tokens.first() else {
+            return false;
+        };
+        let first_word = first.text(self.text);
+        let shouted = first_word.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !first_word.chars().any(char::is_lowercase);
+        if !shouted {
+            return false;
+        }
+        let head =
+            &self.text[first.span.start..self.tokens.last().map_or(first.span.end, |t| t.span.end)];
+        let dash = head
+            .find(" \u{2014}")
+            .or_else(|| head.find(" - "))
+            .or_else(|| head.find(" \u{2013}"));
+        match dash {
+            Some(position) if position < 80 => offset < first.span.start + position,
+            _ => false,
+        }
     }
 
     /// How many tokens lie between token `i` and a byte offset.
@@ -768,6 +825,15 @@ fn sentence_events(
             {
                 continue;
             }
+            // "sanctions on X" is a sanction only as the object of an act ("imposed
+            // new sanctions on"), not in talk about tariffs.
+            if matches!(view.lower[i].as_str(), "sanctions" | "tariffs")
+                && !view.lower[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|w| SANCTION_VERBS.contains(&w.as_str()))
+            {
+                continue;
+            }
             seen_types.push(key);
             let trigger_offset = view.tokens[i].span.start;
             let mut participants: Vec<usize> = Vec::new();
@@ -778,6 +844,10 @@ fn sentence_events(
                 // A weapons test has one actor: who fired, named before the verb.
                 if trigger.event_type == EventType::Mobilize && mention.span.start > trigger_offset
                 {
+                    continue;
+                }
+                // "JEDDAH, Saudi Arabia —": a dateline says where the story was filed.
+                if view.in_dateline(mention.span.start) {
                     continue;
                 }
                 // "(Reuters)" in a dateline, asides in brackets: not actors.
@@ -835,11 +905,12 @@ fn sentence_events(
                         participants.push(mention.entity)
                     }
                     // "condemned the European Union's digital taxes": an organisation after the trigger is the target.
+                    // The organisation that sanctions or accuses, or its target.
                     EntityKind::Org
                         if matches!(
                             trigger.event_type,
                             EventType::Accuse | EventType::Sanction
-                        ) && mention.span.start > trigger_offset =>
+                        ) =>
                     {
                         participants.push(mention.entity)
                     }
@@ -927,8 +998,9 @@ fn sentence_events(
                 continue;
             }
             let minimum = match trigger.event_type {
-                EventType::Consult | EventType::Agree | EventType::Sanction => 2,
-                EventType::Accuse | EventType::Mobilize => 1,
+                EventType::Consult | EventType::Agree => 2,
+                // A sanction or accusation whose target the text does not name has one participant.
+                EventType::Accuse | EventType::Sanction | EventType::Mobilize => 1,
             };
             if base.participants.len() >= minimum {
                 events.push(base);
@@ -1045,6 +1117,29 @@ mod tests {
         assert_eq!(events[0].date, "2022-11-14");
         assert_eq!(events[0].participants.len(), 2);
         assert_eq!(entities.entities[events[0].place.unwrap()].name, "Bali");
+    }
+
+    #[test]
+    fn datelines_tariff_talk_and_back_references_make_no_actors_or_events() {
+        let text = "Headline\nJEDDAH, Saudi Arabia \u{2014} Crown Prince Mohammed bin Salman hosted President Volodymyr Zelenskiy in Jeddah.\nThe meeting came after talks.\nOfficials raised concerns about tariffs on Indian steel.\nThe European Union imposed new sanctions on Russian banks.\n";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let events = extract(&document, &entities, None);
+        let names = |event: &FoundEvent| {
+            event
+                .participants
+                .iter()
+                .map(|&p| entities.entities[p].name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(
+            names(&events[0]),
+            vec!["Mohammed bin Salman", "Volodymyr Zelenskiy"]
+        );
+        assert_eq!(events[0].mode, Some("host"));
+        assert_eq!(events[1].event_type, EventType::Sanction);
+        assert_eq!(names(&events[1]), vec!["European Union"]);
     }
 
     #[test]
