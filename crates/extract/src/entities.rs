@@ -118,6 +118,51 @@ fn is_name_word(word: &str) -> bool {
         && word.chars().skip(1).any(char::is_lowercase)
 }
 
+/// Head words of geographic features: a capitalised run ending in one is a LOC.
+const LOC_HEADS: &[&str] = &[
+    "Sea",
+    "Ocean",
+    "Strait",
+    "Straits",
+    "Shoal",
+    "Reef",
+    "Island",
+    "Islands",
+    "Bay",
+    "Gulf",
+    "River",
+    "Mountains",
+    "Peninsula",
+    "Canal",
+    "Desert",
+    "Lake",
+    "Valley",
+    "Coast",
+    "Archipelago",
+    "Channel",
+];
+
+/// Heads of programme, treaty and plan names, which are not annotated entities.
+const NON_ENTITY_HEADS: &[&str] = &[
+    "Initiative",
+    "Corridor",
+    "Programme",
+    "Program",
+    "Plan",
+    "Act",
+    "Accord",
+    "Treaty",
+    "Strategy",
+    "Agreement",
+    "Doctrine",
+];
+
+/// Capitalised abbreviations that name no organisation.
+const NON_ENTITY_ACRONYMS: &[&str] = &[
+    "GDP", "CEO", "CFO", "AI", "TV", "DNA", "HIV", "COVID", "PhD", "IT", "ID", "OK", "CO2", "GMT",
+    "UTC",
+];
+
 const CONNECTORS: &[&str] = &[
     "of", "de", "da", "del", "van", "von", "bin", "al", "for", "the", "der", "den", "la", "le",
     "di", "du", "dos", "das", "ibn",
@@ -199,6 +244,27 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
             continue;
         }
         let word = token.text(text);
+        // "the Biden administration": a leader's government is an organisation.
+        if is_name_word(word)
+            && !LEXICON.is_common_word(word)
+            && tokens.get(i + 1).is_some_and(|next| {
+                next.kind == TokenKind::Word && next.text(text) == "administration"
+            })
+        {
+            let span = Span::new(token.span.start, tokens[i + 1].span.end);
+            raws.push(RawMention {
+                raw: Raw::Named {
+                    name: format!("{word} administration"),
+                    kind: EntityKind::Org,
+                },
+                span,
+                full_span: span,
+                sentence,
+                role: None,
+                affiliation: None,
+            });
+            continue;
+        }
         let Some(meanings) = LEXICON.lookup(word) else {
             continue;
         };
@@ -425,6 +491,17 @@ fn possessive_country(text: &str, tokens: &[Token], start: usize) -> Option<Stri
 }
 
 fn cut_run(words: &[&str], start: usize, end: usize, at_sentence_start: bool) -> Vec<Piece> {
+    // "Second Thomas Shoal", "Taiwan Strait": a geographic head makes the whole
+    // run one place, common words included.
+    if end - start >= 2
+        && LOC_HEADS.contains(&words[end - 1])
+        && LEXICON.lookup(&words[start..end].join(" ")).is_none()
+    {
+        return vec![Piece::Unknown {
+            from: start,
+            to: end,
+        }];
+    }
     let mut pieces = Vec::new();
     let mut i = start;
     let mut unknown_from: Option<usize> = None;
@@ -719,6 +796,22 @@ fn emit_unknown(
             return;
         }
     }
+    if name_words.len() >= 2 && LOC_HEADS.contains(&last) {
+        push(
+            raws,
+            Raw::Named {
+                name,
+                kind: EntityKind::Loc,
+            },
+            None,
+            None,
+        );
+        return;
+    }
+    // Programmes, treaties and plans are not entities ("Belt and Road Initiative").
+    if NON_ENTITY_HEADS.contains(&last) {
+        return;
+    }
     if name_words.len() >= 2 && EVENT_HEADS.contains(&last) {
         push(
             raws,
@@ -768,6 +861,9 @@ fn emit_unknown(
         return;
     }
     if name_words.len() == 1 {
+        if NON_ENTITY_ACRONYMS.contains(&last) {
+            return;
+        }
         if is_acronym(last) && !title_case || is_acronym(last) && last.chars().count() >= 3 {
             push(
                 raws,
@@ -806,7 +902,16 @@ fn emit_unknown(
         );
         return;
     }
-    let person_like = name_words.len() <= 5
+    let has_place_part = name_words.iter().any(|w| {
+        w.contains('-')
+            && w.split('-').any(|part| {
+                LEXICON
+                    .lookup(part)
+                    .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Place { .. })))
+            })
+    });
+    let person_like = !has_place_part
+        && name_words.len() <= 5
         && is_name_word(name_words[0])
         && is_name_word(name_words[name_words.len() - 1])
         && name_words

@@ -125,6 +125,26 @@ fn strip_credit(line: &str, start: usize, end: usize) -> (usize, bool) {
     {
         return (start + content[..position].trim_end().len(), true);
     }
+    // A bare agency credit after the caption: "... October 27, 2023. Reuters".
+    for agency in [
+        "Reuters",
+        "AFP",
+        "AP",
+        "Xinhua",
+        "Getty Images",
+        "EPA",
+        "Bloomberg",
+        "Kyodo",
+        "Yonhap",
+        "AAP",
+    ] {
+        if let Some(before) = content.strip_suffix(agency) {
+            let before = before.trim_end();
+            if before.ends_with('.') && before.len() + 1 < content.len() {
+                return (start + before.len(), true);
+            }
+        }
+    }
     // An agency credit with a photographer: "... 2025. REUTERS/Altaf Hussain".
     if let Some(slash_word) = content.split_whitespace().rev().take(4).find(|w| {
         w.split_once('/').is_some_and(|(agency, _)| {
