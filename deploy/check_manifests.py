@@ -100,11 +100,16 @@ def main():
                 check(security.get("capabilities", {}).get("drop") == ["ALL"], f"{where}: drops all capabilities")
                 check(security.get("allowPrivilegeEscalation") is False, f"{where}: no privilege escalation")
                 check("limits" in container.get("resources", {}), f"{where}: resource limits")
-                ports = [p["containerPort"] for p in container.get("ports", [])]
+                ports = [p["containerPort"] for p in container.get("ports", []) if p.get("name") == "grpc"]
+                metrics_ports = [p["containerPort"] for p in container.get("ports", []) if p.get("name") == "metrics"]
                 if container in spec["containers"] and document["kind"] == "Deployment":
                     listen_env = [e.get("value", "") for e in container.get("env", []) if e["name"].endswith("_LISTEN")]
                     port = int(listen_env[0].rsplit(":", 1)[1]) if listen_env else listen_port
                     check(ports == [port], f"{where}: container port {ports} is the listen port {port}")
+                    metrics_listen = config.get("READOUT_METRICS_LISTEN", "")
+                    if metrics_listen:
+                        metrics_port = int(metrics_listen.rsplit(":", 1)[1])
+                        check(metrics_ports == [metrics_port], f"{where}: metrics port {metrics_ports} is READOUT_METRICS_LISTEN {metrics_port}")
                     for probe_name in ("readinessProbe", "livenessProbe"):
                         probe = container.get(probe_name, {}).get("grpc")
                         check(probe is not None and probe["port"] == port, f"{where}: {probe_name} is gRPC on {port}")

@@ -60,6 +60,9 @@ pub struct CommonArgs {
     /// Maximum connection age in seconds, so clients re-resolve and rebalance across replicas.
     #[arg(long, env = "READOUT_MAX_CONNECTION_AGE_SECS", default_value_t = 300)]
     pub max_connection_age_secs: u64,
+    /// Address for Prometheus metrics over plain HTTP (e.g. 0.0.0.0:9090); off when empty.
+    #[arg(long, env = "READOUT_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
 }
 
 impl CommonArgs {
@@ -77,6 +80,7 @@ impl Default for CommonArgs {
             request_timeout_ms: 30_000,
             max_concurrent_requests: 256,
             max_connection_age_secs: 300,
+            metrics_listen: None,
         }
     }
 }

@@ -49,7 +49,10 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 pub struct Plumbing {
     /// Flips the health status of the served services.
     pub health: HealthReporter,
-    router: Router,
+    router: Router<
+        tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+    >,
+    metrics_listen: Option<String>,
 }
 
 impl Plumbing {
@@ -103,7 +106,9 @@ impl Plumbing {
         // - concurrency limit per connection: bounds the work one client can pile up;
         // - max connection age: HTTP/2 connections are long-lived, so without it new
         //   replicas behind a Kubernetes Service would never receive traffic.
+        // - metrics (outermost): every request counted and timed by method and status;
         let router = Server::builder()
+            .layer(crate::metrics::MetricsLayer)
             .trace_fn(|request| tracing::info_span!("grpc", path = %request.uri().path()))
             .timeout(common.request_timeout())
             .concurrency_limit_per_connection(common.max_concurrent_requests)
@@ -112,14 +117,34 @@ impl Plumbing {
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha);
-        Ok(Plumbing { health, router })
+        Ok(Plumbing {
+            health,
+            router,
+            metrics_listen: common
+                .metrics_listen
+                .clone()
+                .filter(|addr| !addr.is_empty()),
+        })
     }
 
     /// Adds the service's own gRPC services.
-    pub fn router(self, add: impl FnOnce(Router) -> Router) -> Self {
+    pub fn router(
+        self,
+        add: impl FnOnce(
+            Router<
+                tower::layer::util::Stack<
+                    crate::metrics::MetricsLayer,
+                    tower::layer::util::Identity,
+                >,
+            >,
+        ) -> Router<
+            tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+        >,
+    ) -> Self {
         Plumbing {
             health: self.health,
             router: add(self.router),
+            metrics_listen: self.metrics_listen,
         }
     }
 
@@ -134,6 +159,11 @@ impl Plumbing {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let local_addr: Option<SocketAddr> = listener.local_addr().ok();
+        if let Some(addr) = &self.metrics_listen {
+            let metrics_listener = bind(addr).await?;
+            tracing::info!(%addr, "serving prometheus metrics");
+            tokio::spawn(crate::metrics::serve_metrics(metrics_listener));
+        }
         let names: Vec<&'static str> = service_names.to_vec();
         let reporter = self.health.clone();
         let readiness = tokio::spawn(async move {

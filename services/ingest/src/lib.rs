@@ -44,6 +44,23 @@ pub async fn serve(
         );
         workers.push(tokio::spawn(worker.run(stop_receiver.clone())));
     }
+    // The queue depth, for metrics, every five seconds.
+    let (depth_pool, mut depth_stop) = (pool.clone(), stop_receiver.clone());
+    let depth = tokio::spawn(async move {
+        loop {
+            if let Ok(pending) = readout_store::articles::pending_count(&depth_pool).await {
+                readout_server::metrics::set_gauge(
+                    "readout_ingest_queue_depth",
+                    "Articles waiting for or under processing.",
+                    pending as f64,
+                );
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                _ = depth_stop.changed() => break,
+            }
+        }
+    });
     let handler = handler::IngestHandler::new(pool.clone(), config.max_article_bytes, wake);
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::INGEST])
         .await?
@@ -63,6 +80,7 @@ pub async fn serve(
         )
         .await;
     let _ = stop_sender.send(true);
+    let _ = depth.await;
     for worker in workers {
         let _ = worker.await;
     }

@@ -101,6 +101,23 @@ impl Worker {
         let started = std::time::Instant::now();
         match self.process(&article).await {
             Ok(counts) => {
+                let lag =
+                    (chrono::Utc::now() - article.created_at).num_milliseconds() as f64 / 1000.0;
+                readout_server::metrics::add_counter(
+                    "readout_ingest_articles_processed_total",
+                    "Articles processed.",
+                    1.0,
+                );
+                readout_server::metrics::add_counter(
+                    "readout_ingest_words_processed_total",
+                    "Words of processed articles (extraction throughput).",
+                    article.body.split_whitespace().count() as f64,
+                );
+                readout_server::metrics::set_gauge(
+                    "readout_ingest_processing_lag_seconds",
+                    "Seconds from acceptance to stored results, last processed article.",
+                    lag,
+                );
                 tracing::info!(
                     quotes = counts.0,
                     events = counts.1,
@@ -110,6 +127,11 @@ impl Worker {
             }
             Err(error) => {
                 tracing::warn!(%error, "article processing failed");
+                readout_server::metrics::add_counter(
+                    "readout_ingest_attempts_failed_total",
+                    "Failed processing attempts.",
+                    1.0,
+                );
                 let message = error.to_string();
                 if let Err(store_error) = articles::mark_attempt_failed(
                     &self.pool,

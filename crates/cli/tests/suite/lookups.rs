@@ -172,3 +172,54 @@ async fn a_downstream_outage_is_unavailable() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_serve_prometheus_metrics() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let pool = crate::helpers::fresh_pool().await;
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = readout_query::QueryConfig::local("127.0.0.1:0");
+    config.common.metrics_listen = Some(format!("127.0.0.1:{metrics_port}"));
+    let listener = readout_server::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        readout_query::serve(&config, pool, listener, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .unwrap()
+        .connect_lazy();
+    let mut client = readout_proto::v1::query_service_client::QueryServiceClient::new(channel);
+    client
+        .list_events(readout_proto::v1::ListEventsRequest::default())
+        .await
+        .expect("list events");
+    let _ = client
+        .list_events(readout_proto::v1::ListEventsRequest {
+            filter: "bogus = 1".into(),
+            ..Default::default()
+        })
+        .await;
+    let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", metrics_port))
+        .await
+        .expect("metrics port");
+    socket
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    socket.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("readout_grpc_requests_total{method=\"/readout.v1.QueryService/ListEvents\",code=\"0\"}"), "{response}");
+    assert!(response.contains("readout_grpc_requests_total{method=\"/readout.v1.QueryService/ListEvents\",code=\"3\"}"), "{response}");
+    assert!(response.contains("readout_grpc_request_duration_seconds_count{method=\"/readout.v1.QueryService/ListEvents\"}"));
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
