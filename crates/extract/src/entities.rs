@@ -1083,8 +1083,8 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             continue;
         };
         let mut best: Option<(usize, usize)> = None; // (distance, entity)
-        for (other_position, other) in raws.iter().enumerate() {
-            let Some(entity) = resolved[other_position] else {
+        for (other_position, other) in resolved.iter().enumerate() {
+            let Some(entity) = *other else {
                 continue;
             };
             if result.entities[entity].kind != EntityKind::Person
@@ -1095,7 +1095,6 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             {
                 continue;
             }
-            let _ = other;
             // Prefer earlier mentions (distance), then later ones (penalised).
             let distance = if other_position < position {
                 position - other_position
@@ -1122,7 +1121,7 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             resolved[position] = Some(add_entity(&mut result, word, EntityKind::Person));
         }
     }
-    // Bare "the foreign ministry": the document's one national ministry, if only one.
+    // Roles and affiliations attach to the resolved entities; mentions are collected.
     for (position, raw) in raws.iter().enumerate() {
         let Some(entity) = resolved[position] else {
             continue;
@@ -1149,8 +1148,6 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
     }
     result.mentions.sort_by_key(|m| (m.span.start, m.span.end));
     result.mentions.dedup_by_key(|m| (m.span.start, m.span.end));
-    // Countries are GPEs whatever the text's use; people and organisations of one
-    // country without an explicit affiliation keep none.
     result
 }
 

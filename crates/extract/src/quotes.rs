@@ -719,7 +719,7 @@ fn resolve_cue(
     if index > 0 {
         return resolve_cue(text, tokens, cues, index - 1, sentence, entities, document);
     }
-    sentence_subject(text, tokens, cue.first, entities)
+    sentence_subject(tokens, cue.first, entities)
 }
 
 /// Cues after which the speaker may follow ("said Harris", "added one of the officials").
@@ -767,17 +767,11 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
 
 /// The subject of the clause before `cue`: the first person (or organisation)
 /// named before it in the sentence ("Harris pitched ..., telling ...: \"...\"").
-fn sentence_subject(
-    text: &str,
-    tokens: &[Token],
-    cue: usize,
-    entities: &DocEntities,
-) -> Option<Speaker> {
+fn sentence_subject(tokens: &[Token], cue: usize, entities: &DocEntities) -> Option<Speaker> {
     if cue == 0 {
         return None;
     }
     let span = Span::new(tokens[0].span.start, tokens[cue - 1].span.end);
-    let _ = text;
     let mention = entities
         .mentions_in(span)
         .find(|m| entities.entities[m.entity].kind == EntityKind::Person)

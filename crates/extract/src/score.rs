@@ -335,7 +335,6 @@ impl Tally {
                 ));
             }
         }
-        self.q_tp += 0;
         self.q_pred += predicted.quotes.len();
         self.q_gold += gold.quotes.len();
 
