@@ -48,6 +48,7 @@ fn main() {
                     source_url: String::new(),
                     published_date: chrono::NaiveDate::parse_from_str(&published, "%Y-%m-%d").ok(),
                     request_id: None,
+                    trace_parent: String::new(),
                 },
             )
             .await

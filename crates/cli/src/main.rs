@@ -116,7 +116,12 @@ fn main() -> Result<()> {
             wait,
             timeout_secs,
         } => {
-            readout_server::telemetry::init(readout_server::LogFormat::Json, "info");
+            let _ = readout_server::telemetry::init(readout_server::telemetry::TelemetryConfig {
+                format: readout_server::LogFormat::Json,
+                filter: "info",
+                otlp_endpoint: None,
+                service_name: "readout-migrate",
+            });
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let deadline = std::time::Duration::from_secs(timeout_secs);

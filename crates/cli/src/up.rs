@@ -49,13 +49,25 @@ pub struct UpArgs {
     /// Log format.
     #[arg(long, env = "READOUT_LOG_FORMAT", value_enum, default_value = "pretty")]
     log_format: LogFormat,
+    /// OpenTelemetry collector for traces over OTLP/gRPC (e.g. http://localhost:4317); off when empty.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
 }
 
 /// Runs the suite until Ctrl-C / SIGTERM.
 pub fn run(args: UpArgs) -> Result<()> {
-    readout_server::telemetry::init(args.log_format, "info,sqlx=warn,h2=warn,tower=warn");
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(run_async(args))
+    let telemetry = runtime.block_on(async {
+        readout_server::telemetry::init(readout_server::telemetry::TelemetryConfig {
+            format: args.log_format,
+            filter: "info,sqlx=warn,h2=warn,tower=warn",
+            otlp_endpoint: args.otlp_endpoint.as_deref(),
+            service_name: "readout",
+        })
+    })?;
+    let result = runtime.block_on(run_async(args));
+    telemetry.shutdown();
+    result
 }
 
 async fn run_async(args: UpArgs) -> Result<()> {

@@ -63,9 +63,22 @@ pub struct CommonArgs {
     /// Address for Prometheus metrics over plain HTTP (e.g. 0.0.0.0:9090); off when empty.
     #[arg(long, env = "READOUT_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
+    /// OpenTelemetry collector for traces over OTLP/gRPC (e.g. http://otel-collector:4317); off when empty.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
 }
 
 impl CommonArgs {
+    /// Telemetry settings for a binary named `service_name`.
+    pub fn telemetry(&self, service_name: &'static str) -> crate::telemetry::TelemetryConfig<'_> {
+        crate::telemetry::TelemetryConfig {
+            format: self.log_format,
+            filter: &self.log_filter,
+            otlp_endpoint: self.otlp_endpoint.as_deref(),
+            service_name,
+        }
+    }
+
     /// The server-enforced request deadline.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
@@ -81,6 +94,7 @@ impl Default for CommonArgs {
             max_concurrent_requests: 256,
             max_connection_age_secs: 300,
             metrics_listen: None,
+            otlp_endpoint: None,
         }
     }
 }

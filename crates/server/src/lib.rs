@@ -9,6 +9,7 @@ pub mod serve;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+pub mod trace_context;
 
 pub use config::{CommonArgs, LogFormat, Secret};
 pub use serve::{bind, Plumbing};

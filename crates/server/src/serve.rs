@@ -100,7 +100,7 @@ impl Plumbing {
         let reflection_v1alpha = v1alpha.build_v1alpha()?;
         // The layers, outermost first:
         // - trace_fn: one span per request, named by the gRPC path, so every log line
-        //   of a handler carries the method;
+        //   of a handler carries the method; it continues the caller's W3C trace context;
         // - timeout: a server-side deadline even when the client sets none, so no
         //   request holds resources forever (the client's grpc-timeout wins when shorter);
         // - concurrency limit per connection: bounds the work one client can pile up;
@@ -109,7 +109,18 @@ impl Plumbing {
         // - metrics (outermost): every request counted and timed by method and status;
         let router = Server::builder()
             .layer(crate::metrics::MetricsLayer)
-            .trace_fn(|request| tracing::info_span!("grpc", path = %request.uri().path()))
+            .trace_fn(|request| {
+                let path = request.uri().path();
+                let span = tracing::info_span!(
+                    "grpc",
+                    otel.name = %path.trim_start_matches('/'),
+                    otel.kind = "server",
+                    rpc.system = "grpc",
+                    path = %path,
+                );
+                crate::trace_context::continue_from_headers(&span, request.headers());
+                span
+            })
             .timeout(common.request_timeout())
             .concurrency_limit_per_connection(common.max_concurrent_requests)
             .max_connection_age(Duration::from_secs(common.max_connection_age_secs))

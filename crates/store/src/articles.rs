@@ -44,6 +44,8 @@ pub struct NewArticle {
     pub published_date: Option<NaiveDate>,
     /// The client's idempotency key, if any.
     pub request_id: Option<String>,
+    /// The submitting request's W3C `traceparent`, or empty.
+    pub trace_parent: String,
 }
 
 /// A stored article.
@@ -71,6 +73,8 @@ pub struct ArticleRecord {
     pub created_at: DateTime<Utc>,
     /// When processed.
     pub processed_at: Option<DateTime<Utc>>,
+    /// The submitting request's W3C `traceparent`, or empty.
+    pub trace_parent: String,
 }
 
 impl ArticleRecord {
@@ -80,7 +84,7 @@ impl ArticleRecord {
     }
 }
 
-const COLUMNS: &str = "id, content_sha256, title, body, source_url, published_date, state, attempt_count, last_error, created_at, processed_at";
+const COLUMNS: &str = "id, content_sha256, title, body, source_url, published_date, state, attempt_count, last_error, created_at, processed_at, trace_parent";
 
 /// Hex SHA-256 of an article body: the idempotency key of its content.
 pub fn content_hash(body: &str) -> String {
@@ -109,8 +113,8 @@ pub async fn insert_or_get(
         }
     }
     let inserted = sqlx::query_as::<_, ArticleRecord>(&format!(
-        "INSERT INTO articles (id, content_sha256, request_id, title, body, source_url, published_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO articles (id, content_sha256, request_id, title, body, source_url, published_date, trace_parent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT DO NOTHING
          RETURNING {COLUMNS}"
     ))
@@ -121,6 +125,7 @@ pub async fn insert_or_get(
     .bind(&article.body)
     .bind(&article.source_url)
     .bind(article.published_date)
+    .bind(&article.trace_parent)
     .fetch_optional(pool)
     .await?;
     if let Some(inserted) = inserted {
@@ -151,7 +156,8 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<ArticleRecord, StoreError> {
 /// Claims the oldest claimable article for `worker`: a pending one, or one whose
 /// worker's lease expired (it crashed). The claim is committed, so a crash of this
 /// worker only delays the article until the lease runs out.
-#[tracing::instrument(skip(pool))]
+// Debug level: idle workers poll, and every poll would otherwise be a trace.
+#[tracing::instrument(level = "debug", skip(pool))]
 pub async fn claim_next(
     pool: &PgPool,
     worker: &str,

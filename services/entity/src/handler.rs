@@ -32,6 +32,7 @@ impl EntityHandler {
     /// Resolves every recognised entity in one transaction, in a global order
     /// (places first, then by name) so concurrent annotations cannot deadlock;
     /// retried when the database reports a deadlock or a concurrent insert.
+    #[tracing::instrument(skip_all, fields(candidates = recognised.len()))]
     async fn resolve_all(
         &self,
         recognised: &[crate::annotate::Recognised],

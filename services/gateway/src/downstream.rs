@@ -82,6 +82,7 @@ impl Clients {
 pub fn request<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     request.set_timeout(deadline.unwrap_or(Duration::from_secs(10)));
+    readout_server::trace_context::inject_current(request.metadata_mut());
     request
 }
 

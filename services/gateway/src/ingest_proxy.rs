@@ -54,6 +54,7 @@ impl IngestService for IngestProxy {
         }
         let mut outbound = tonic::Request::new(tokio_stream::iter(messages));
         outbound.set_timeout(std::time::Duration::from_secs(300));
+        readout_server::trace_context::inject_current(outbound.metadata_mut());
         let response = self
             .clients
             .ingest

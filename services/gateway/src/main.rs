@@ -17,8 +17,10 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Args::parse().config;
-    readout_server::telemetry::init(config.common.log_format, &config.common.log_filter);
+    let telemetry = readout_server::telemetry::init(config.common.telemetry("readout-gateway"))?;
     let listener = readout_server::bind(&config.listen).await?;
-    readout_gateway::serve(&config, listener, readout_server::shutdown_signal()).await?;
+    let served = readout_gateway::serve(&config, listener, readout_server::shutdown_signal()).await;
+    tokio::task::spawn_blocking(move || telemetry.shutdown()).await?;
+    served?;
     Ok(())
 }

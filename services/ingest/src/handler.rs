@@ -52,8 +52,9 @@ impl IngestService for IngestHandler {
         request: Request<SubmitArticleRequest>,
     ) -> Result<Response<SubmitArticleResponse>, Status> {
         let request = request.into_inner();
-        let article =
+        let mut article =
             validate::article(request.article, &request.request_id, self.max_article_bytes)?;
+        article.trace_parent = readout_server::trace_context::current_traceparent();
         let (record, created) = articles::insert_or_get(&self.pool, &article)
             .await
             .map_err(store_status)?;
@@ -89,7 +90,8 @@ impl IngestService for IngestHandler {
                     created: false,
                     error: status.message().to_owned(),
                 },
-                Ok(article) => {
+                Ok(mut article) => {
+                    article.trace_parent = readout_server::trace_context::current_traceparent();
                     let (record, created) = articles::insert_or_get(&self.pool, &article)
                         .await
                         .map_err(store_status)?;

@@ -92,6 +92,7 @@ pub fn article(
         source_url: input.source_url,
         published_date,
         request_id: Some(request_id.to_owned()).filter(|id| !id.is_empty()),
+        trace_parent: String::new(),
     })
 }
 

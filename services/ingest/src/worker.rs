@@ -12,6 +12,7 @@ use readout_store::articles::{self, ArticleRecord};
 use readout_store::{results, PgPool};
 use tokio::sync::{watch, Notify};
 use tonic::transport::{Channel, Endpoint};
+use tracing::Instrument;
 
 use crate::config::IngestConfig;
 use crate::pipeline;
@@ -76,7 +77,20 @@ impl Worker {
             let claimed =
                 articles::claim_next(&self.pool, &self.name, self.config.lease_secs).await;
             match claimed {
-                Ok(Some(article)) => self.process_and_record(article).await,
+                Ok(Some(article)) => {
+                    // The processing span continues the submitter's trace.
+                    let span = tracing::info_span!(
+                        "process_article",
+                        worker = %self.name,
+                        article = %article.id,
+                        attempt = article.attempt_count
+                    );
+                    readout_server::trace_context::continue_from_traceparent(
+                        &span,
+                        &article.trace_parent,
+                    );
+                    self.process_and_record(article).instrument(span).await
+                }
                 Ok(None) => {
                     tokio::select! {
                         _ = self.wake.notified() => {}
@@ -96,7 +110,6 @@ impl Worker {
         tracing::info!(worker = %self.name, "worker stopped");
     }
 
-    #[tracing::instrument(skip_all, fields(worker = %self.name, article = %article.id, attempt = article.attempt_count))]
     async fn process_and_record(&mut self, article: ArticleRecord) {
         let started = std::time::Instant::now();
         match self.process(&article).await {
@@ -159,6 +172,7 @@ impl Worker {
             seen_date: seen_date.format("%Y-%m-%d").to_string(),
         });
         request.set_timeout(Duration::from_secs(30));
+        readout_server::trace_context::inject_current(request.metadata_mut());
         let annotate_started = std::time::Instant::now();
         let annotation = self.entity.annotate_text(request).await?.into_inner();
         let annotate_ms = annotate_started.elapsed().as_millis() as u64;

@@ -14,7 +14,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Args::parse().config;
-    readout_server::telemetry::init(config.common.log_format, &config.common.log_filter);
+    let telemetry = readout_server::telemetry::init(config.common.telemetry("readout-query"))?;
     let url = config
         .database_url
         .clone()
@@ -23,6 +23,9 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("connecting to the database")?;
     let listener = readout_server::bind(&config.listen).await?;
-    readout_query::serve(&config, pool, listener, readout_server::shutdown_signal()).await?;
+    let served =
+        readout_query::serve(&config, pool, listener, readout_server::shutdown_signal()).await;
+    tokio::task::spawn_blocking(move || telemetry.shutdown()).await?;
+    served?;
     Ok(())
 }

@@ -11,6 +11,7 @@ fn article(body: &str) -> NewArticle {
         source_url: String::new(),
         published_date: None,
         request_id: None,
+        trace_parent: String::new(),
     }
 }
 
