@@ -268,6 +268,13 @@ const CAPTION_HINTS: &[&str] = &[
     " (L)", " (R)", " (C)", "(left)", "(right)", "(center)", "(centre)", "pictured",
 ];
 
+/// A line that ends like a written sentence (a full stop, possibly inside a
+/// closing quote) and is long enough not to be a label.
+fn reads_as_prose(content: &str) -> bool {
+    let trimmed = content.trim_end_matches(['"', '\u{201d}', '\'', '\u{2019}', ' ']);
+    trimmed.ends_with('.') && !trimmed.ends_with("..") && content.split_whitespace().count() >= 8
+}
+
 /// Segments an article.
 pub fn segment(text: &str) -> Document<'_> {
     let mut blocks = Vec::new();
@@ -299,7 +306,13 @@ pub fn segment(text: &str) -> Document<'_> {
             had_credit || CAPTION_HINTS.iter().any(|hint| content.contains(hint));
         let kind = if !seen_headline {
             seen_headline = true;
-            BlockKind::Headline
+            // Text submitted without a headline starts with prose: a full
+            // sentence is body text, not a headline (headlines drop the period).
+            if reads_as_prose(content) {
+                BlockKind::Body
+            } else {
+                BlockKind::Headline
+            }
         } else if looks_like_caption {
             BlockKind::Caption
         } else if is_heading(content) {
@@ -417,6 +430,17 @@ pub fn split_sentences(text: &str, block: Span) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_written_as_a_sentence_is_body_text() {
+        let text =
+            "\"We need every country at the table,\" John Kerry said in Beijing on Wednesday.";
+        assert_eq!(segment(text).blocks[0].kind, BlockKind::Body);
+        let text = "Kerry Presses China on Climate\n\nJohn Kerry spoke on Wednesday.";
+        assert_eq!(segment(text).blocks[0].kind, BlockKind::Headline);
+        let text = "Talks end. Nothing agreed.\nBody text follows here.";
+        assert_eq!(segment(text).blocks[0].kind, BlockKind::Headline);
+    }
 
     #[test]
     fn boilerplate_and_credits_are_skipped() {

@@ -27,3 +27,43 @@ pub async fn shutdown_signal() {
         _ = terminate => tracing::info!("received sigterm, shutting down"),
     }
 }
+
+/// Tells long-lived work (server streams) that the server is draining, so it can
+/// end: graceful shutdown waits for every open stream, and a watch stream would
+/// otherwise never end.
+#[derive(Clone, Debug)]
+pub struct Draining(tokio::sync::watch::Receiver<bool>);
+
+impl Draining {
+    /// Wraps `shutdown`: the returned future completes with it and flips the
+    /// returned [`Draining`] first.
+    pub fn after(
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> (
+        impl std::future::Future<Output = ()> + Send + 'static,
+        Draining,
+    ) {
+        let (sender, receiver) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            let _ = sender.send(true);
+        };
+        (signal, Draining(receiver))
+    }
+
+    /// A [`Draining`] that never flips (for handlers built outside a server).
+    pub fn never() -> Draining {
+        let (sender, receiver) = tokio::sync::watch::channel(false);
+        std::mem::forget(sender);
+        Draining(receiver)
+    }
+
+    /// Completes once the server starts draining.
+    pub async fn started(&mut self) {
+        while !*self.0.borrow_and_update() {
+            if self.0.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}

@@ -206,7 +206,24 @@ pub async fn mark_done(
     if updated.rows_affected() == 0 {
         return Err(StoreError::Conflict(format!("lease on articles/{id} lost")));
     }
+    // Delivered to listeners when (and only if) the transaction commits.
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(PROCESSED_CHANNEL)
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// The notification channel on which every processed article's id is announced
+/// when its results commit.
+pub const PROCESSED_CHANNEL: &str = "readout_article_processed";
+
+/// A listener of processed-article announcements ([`PROCESSED_CHANNEL`]).
+pub async fn listen_processed(pool: &PgPool) -> Result<sqlx::postgres::PgListener, StoreError> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(PROCESSED_CHANNEL).await?;
+    Ok(listener)
 }
 
 /// Records a failed attempt: back to pending for a retry, or failed for good

@@ -2,6 +2,7 @@
 //! entity service; events and quotes come from the query service; independent
 //! calls run concurrently under the caller's deadline.
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use readout_proto::v1::gateway_service_server::GatewayService;
@@ -9,10 +10,13 @@ use readout_proto::v1::{
     Entity, EntityType, GetEntityProfileRequest, GetEntityProfileResponse, GetEntityRequest,
     GetEntityStatsRequest, GetRelationshipRequest, GetRelationshipResponse, ListEventsRequest,
     ListQuotesRequest, SearchEntitiesRequest, SearchEventsRequest, SearchEventsResponse,
-    SearchQuotesRequest, SearchQuotesResponse,
+    SearchQuotesRequest, SearchQuotesResponse, WatchRequest, WatchResponse, WatchResultsRequest,
 };
 use readout_server::request::caller_deadline;
+use readout_server::shutdown::Draining;
 use readout_server::status::invalid_argument;
+use tokio::sync::mpsc;
+use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use crate::downstream::{map_error, request, Clients};
@@ -21,12 +25,13 @@ use crate::downstream::{map_error, request, Clients};
 #[derive(Clone)]
 pub struct GatewayHandler {
     clients: Clients,
+    draining: Draining,
 }
 
 impl GatewayHandler {
-    /// A handler over the downstream clients.
-    pub fn new(clients: Clients) -> Self {
-        GatewayHandler { clients }
+    /// A handler over the downstream clients; watch streams end when the server drains.
+    pub fn new(clients: Clients, draining: Draining) -> Self {
+        GatewayHandler { clients, draining }
     }
 
     /// Resolves a resource name or a name ("Blinken") to an entity.
@@ -91,8 +96,88 @@ fn join_filter(parts: &[String], user_filter: &str) -> String {
     all.join(" AND ")
 }
 
+/// Forwards a downstream watch stream until it ends, the client goes away or the gateway drains.
+async fn forward_watch(
+    mut downstream: tonic::Streaming<readout_proto::v1::WatchResultsResponse>,
+    mut draining: Draining,
+    sender: mpsc::Sender<Result<WatchResponse, Status>>,
+) {
+    loop {
+        let item = tokio::select! {
+            _ = sender.closed() => return,
+            _ = draining.started() => {
+                let _ = sender
+                    .send(Err(Status::unavailable("the gateway is shutting down; watch again")))
+                    .await;
+                return;
+            }
+            item = downstream.next() => item,
+        };
+        let forwarded = match item {
+            None => return,
+            Some(Ok(results)) => Ok(WatchResponse {
+                article: results.article,
+                events: results.events,
+                quotes: results.quotes,
+            }),
+            Some(Err(status)) => Err(map_error("query")(status)),
+        };
+        let failed = forwarded.is_err();
+        if sender.send(forwarded).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
 #[tonic::async_trait]
 impl GatewayService for GatewayHandler {
+    type WatchStream = Pin<Box<dyn Stream<Item = Result<WatchResponse, Status>> + Send + 'static>>;
+
+    #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
+    async fn watch(
+        &self,
+        incoming: Request<WatchRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let message = incoming.into_inner();
+        let entity = match message.entity.trim() {
+            "" => None,
+            value => Some(self.resolve_entity("entity", value, deadline).await?),
+        };
+        let participant: Vec<String> = entity
+            .iter()
+            .map(|e| format!("participant = \"{}\"", e.name))
+            .collect();
+        let speaker: Vec<String> = entity
+            .iter()
+            .map(|e| format!("speaker = \"{}\"", e.name))
+            .collect();
+        let mut outbound = tonic::Request::new(WatchResultsRequest {
+            event_filter: join_filter(&participant, &message.event_filter),
+            quote_query: message.quote_query,
+            quote_filter: join_filter(&speaker, &message.quote_filter),
+            target: message.target,
+        });
+        // A watch lives as long as the caller wants: only the caller's own deadline bounds it.
+        if let Some(deadline) = deadline {
+            outbound.set_timeout(deadline);
+        }
+        readout_server::trace_context::inject_current(outbound.metadata_mut());
+        let downstream = self
+            .clients
+            .query
+            .clone()
+            .watch_results(outbound)
+            .await
+            .map_err(map_error("query"))?
+            .into_inner();
+        let (sender, receiver) = mpsc::channel(16);
+        tokio::spawn(forward_watch(downstream, self.draining.clone(), sender));
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(receiver),
+        )))
+    }
+
     #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
     async fn get_entity_profile(
         &self,

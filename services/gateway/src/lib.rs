@@ -27,7 +27,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
-    let gateway = handler::GatewayHandler::new(clients.clone());
+    let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
+    let gateway = handler::GatewayHandler::new(clients.clone(), draining);
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
     let entity = entity_proxy::EntityProxy::new(clients.clone());
     let max_message = config.max_message_bytes;

@@ -1,27 +1,179 @@
 //! The gRPC handlers of `readout.v1.QueryService`.
 
+use std::pin::Pin;
+
 use readout_proto::v1::query_service_server::QueryService;
 use readout_proto::v1::{
     Counterpart, GetEntityStatsRequest, GetEntityStatsResponse, ListEventsRequest,
-    ListEventsResponse, ListQuotesRequest, ListQuotesResponse,
+    ListEventsResponse, ListQuotesRequest, ListQuotesResponse, WatchResultsRequest,
+    WatchResultsResponse, WatchTarget,
 };
 use readout_server::request::{decode_page_token, next_page_token, page_size};
-use readout_store::reads::{entity_stats, list_events, list_quotes, Page};
+use readout_server::shutdown::Draining;
+use readout_server::status::invalid_argument;
+use readout_store::reads::{
+    entity_stats, list_events, list_quotes, EventFilter, Page, QuoteFilter,
+};
 use readout_store::{PgPool, StoreError};
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
+use uuid::Uuid;
 
 use crate::convert;
+use crate::feed::ProcessedFeed;
 
 /// Handler state.
 #[derive(Clone)]
 pub struct QueryHandler {
     pool: PgPool,
+    feed: ProcessedFeed,
+    draining: Draining,
 }
 
 impl QueryHandler {
-    /// A handler over `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        QueryHandler { pool }
+    /// A handler over `pool`; watch streams follow `feed` and end when the server drains.
+    pub fn new(pool: PgPool, feed: ProcessedFeed, draining: Draining) -> Self {
+        QueryHandler {
+            pool,
+            feed,
+            draining,
+        }
+    }
+}
+
+/// The same complaint, about another request field.
+fn about_field(status: Status, field: &str) -> Status {
+    if status.code() != tonic::Code::InvalidArgument {
+        return status;
+    }
+    let problem = status
+        .message()
+        .split_once(": ")
+        .map_or(status.message(), |(_, problem)| problem);
+    invalid_argument(field, problem)
+}
+
+/// What one watch stream looks for.
+struct Watch {
+    events: Option<EventFilter>,
+    quotes: Option<QuoteFilter>,
+}
+
+impl Watch {
+    fn parse(request: &WatchResultsRequest) -> Result<Watch, Status> {
+        let target = WatchTarget::try_from(request.target)
+            .map_err(|_| invalid_argument("target", format!("unknown value {}", request.target)))?;
+        let events = convert::event_filter(&request.event_filter)
+            .map_err(|status| about_field(status, "event_filter"))?;
+        if events.article.is_some() {
+            return Err(invalid_argument(
+                "event_filter",
+                "`article` cannot be watched: every message is about one new article",
+            ));
+        }
+        if request.quote_query.len() > 1000 {
+            return Err(invalid_argument(
+                "quote_query",
+                "must be at most 1000 bytes",
+            ));
+        }
+        let quotes = convert::quote_filter(&request.quote_query, &request.quote_filter)
+            .map_err(|status| about_field(status, "quote_filter"))?;
+        if quotes.article.is_some() {
+            return Err(invalid_argument(
+                "quote_filter",
+                "`article` cannot be watched: every message is about one new article",
+            ));
+        }
+        Ok(Watch {
+            events: (target != WatchTarget::Quotes).then_some(events),
+            quotes: (target != WatchTarget::Events).then_some(quotes),
+        })
+    }
+
+    /// The matching results of one processed article, if any.
+    async fn matches(
+        &self,
+        pool: &PgPool,
+        article: Uuid,
+    ) -> Result<Option<WatchResultsResponse>, StoreError> {
+        let page = Page {
+            limit: 1000,
+            offset: 0,
+        };
+        let mut response = WatchResultsResponse {
+            article: readout_server::request::resource_name("articles", article),
+            events: Vec::new(),
+            quotes: Vec::new(),
+        };
+        if let Some(filter) = &self.events {
+            let filter = EventFilter {
+                article: Some(article),
+                ..filter.clone()
+            };
+            let records = list_events(pool, &filter, page).await?;
+            response.events = records.iter().map(convert::event).collect();
+        }
+        if let Some(filter) = &self.quotes {
+            let filter = QuoteFilter {
+                article: Some(article),
+                ..filter.clone()
+            };
+            let records = list_quotes(pool, &filter, page).await?;
+            response.quotes = records.iter().map(convert::quote).collect();
+        }
+        Ok((!response.events.is_empty() || !response.quotes.is_empty()).then_some(response))
+    }
+}
+
+/// Runs one watch until the client goes away, the server drains, or the client falls behind.
+async fn run_watch(
+    watch: Watch,
+    pool: PgPool,
+    mut announcements: broadcast::Receiver<Uuid>,
+    mut draining: Draining,
+    sender: mpsc::Sender<Result<WatchResultsResponse, Status>>,
+) {
+    loop {
+        let article = tokio::select! {
+            _ = sender.closed() => return,
+            _ = draining.started() => {
+                let _ = sender
+                    .send(Err(Status::unavailable("the query service is shutting down; watch again")))
+                    .await;
+                return;
+            }
+            received = announcements.recv() => match received {
+                Ok(article) => article,
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    let _ = sender
+                        .send(Err(Status::aborted(format!(
+                            "the watcher fell {missed} articles behind; catch up with a search, then watch again"
+                        ))))
+                        .await;
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => {
+                    let _ = sender
+                        .send(Err(Status::unavailable("the processed-article feed stopped; watch again")))
+                        .await;
+                    return;
+                }
+            },
+        };
+        match watch.matches(&pool, article).await {
+            Ok(Some(response)) => {
+                if sender.send(Ok(response)).await.is_err() {
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let _ = sender.send(Err(store_status(error))).await;
+                return;
+            }
+        }
     }
 }
 
@@ -41,6 +193,30 @@ fn store_status(error: StoreError) -> Status {
 
 #[tonic::async_trait]
 impl QueryService for QueryHandler {
+    type WatchResultsStream =
+        Pin<Box<dyn Stream<Item = Result<WatchResultsResponse, Status>> + Send + 'static>>;
+
+    #[tracing::instrument(skip_all, fields(event_filter = %request.get_ref().event_filter, quote_filter = %request.get_ref().quote_filter))]
+    async fn watch_results(
+        &self,
+        request: Request<WatchResultsRequest>,
+    ) -> Result<Response<Self::WatchResultsStream>, Status> {
+        let watch = Watch::parse(request.get_ref())?;
+        // Subscribe before answering, so nothing processed after the call is missed.
+        let announcements = self.feed.subscribe();
+        let (sender, receiver) = mpsc::channel(16);
+        tokio::spawn(run_watch(
+            watch,
+            self.pool.clone(),
+            announcements,
+            self.draining.clone(),
+            sender,
+        ));
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(receiver),
+        )))
+    }
+
     #[tracing::instrument(skip_all, fields(filter = %request.get_ref().filter))]
     async fn list_events(
         &self,

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod feed;
 pub mod filter;
 pub mod handler;
 
@@ -23,7 +24,9 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let handler = handler::QueryHandler::new(pool.clone());
+    let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
+    let feed = feed::ProcessedFeed::start(pool.clone(), draining.clone());
+    let handler = handler::QueryHandler::new(pool.clone(), feed, draining);
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::QUERY])
         .await?
         .router(|router| router.add_service(QueryServiceServer::new(handler)));

@@ -11,3 +11,4 @@ mod ingest_api;
 mod lookups;
 mod seeds_e2e;
 mod store;
+mod watch;

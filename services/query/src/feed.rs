@@ -1,0 +1,75 @@
+//! The processed-article feed: one PostgreSQL LISTEN connection per query
+//! service process, fanned out to every watch stream through a broadcast
+//! channel.
+
+use std::time::Duration;
+
+use readout_server::shutdown::Draining;
+use readout_store::PgPool;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// How many announcements a watcher may fall behind before its stream is aborted.
+pub const BACKLOG: usize = 4096;
+
+/// Announcements of processed articles (cheap to clone).
+#[derive(Clone)]
+pub struct ProcessedFeed {
+    sender: broadcast::Sender<Uuid>,
+}
+
+impl ProcessedFeed {
+    /// Starts listening on `pool`'s database until the server drains.
+    pub fn start(pool: PgPool, mut draining: Draining) -> ProcessedFeed {
+        let (sender, _) = broadcast::channel(BACKLOG);
+        let feed = ProcessedFeed {
+            sender: sender.clone(),
+        };
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = listen(pool, sender) => {}
+                _ = draining.started() => {}
+            }
+        });
+        feed
+    }
+
+    /// A receiver of every article processed from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Uuid> {
+        self.sender.subscribe()
+    }
+}
+
+async fn listen(pool: PgPool, sender: broadcast::Sender<Uuid>) {
+    loop {
+        let mut listener = match readout_store::articles::listen_processed(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for processed articles; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        loop {
+            // try_recv reports a lost connection as None (announcements during the
+            // gap are lost; watchers are told in the Watch documentation to catch up
+            // with a search after reconnecting).
+            match listener.try_recv().await {
+                Ok(Some(notification)) => {
+                    if let Ok(id) = Uuid::parse_str(notification.payload()) {
+                        // No receivers is fine: nobody is watching.
+                        let _ = sender.send(id);
+                    }
+                }
+                Ok(None) => {
+                    tracing::warn!("processed-article listener reconnected; announcements may have been missed");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "processed-article listener failed; reconnecting");
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
