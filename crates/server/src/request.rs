@@ -84,6 +84,42 @@ pub fn next_page_token(offset: i64, limit: i64, returned: usize, context: &str) 
     }
 }
 
+/// Encodes a list position (the store's cursor text) into an opaque page token
+/// bound to the request's `context`, so a token replayed with another filter is refused.
+pub fn encode_cursor_token(position: &str, context: &str) -> String {
+    let hex: String = position.bytes().map(|byte| format!("{byte:02x}")).collect();
+    format!("{hex}-{:08x}", fingerprint(context))
+}
+
+/// Decodes a page token made by [`encode_cursor_token`]; empty means the first page.
+pub fn decode_cursor_token(token: &str, context: &str) -> Result<Option<String>, Status> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        invalid_argument(
+            "page_token",
+            "not a token from a previous response with the same filter",
+        )
+    };
+    let (hex, check) = token.rsplit_once('-').ok_or_else(invalid)?;
+    let check = u32::from_str_radix(check, 16).map_err(|_| invalid())?;
+    if check != fingerprint(context) || hex.len() % 2 != 0 || hex.len() > 512 {
+        return Err(invalid());
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect();
+    let position = bytes
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(invalid)?;
+    Ok(Some(position))
+}
+
 /// Parses a `grpc-timeout` header value ("100m", "5S") into a duration.
 pub fn parse_grpc_timeout(value: &str) -> Option<Duration> {
     let (amount, unit) = value.split_at(value.len().checked_sub(1)?);
@@ -111,6 +147,21 @@ pub fn caller_deadline<T>(request: &tonic::Request<T>) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursor_tokens_round_trip_and_bind_to_filter() {
+        let token = encode_cursor_token("k:2024-01-02:123:abc", "type = CONSULT");
+        assert_eq!(
+            decode_cursor_token(&token, "type = CONSULT")
+                .unwrap()
+                .as_deref(),
+            Some("k:2024-01-02:123:abc")
+        );
+        assert!(decode_cursor_token(&token, "type = AGREE").is_err());
+        assert!(decode_cursor_token("zz-00000000", "").is_err());
+        assert!(decode_cursor_token("ff-811c9dc5", "").is_err(), "not UTF-8");
+        assert_eq!(decode_cursor_token("", "x").unwrap(), None);
+    }
 
     #[test]
     fn page_tokens_round_trip_and_bind_to_filter() {

@@ -15,4 +15,7 @@ pub enum StoreError {
     /// A request conflicts with stored data.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A page cursor that no list call produced.
+    #[error("malformed page cursor")]
+    InvalidCursor,
 }

@@ -1,6 +1,6 @@
 //! Filtered, paginated reads of events and quotes (the query service's side).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -50,14 +50,80 @@ pub struct QuoteFilter {
     pub date_to: Option<NaiveDate>,
 }
 
-/// A page request: `limit` rows after skipping `offset`.
-#[derive(Clone, Copy, Debug)]
+/// A page request: at most `limit` rows after the position `after` (a
+/// [`Listed::next`] of the previous page, or `None` for the first page).
+#[derive(Clone, Debug)]
 pub struct Page {
     /// Rows to return.
     pub limit: i64,
-    /// Rows to skip.
-    pub offset: i64,
+    /// Where the previous page ended.
+    pub after: Option<String>,
 }
+
+impl Page {
+    /// The first page of `limit` rows.
+    pub fn first(limit: i64) -> Self {
+        Page { limit, after: None }
+    }
+}
+
+/// One page of a list.
+#[derive(Clone, Debug)]
+pub struct Listed<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// Where the next page starts, when this one came back full.
+    pub next: Option<String>,
+}
+
+/// A position in the newest-first order: the last row's sort key.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct SortKey {
+    sort_date: NaiveDate,
+    first_seen: DateTime<Utc>,
+    id: Uuid,
+}
+
+impl SortKey {
+    fn encode(&self) -> String {
+        format!(
+            "k:{}:{}:{}",
+            self.sort_date.format("%Y-%m-%d"),
+            self.first_seen.timestamp_micros(),
+            self.id.simple()
+        )
+    }
+
+    fn decode(text: &str) -> Result<SortKey, StoreError> {
+        let mut parts = text
+            .strip_prefix("k:")
+            .ok_or(StoreError::InvalidCursor)?
+            .split(':');
+        let (Some(date), Some(micros), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(StoreError::InvalidCursor);
+        };
+        Ok(SortKey {
+            sort_date: NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map_err(|_| StoreError::InvalidCursor)?,
+            first_seen: micros
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+                .ok_or(StoreError::InvalidCursor)?,
+            id: Uuid::parse_str(id).map_err(|_| StoreError::InvalidCursor)?,
+        })
+    }
+}
+
+/// The sort date of undated events (they come last).
+const UNDATED: &str = "0001-01-01";
+
+/// How many of the newest full-text matches are ranked by relevance: ranking
+/// reads every candidate, so the candidates are bounded to keep a search's cost
+/// independent of the store's size.
+pub const RANKED_CANDIDATES: i64 = 1000;
 
 /// An entity reference with its display name.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -158,34 +224,74 @@ struct EventRow {
     date_text: String,
     status: String,
     confidence: f32,
+    sort_date: NaiveDate,
+    first_seen: DateTime<Utc>,
 }
 
-/// Lists events matching `filter`, newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn list_events(
-    pool: &PgPool,
+/// The event list query (see [`list_events`]).
+fn events_query<'a>(
+    prefix: &str,
     filter: &EventFilter,
-    page: Page,
-) -> Result<Vec<EventRecord>, StoreError> {
-    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
+    page: &Page,
+) -> Result<QueryBuilder<'a, Postgres>, StoreError> {
+    let after = page.after.as_deref().map(SortKey::decode).transpose()?;
+    let mut participants = filter.participants.clone();
+    participants.dedup();
+    let mut countries = filter.countries.clone();
+    countries.dedup();
+    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(prefix);
+    query.push(
         "SELECT e.id, e.event_type, e.mode, e.place_id, p.display_name AS place_name, e.date_value, e.date_precision,
-                e.date_text, e.status, e.confidence
-         FROM events e LEFT JOIN entities p ON p.id = e.place_id WHERE true",
+                e.date_text, e.status, e.confidence, d.sort_date, d.first_seen ",
     );
-    for participant in &filter.participants {
+    // The driving index: `d` has (sort_date, first_seen, <event id>) after its filter columns.
+    let driver_id;
+    if let Some(article) = filter.article {
+        // An article tells a handful of events: start from them.
+        query.push(
+            "FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id
+             WHERE d.id IN (SELECT es.event_id FROM event_sources es WHERE es.article_id = ",
+        );
+        query.push_bind(article).push(")");
+        driver_id = "d.id";
+    } else if participants.len() >= 2 {
+        let (a, b) = if participants[0] < participants[1] {
+            (participants[0], participants[1])
+        } else {
+            (participants[1], participants[0])
+        };
+        participants.drain(..2);
+        query.push("FROM event_pairs d JOIN events e ON e.id = d.event_id LEFT JOIN entities p ON p.id = e.place_id WHERE d.entity_a = ");
+        query.push_bind(a).push(" AND d.entity_b = ").push_bind(b);
+        driver_id = "d.event_id";
+    } else if let Some(participant) = participants.pop() {
+        query.push("FROM event_participants d JOIN events e ON e.id = d.event_id LEFT JOIN entities p ON p.id = e.place_id WHERE d.entity_id = ");
+        query.push_bind(participant);
+        driver_id = "d.event_id";
+    } else if let Some(place) = filter.place {
+        query.push("FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id WHERE d.place_id = ");
+        query.push_bind(place);
+        driver_id = "d.id";
+    } else if !countries.is_empty() {
+        let country = countries.remove(0);
+        query.push("FROM event_countries d JOIN events e ON e.id = d.event_id LEFT JOIN entities p ON p.id = e.place_id WHERE d.country_id = ");
+        query.push_bind(country);
+        driver_id = "d.event_id";
+    } else if let Some(event_type) = &filter.event_type {
+        query.push("FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id WHERE d.event_type = ");
+        query.push_bind(event_type.clone());
+        driver_id = "d.id";
+    } else {
+        query.push("FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id WHERE true");
+        driver_id = "d.id";
+    }
+    for participant in &participants {
         query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
         query.push_bind(*participant).push(")");
     }
-    for country in &filter.countries {
-        query.push(
-            " AND EXISTS (SELECT 1 FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
-                          WHERE ep.event_id = e.id AND (en.id = ",
-        );
-        query
-            .push_bind(*country)
-            .push(" OR en.affiliation_id = ")
-            .push_bind(*country)
-            .push("))");
+    for country in &countries {
+        query.push(" AND EXISTS (SELECT 1 FROM event_countries ec WHERE ec.event_id = e.id AND ec.country_id = ");
+        query.push_bind(*country).push(")");
     }
     if let Some(event_type) = &filter.event_type {
         query
@@ -201,22 +307,54 @@ pub async fn list_events(
     if let Some(place) = filter.place {
         query.push(" AND e.place_id = ").push_bind(place);
     }
-    if let Some(article) = filter.article {
-        query.push(" AND EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.article_id = ");
-        query.push_bind(article).push(")");
-    }
     if let Some(from) = filter.date_from {
-        query.push(" AND e.date_start >= ").push_bind(from);
+        query.push(" AND d.sort_date >= ").push_bind(from);
     }
     if let Some(to) = filter.date_to {
-        query.push(" AND e.date_start <= ").push_bind(to);
+        query.push(" AND d.sort_date <= ").push_bind(to);
+        query.push(format!(" AND d.sort_date > DATE '{UNDATED}'"));
     }
-    query.push(" ORDER BY e.date_start DESC NULLS LAST, e.first_seen DESC, e.id DESC LIMIT ");
-    query
-        .push_bind(page.limit)
-        .push(" OFFSET ")
-        .push_bind(page.offset);
+    if let Some(after) = after {
+        query.push(format!(" AND (d.sort_date, d.first_seen, {driver_id}) < ("));
+        query
+            .push_bind(after.sort_date)
+            .push(", ")
+            .push_bind(after.first_seen)
+            .push(", ")
+            .push_bind(after.id)
+            .push(")");
+    }
+    query.push(format!(
+        " ORDER BY d.sort_date DESC, d.first_seen DESC, {driver_id} DESC LIMIT "
+    ));
+    query.push_bind(page.limit);
+    Ok(query)
+}
+
+/// Lists events matching `filter`, newest first (event date, then first
+/// sighting). The query starts from the most selective index the filter allows
+/// (a participant pair, a participant, a country, a type, or the whole order)
+/// and walks it newest first from the page's position, so a page costs about
+/// the same at any store size.
+#[tracing::instrument(skip(pool))]
+pub async fn list_events(
+    pool: &PgPool,
+    filter: &EventFilter,
+    page: Page,
+) -> Result<Listed<EventRecord>, StoreError> {
+    let mut query = events_query("", filter, &page)?;
     let rows: Vec<EventRow> = query.build_query_as().fetch_all(pool).await?;
+    let next = (rows.len() as i64 >= page.limit && page.limit > 0)
+        .then(|| rows.last())
+        .flatten()
+        .map(|row| {
+            SortKey {
+                sort_date: row.sort_date,
+                first_seen: row.first_seen,
+                id: row.id,
+            }
+            .encode()
+        });
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let participants: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "SELECT ep.event_id, en.id, en.display_name FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
@@ -232,7 +370,7 @@ pub async fn list_events(
     .bind(&ids)
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|row| EventRecord {
             participants: participants
@@ -261,7 +399,8 @@ pub async fn list_events(
             status: row.status,
             confidence: row.confidence,
         })
-        .collect())
+        .collect();
+    Ok(Listed { items, next })
 }
 
 #[derive(sqlx::FromRow)]
@@ -274,20 +413,42 @@ struct QuoteRow {
     cue: String,
     partial: bool,
     confidence: f32,
+    first_seen: DateTime<Utc>,
 }
 
-/// Lists quotes matching `filter`: ranked by relevance when a text query is
-/// given, otherwise newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn list_quotes(
-    pool: &PgPool,
+/// The quote list query, the bounded page size and the offset in the ranked candidates.
+fn quotes_query<'a>(
+    prefix: &str,
     filter: &QuoteFilter,
-    page: Page,
-) -> Result<Vec<QuoteRecord>, StoreError> {
-    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
-        "SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial, q.confidence
-         FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true",
-    );
+    page: &Page,
+) -> Result<(QueryBuilder<'a, Postgres>, i64, i64), StoreError> {
+    let ranked = filter.text_query.is_some();
+    // Ranked pages are positions in the bounded candidate list; the others are sort keys.
+    let (after, offset) = match page.after.as_deref() {
+        None => (None, 0),
+        Some(position) if ranked => {
+            let offset = position
+                .strip_prefix("r:")
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| (0..=RANKED_CANDIDATES).contains(n))
+                .ok_or(StoreError::InvalidCursor)?;
+            (None, offset)
+        }
+        Some(position) => {
+            let key = SortKey::decode(position)?;
+            (Some((key.first_seen, key.id)), 0)
+        }
+    };
+    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(prefix);
+    query.push(if ranked {
+        "SELECT * FROM (SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue,
+                q.partial, q.confidence, q.first_seen, q.search
+         FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true"
+    } else {
+        "SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial,
+                q.confidence, q.first_seen
+         FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true"
+    });
     if let Some(text_query) = &filter.text_query {
         query
             .push(" AND q.search @@ websearch_to_tsquery('english', ")
@@ -298,11 +459,9 @@ pub async fn list_quotes(
         query.push(" AND q.speaker_id = ").push_bind(speaker);
     }
     if let Some(country) = filter.speaker_affiliation {
-        query.push(" AND (q.speaker_id = ").push_bind(country);
         query
-            .push(" OR q.speaker_id IN (SELECT id FROM entities WHERE affiliation_id = ")
-            .push_bind(country)
-            .push("))");
+            .push(" AND q.speaker_country_id = ")
+            .push_bind(country);
     }
     if let Some(about) = filter.about {
         query.push(
@@ -324,23 +483,65 @@ pub async fn list_quotes(
     if let Some(to) = filter.date_to {
         query.push(" AND q.quote_date <= ").push_bind(to);
     }
-    match &filter.text_query {
+    if let Some((first_seen, id)) = after {
+        query
+            .push(" AND (q.first_seen, q.id) < (")
+            .push_bind(first_seen)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    query.push(" ORDER BY q.first_seen DESC, q.id DESC LIMIT ");
+    let limit = match &filter.text_query {
         Some(text_query) => {
-            query.push(" ORDER BY ts_rank(q.search, websearch_to_tsquery('english', ");
-            query
-                .push_bind(text_query.clone())
-                .push(")) DESC, q.first_seen DESC, q.id DESC");
+            // Rank the newest candidates; the candidate scan is bounded whatever matches.
+            let limit = page.limit.min(RANKED_CANDIDATES - offset).max(0);
+            query.push_bind(RANKED_CANDIDATES);
+            query.push(") c ORDER BY ts_rank(c.search, websearch_to_tsquery('english', ");
+            query.push_bind(text_query.clone());
+            query.push(")) DESC, c.first_seen DESC, c.id DESC OFFSET ");
+            query.push_bind(offset).push(" LIMIT ").push_bind(limit);
+            limit
         }
         None => {
-            query.push(" ORDER BY q.first_seen DESC, q.id DESC");
+            query.push_bind(page.limit);
+            page.limit
         }
-    }
-    query
-        .push(" LIMIT ")
-        .push_bind(page.limit)
-        .push(" OFFSET ")
-        .push_bind(page.offset);
+    };
+    Ok((query, limit, offset))
+}
+
+/// Lists quotes matching `filter`, newest first (by first sighting). With a
+/// text query, the newest [`RANKED_CANDIDATES`] matches are ranked by
+/// relevance (then newest first). Filters on the speaker or the speaker's
+/// country read their own index newest first, so a page's cost does not grow
+/// with the store.
+#[tracing::instrument(skip(pool))]
+pub async fn list_quotes(
+    pool: &PgPool,
+    filter: &QuoteFilter,
+    page: Page,
+) -> Result<Listed<QuoteRecord>, StoreError> {
+    let ranked = filter.text_query.is_some();
+    let (mut query, limit, offset) = quotes_query("", filter, &page)?;
     let rows: Vec<QuoteRow> = query.build_query_as().fetch_all(pool).await?;
+    let next = if ranked {
+        let end = offset + rows.len() as i64;
+        (rows.len() as i64 >= limit && limit > 0 && end < RANKED_CANDIDATES)
+            .then(|| format!("r:{end}"))
+    } else {
+        (rows.len() as i64 >= page.limit && page.limit > 0)
+            .then(|| rows.last())
+            .flatten()
+            .map(|row| {
+                SortKey {
+                    sort_date: NaiveDate::MIN,
+                    first_seen: row.first_seen,
+                    id: row.id,
+                }
+                .encode()
+            })
+    };
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let sources: Vec<QuoteSourceRecord> = sqlx::query_as(
         "SELECT qs.quote_id, qs.article_id, qs.start_offset, qs.end_offset, a.published_date
@@ -350,7 +551,7 @@ pub async fn list_quotes(
     .bind(&ids)
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|row| QuoteRecord {
             sources: sources
@@ -369,7 +570,8 @@ pub async fn list_quotes(
             partial: row.partial,
             confidence: row.confidence,
         })
-        .collect())
+        .collect();
+    Ok(Listed { items, next })
 }
 
 /// An entity's event and quote counts and its most frequent counterparts.
@@ -379,39 +581,82 @@ pub struct EntityStats {
     pub event_count: i64,
     /// Quotes attributed to it.
     pub quote_count: i64,
-    /// Counterparts with shared event counts, most frequent first.
+    /// Counterparts with shared event counts over the entity's most recent events, most frequent first.
     pub counterparts: Vec<(EntityRef, i64)>,
 }
 
-/// Counts and counterparts of an entity.
+/// How many of an entity's most recent events its counterparts are counted
+/// over: a bounded window keeps the profile's cost flat as the store grows.
+pub const COUNTERPART_WINDOW: i64 = 2000;
+
+/// The plan PostgreSQL chooses for [`list_events`] (EXPLAIN output, one line per row).
+pub async fn explain_events(
+    pool: &PgPool,
+    filter: &EventFilter,
+    page: Page,
+) -> Result<Vec<String>, StoreError> {
+    let mut query = events_query("EXPLAIN ", filter, &page)?;
+    Ok(query.build_query_scalar().fetch_all(pool).await?)
+}
+
+/// The plan PostgreSQL chooses for [`list_quotes`] (EXPLAIN output, one line per row).
+pub async fn explain_quotes(
+    pool: &PgPool,
+    filter: &QuoteFilter,
+    page: Page,
+) -> Result<Vec<String>, StoreError> {
+    let (mut query, _, _) = quotes_query("EXPLAIN ", filter, &page)?;
+    Ok(query.build_query_scalar().fetch_all(pool).await?)
+}
+
+const EVENT_COUNT_SQL: &str = "SELECT count(*) FROM event_participants WHERE entity_id = $1";
+const QUOTE_COUNT_SQL: &str = "SELECT count(*) FROM quotes WHERE speaker_id = $1";
+const COUNTERPARTS_SQL: &str = "WITH recent AS (
+         SELECT event_id FROM event_participants WHERE entity_id = $1
+         ORDER BY sort_date DESC, first_seen DESC, event_id DESC LIMIT $3)
+     SELECT other.entity_id, en.display_name, count(*) AS shared
+     FROM recent
+     JOIN event_participants other ON other.event_id = recent.event_id AND other.entity_id <> $1
+     JOIN entities en ON en.id = other.entity_id
+     GROUP BY other.entity_id, en.display_name
+     ORDER BY shared DESC, en.display_name
+     LIMIT $2";
+
+/// The plans PostgreSQL chooses for [`entity_stats`]' three statements.
+pub async fn explain_entity_stats(pool: &PgPool, entity: Uuid) -> Result<Vec<String>, StoreError> {
+    let mut lines = Vec::new();
+    for sql in [EVENT_COUNT_SQL, QUOTE_COUNT_SQL, COUNTERPARTS_SQL] {
+        let text = format!("EXPLAIN {sql}");
+        let mut query = sqlx::query_scalar::<_, String>(&text).bind(entity);
+        if sql == COUNTERPARTS_SQL {
+            query = query.bind(10_i64).bind(COUNTERPART_WINDOW);
+        }
+        lines.extend(query.fetch_all(pool).await?);
+    }
+    Ok(lines)
+}
+
+/// Counts and counterparts of an entity (counterparts over its
+/// [`COUNTERPART_WINDOW`] most recent events).
 pub async fn entity_stats(
     pool: &PgPool,
     entity: Uuid,
     counterpart_limit: i64,
 ) -> Result<EntityStats, StoreError> {
-    let event_count: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM event_participants WHERE entity_id = $1")
-            .bind(entity)
-            .fetch_one(pool)
-            .await?;
-    let quote_count: i64 = sqlx::query_scalar("SELECT count(*) FROM quotes WHERE speaker_id = $1")
+    let event_count: i64 = sqlx::query_scalar(EVENT_COUNT_SQL)
         .bind(entity)
         .fetch_one(pool)
         .await?;
-    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(
-        "SELECT other.entity_id, en.display_name, count(*) AS shared
-         FROM event_participants mine
-         JOIN event_participants other ON other.event_id = mine.event_id AND other.entity_id <> mine.entity_id
-         JOIN entities en ON en.id = other.entity_id
-         WHERE mine.entity_id = $1
-         GROUP BY other.entity_id, en.display_name
-         ORDER BY shared DESC, en.display_name
-         LIMIT $2",
-    )
-    .bind(entity)
-    .bind(counterpart_limit)
-    .fetch_all(pool)
-    .await?;
+    let quote_count: i64 = sqlx::query_scalar(QUOTE_COUNT_SQL)
+        .bind(entity)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(COUNTERPARTS_SQL)
+        .bind(entity)
+        .bind(counterpart_limit)
+        .bind(COUNTERPART_WINDOW)
+        .fetch_all(pool)
+        .await?;
     Ok(EntityStats {
         event_count,
         quote_count,

@@ -8,7 +8,7 @@ use readout_proto::v1::{
     ListEventsResponse, ListQuotesRequest, ListQuotesResponse, WatchResultsRequest,
     WatchResultsResponse, WatchTarget,
 };
-use readout_server::request::{decode_page_token, next_page_token, page_size};
+use readout_server::request::{decode_cursor_token, encode_cursor_token, page_size};
 use readout_server::shutdown::Draining;
 use readout_server::status::invalid_argument;
 use readout_store::reads::{
@@ -98,10 +98,7 @@ impl Watch {
         pool: &PgPool,
         article: Uuid,
     ) -> Result<Option<WatchResultsResponse>, StoreError> {
-        let page = Page {
-            limit: 1000,
-            offset: 0,
-        };
+        let page = Page::first(1000);
         let mut response = WatchResultsResponse {
             article: readout_server::request::resource_name("articles", article),
             events: Vec::new(),
@@ -112,16 +109,16 @@ impl Watch {
                 article: Some(article),
                 ..filter.clone()
             };
-            let records = list_events(pool, &filter, page).await?;
-            response.events = records.iter().map(convert::event).collect();
+            let listed = list_events(pool, &filter, page.clone()).await?;
+            response.events = listed.items.iter().map(convert::event).collect();
         }
         if let Some(filter) = &self.quotes {
             let filter = QuoteFilter {
                 article: Some(article),
                 ..filter.clone()
             };
-            let records = list_quotes(pool, &filter, page).await?;
-            response.quotes = records.iter().map(convert::quote).collect();
+            let listed = list_quotes(pool, &filter, page).await?;
+            response.quotes = listed.items.iter().map(convert::quote).collect();
         }
         Ok((!response.events.is_empty() || !response.quotes.is_empty()).then_some(response))
     }
@@ -187,6 +184,10 @@ fn store_status(error: StoreError) -> Status {
         {
             Status::deadline_exceeded("query cancelled: deadline exceeded")
         }
+        StoreError::InvalidCursor => invalid_argument(
+            "page_token",
+            "not a token from a previous response with the same filter",
+        ),
         error => readout_server::status::internal("reading from the store", error),
     }
 }
@@ -225,13 +226,16 @@ impl QueryService for QueryHandler {
         let request = request.into_inner();
         let filter = convert::event_filter(&request.filter)?;
         let limit = page_size(request.page_size, 20, 100)?;
-        let offset = decode_page_token(&request.page_token, &request.filter)?;
-        let records = list_events(&self.pool, &filter, Page { limit, offset })
+        let after = decode_cursor_token(&request.page_token, &request.filter)?;
+        let listed = list_events(&self.pool, &filter, Page { limit, after })
             .await
             .map_err(store_status)?;
         Ok(Response::new(ListEventsResponse {
-            next_page_token: next_page_token(offset, limit, records.len(), &request.filter),
-            events: records.iter().map(convert::event).collect(),
+            next_page_token: listed
+                .next
+                .map(|position| encode_cursor_token(&position, &request.filter))
+                .unwrap_or_default(),
+            events: listed.items.iter().map(convert::event).collect(),
         }))
     }
 
@@ -250,13 +254,16 @@ impl QueryService for QueryHandler {
         let filter = convert::quote_filter(&request.query, &request.filter)?;
         let limit = page_size(request.page_size, 20, 100)?;
         let context = format!("{}|{}", request.query, request.filter);
-        let offset = decode_page_token(&request.page_token, &context)?;
-        let records = list_quotes(&self.pool, &filter, Page { limit, offset })
+        let after = decode_cursor_token(&request.page_token, &context)?;
+        let listed = list_quotes(&self.pool, &filter, Page { limit, after })
             .await
             .map_err(store_status)?;
         Ok(Response::new(ListQuotesResponse {
-            next_page_token: next_page_token(offset, limit, records.len(), &context),
-            quotes: records.iter().map(convert::quote).collect(),
+            next_page_token: listed
+                .next
+                .map(|position| encode_cursor_token(&position, &context))
+                .unwrap_or_default(),
+            quotes: listed.items.iter().map(convert::quote).collect(),
         }))
     }
 

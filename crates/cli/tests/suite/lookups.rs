@@ -223,3 +223,133 @@ async fn services_serve_prometheus_metrics() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
+
+/// Pages through a search with `page_size`, returning every item's name in order.
+async fn all_pages<F, Fut>(mut fetch: F) -> Vec<String>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = (Vec<String>, String)>,
+{
+    let mut names = Vec::new();
+    let mut token = String::new();
+    for _ in 0..1000 {
+        let (page, next) = fetch(token).await;
+        names.extend(page);
+        if next.is_empty() {
+            return names;
+        }
+        token = next;
+    }
+    panic!("pagination does not end");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_continue_where_the_last_one_ended() {
+    let mut app = crate::helpers::spawn_app(2).await;
+    let mut names = Vec::new();
+    for (file, text) in crate::helpers::seed_texts() {
+        let date = if file.starts_with("001") {
+            "2022-11-19"
+        } else {
+            ""
+        };
+        let (article, _) = app.submit(&text, date).await;
+        names.push(article.name);
+    }
+    app.wait_processed(&names).await;
+    let events = |size: i32, filter: &'static str| {
+        let gateway = app.gateway.clone();
+        move |token: String| {
+            let mut gateway = gateway.clone();
+            async move {
+                let page = gateway
+                    .search_events(SearchEventsRequest {
+                        participant: String::new(),
+                        counterpart: String::new(),
+                        filter: filter.into(),
+                        page_size: size,
+                        page_token: token,
+                    })
+                    .await
+                    .expect("search events")
+                    .into_inner();
+                (
+                    page.events.into_iter().map(|e| e.name).collect::<Vec<_>>(),
+                    page.next_page_token,
+                )
+            }
+        }
+    };
+    let whole = all_pages(events(100, "")).await;
+    assert!(whole.len() >= 5, "{whole:?}");
+    assert_eq!(all_pages(events(2, "")).await, whole, "2 at a time");
+    assert_eq!(all_pages(events(1, "")).await, whole, "1 at a time");
+    let consult = all_pages(events(100, "type = CONSULT")).await;
+    assert_eq!(all_pages(events(3, "type = CONSULT")).await, consult);
+
+    let quotes = |size: i32, query: &'static str| {
+        let gateway = app.gateway.clone();
+        move |token: String| {
+            let mut gateway = gateway.clone();
+            async move {
+                let page = gateway
+                    .search_quotes(SearchQuotesRequest {
+                        query: query.into(),
+                        speaker: String::new(),
+                        filter: String::new(),
+                        page_size: size,
+                        page_token: token,
+                    })
+                    .await
+                    .expect("search quotes")
+                    .into_inner();
+                (
+                    page.quotes.into_iter().map(|q| q.name).collect::<Vec<_>>(),
+                    page.next_page_token,
+                )
+            }
+        }
+    };
+    let whole = all_pages(quotes(100, "")).await;
+    assert!(whole.len() >= 40, "{}", whole.len());
+    assert_eq!(
+        all_pages(quotes(7, "")).await,
+        whole,
+        "newest first, 7 at a time"
+    );
+    let ranked = all_pages(quotes(100, "China")).await;
+    assert!(ranked.len() >= 5, "{ranked:?}");
+    assert_eq!(
+        all_pages(quotes(2, "China")).await,
+        ranked,
+        "ranked, 2 at a time"
+    );
+
+    // A token from another filter is refused, naming the field.
+    let first = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            participant: String::new(),
+            counterpart: String::new(),
+            filter: String::new(),
+            page_size: 1,
+            page_token: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let status = app
+        .gateway
+        .search_events(SearchEventsRequest {
+            participant: String::new(),
+            counterpart: String::new(),
+            filter: "type = CONSULT".into(),
+            page_size: 1,
+            page_token: first.next_page_token,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("page_token:"), "{status:?}");
+    app.stop().await;
+}

@@ -9,6 +9,7 @@ mod curation;
 mod eval_gold;
 mod ingest_api;
 mod lookups;
+mod plans;
 mod seeds_e2e;
 mod store;
 mod watch;
