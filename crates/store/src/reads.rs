@@ -589,23 +589,35 @@ pub struct EntityStats {
 /// over: a bounded window keeps the profile's cost flat as the store grows.
 pub const COUNTERPART_WINDOW: i64 = 2000;
 
-/// The plan PostgreSQL chooses for [`list_events`] (EXPLAIN output, one line per row).
+fn explain_prefix(analyze: bool) -> &'static str {
+    if analyze {
+        "EXPLAIN (ANALYZE, BUFFERS) "
+    } else {
+        "EXPLAIN "
+    }
+}
+
+/// The plan PostgreSQL chooses for [`list_events`] (EXPLAIN output, one line
+/// per row; with `analyze`, run and timed).
 pub async fn explain_events(
     pool: &PgPool,
     filter: &EventFilter,
     page: Page,
+    analyze: bool,
 ) -> Result<Vec<String>, StoreError> {
-    let mut query = events_query("EXPLAIN ", filter, &page)?;
+    let mut query = events_query(explain_prefix(analyze), filter, &page)?;
     Ok(query.build_query_scalar().fetch_all(pool).await?)
 }
 
-/// The plan PostgreSQL chooses for [`list_quotes`] (EXPLAIN output, one line per row).
+/// The plan PostgreSQL chooses for [`list_quotes`] (EXPLAIN output, one line
+/// per row; with `analyze`, run and timed).
 pub async fn explain_quotes(
     pool: &PgPool,
     filter: &QuoteFilter,
     page: Page,
+    analyze: bool,
 ) -> Result<Vec<String>, StoreError> {
-    let (mut query, _, _) = quotes_query("EXPLAIN ", filter, &page)?;
+    let (mut query, _, _) = quotes_query(explain_prefix(analyze), filter, &page)?;
     Ok(query.build_query_scalar().fetch_all(pool).await?)
 }
 
@@ -622,11 +634,16 @@ const COUNTERPARTS_SQL: &str = "WITH recent AS (
      ORDER BY shared DESC, en.display_name
      LIMIT $2";
 
-/// The plans PostgreSQL chooses for [`entity_stats`]' three statements.
-pub async fn explain_entity_stats(pool: &PgPool, entity: Uuid) -> Result<Vec<String>, StoreError> {
+/// The plans PostgreSQL chooses for [`entity_stats`]' three statements (with
+/// `analyze`, run and timed).
+pub async fn explain_entity_stats(
+    pool: &PgPool,
+    entity: Uuid,
+    analyze: bool,
+) -> Result<Vec<String>, StoreError> {
     let mut lines = Vec::new();
     for sql in [EVENT_COUNT_SQL, QUOTE_COUNT_SQL, COUNTERPARTS_SQL] {
-        let text = format!("EXPLAIN {sql}");
+        let text = format!("{}{sql}", explain_prefix(analyze));
         let mut query = sqlx::query_scalar::<_, String>(&text).bind(entity);
         if sql == COUNTERPARTS_SQL {
             query = query.bind(10_i64).bind(COUNTERPART_WINDOW);

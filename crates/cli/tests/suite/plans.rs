@@ -89,7 +89,7 @@ async fn every_lookup_shape_uses_its_index() {
         ),
     ];
     for (what, filter, index) in &event_cases {
-        let plan = explain_events(&pool, filter, page()).await.unwrap();
+        let plan = explain_events(&pool, filter, page(), false).await.unwrap();
         assert_indexed(what, &plan, index);
     }
     let quote_cases = [
@@ -139,10 +139,10 @@ async fn every_lookup_shape_uses_its_index() {
         ),
     ];
     for (what, filter, index) in &quote_cases {
-        let plan = explain_quotes(&pool, filter, page()).await.unwrap();
+        let plan = explain_quotes(&pool, filter, page(), false).await.unwrap();
         assert_indexed(what, &plan, index);
     }
-    let plan = explain_entity_stats(&pool, a).await.unwrap();
+    let plan = explain_entity_stats(&pool, a, false).await.unwrap();
     assert_indexed(
         "entity profile counts and counterparts",
         &plan,
