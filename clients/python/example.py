@@ -59,12 +59,20 @@ def main() -> int:
     relationship = lookups.GetRelationship(gateway.GetRelationshipRequest(first="Anna Keller", second="Markus Brandt"), timeout=10)
     print(f"relationship: {len(relationship.events)} shared events")
 
+    # Watch: follow Keller live; the stream yields one message per processed article.
+    watch = lookups.Watch(gateway.WatchRequest(entity="Anna Keller"), timeout=30)
+    submit.SubmitArticle(ingest.SubmitArticleRequest(article=ingest.ArticleInput(
+        text="Keller on trade\n\u201cTrade must stay open,\u201d Anna Keller told reporters in Bern on March 5, 2024.\n")), timeout=10)
+    live = next(watch)
+    print(f"watch: {live.article} brought {len(live.quotes)} quote(s) by {live.quotes[0].speaker_display_name if live.quotes else '-'}")
+    watch.cancel()
+
     # Errors are gRPC status codes whose message names the field.
     try:
         submit.SubmitArticle(ingest.SubmitArticleRequest(article=ingest.ArticleInput(text="")), timeout=10)
     except grpc.RpcError as error:
         print(f"rejected: {error.code().name} {error.details()}")
-    return 0 if events.events and quotes.quotes else 1
+    return 0 if events.events and quotes.quotes and live.quotes else 1
 
 
 if __name__ == "__main__":

@@ -225,6 +225,33 @@ pub async fn add_mention_counts(pool: &PgPool, counts: &[(Uuid, i64)]) -> Result
     Ok(())
 }
 
+/// Folds the pending event and quote count deltas into the entities'
+/// counters; returns how many deltas were folded. Folds run one at a time.
+pub async fn fold_counts(pool: &PgPool) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
+    // One fold at a time, so two folds never lock entity rows in opposite orders.
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(7460001)")
+        .fetch_one(&mut *tx)
+        .await?;
+    if !locked {
+        return Ok(0);
+    }
+    let folded = sqlx::query(
+        "WITH moved AS (DELETE FROM entity_count_deltas RETURNING entity_id, events, quotes),
+              summed AS (SELECT entity_id, sum(events) AS events, sum(quotes) AS quotes FROM moved GROUP BY entity_id)
+         UPDATE entities e SET event_count = e.event_count + s.events, quote_count = e.quote_count + s.quotes
+         FROM summed s WHERE e.id = s.entity_id",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(folded)
+}
+
 /// True for errors a retry of the whole transaction resolves (deadlock,
 /// serialization failure, a unique race).
 pub fn is_retryable(error: &StoreError) -> bool {

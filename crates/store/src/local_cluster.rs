@@ -162,7 +162,7 @@ impl LocalCluster {
             ],
         )?;
         let mut settings = String::from(
-            "\n# written by readout\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 300\nshared_buffers = 256MB\n",
+            "\n# written by readout\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 300\nshared_buffers = 1GB\n",
         );
         if durability == Durability::Throwaway {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");

@@ -117,13 +117,20 @@ impl SortKey {
     }
 }
 
+/// How many of a speaker's most recent quotes an `about` filter looks through.
+pub const ABOUT_WINDOW: i64 = 500;
+
 /// The sort date of undated events (they come last).
 const UNDATED: &str = "0001-01-01";
 
 /// How many of the newest full-text matches are ranked by relevance: ranking
 /// reads every candidate, so the candidates are bounded to keep a search's cost
 /// independent of the store's size.
-pub const RANKED_CANDIDATES: i64 = 1000;
+pub const RANKED_CANDIDATES: i64 = 100;
+
+/// How many of the newest quotes passing the other filters are searched for
+/// the candidates before the full-text index is used (see [`list_quotes`]).
+pub const RANKED_WINDOW: i64 = 2000;
 
 /// An entity reference with its display name.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -413,48 +420,12 @@ struct QuoteRow {
     cue: String,
     partial: bool,
     confidence: f32,
+    sort_date: NaiveDate,
     first_seen: DateTime<Utc>,
 }
 
-/// The quote list query, the bounded page size and the offset in the ranked candidates.
-fn quotes_query<'a>(
-    prefix: &str,
-    filter: &QuoteFilter,
-    page: &Page,
-) -> Result<(QueryBuilder<'a, Postgres>, i64, i64), StoreError> {
-    let ranked = filter.text_query.is_some();
-    // Ranked pages are positions in the bounded candidate list; the others are sort keys.
-    let (after, offset) = match page.after.as_deref() {
-        None => (None, 0),
-        Some(position) if ranked => {
-            let offset = position
-                .strip_prefix("r:")
-                .and_then(|n| n.parse::<i64>().ok())
-                .filter(|n| (0..=RANKED_CANDIDATES).contains(n))
-                .ok_or(StoreError::InvalidCursor)?;
-            (None, offset)
-        }
-        Some(position) => {
-            let key = SortKey::decode(position)?;
-            (Some((key.first_seen, key.id)), 0)
-        }
-    };
-    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(prefix);
-    query.push(if ranked {
-        "SELECT * FROM (SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue,
-                q.partial, q.confidence, q.first_seen, q.search
-         FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true"
-    } else {
-        "SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial,
-                q.confidence, q.first_seen
-         FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true"
-    });
-    if let Some(text_query) = &filter.text_query {
-        query
-            .push(" AND q.search @@ websearch_to_tsquery('english', ")
-            .push_bind(text_query.clone())
-            .push(")");
-    }
+/// Pushes the conditions of `filter` other than the text query, on quotes aliased `q`.
+fn push_quote_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &QuoteFilter) {
     if let Some(speaker) = filter.speaker {
         query.push(" AND q.speaker_id = ").push_bind(speaker);
     }
@@ -463,12 +434,30 @@ fn quotes_query<'a>(
             .push(" AND q.speaker_country_id = ")
             .push_bind(country);
     }
-    if let Some(about) = filter.about {
-        query.push(
-            " AND EXISTS (SELECT 1 FROM quote_sources qa JOIN mentions m ON m.article_id = qa.article_id
-                          WHERE qa.quote_id = q.id AND m.entity_id = ",
-        );
-        query.push_bind(about).push(")");
+    match (filter.about, filter.speaker) {
+        (Some(about), Some(speaker)) => {
+            // What someone said about someone else: among the speaker's most
+            // recent quotes (read from the index alone), so the cost does not
+            // grow with how much the speaker says.
+            query.push(
+                " AND q.id IN (SELECT x.id FROM (SELECT w.id FROM quotes w WHERE w.speaker_id = ",
+            );
+            query.push_bind(speaker);
+            query.push(format!(
+                " ORDER BY w.sort_date DESC, w.first_seen DESC, w.id DESC LIMIT {ABOUT_WINDOW}) x
+                  WHERE EXISTS (SELECT 1 FROM quote_sources qa JOIN mentions m ON m.article_id = qa.article_id
+                                WHERE qa.quote_id = x.id AND m.entity_id = "
+            ));
+            query.push_bind(about).push("))");
+        }
+        (Some(about), None) => {
+            query.push(
+                " AND EXISTS (SELECT 1 FROM quote_sources qa JOIN mentions m ON m.article_id = qa.article_id
+                              WHERE qa.quote_id = q.id AND m.entity_id = ",
+            );
+            query.push_bind(about).push(")");
+        }
+        (None, _) => {}
     }
     if let Some(article) = filter.article {
         query.push(" AND EXISTS (SELECT 1 FROM quote_sources qs WHERE qs.quote_id = q.id AND qs.article_id = ");
@@ -478,44 +467,102 @@ fn quotes_query<'a>(
         query.push(" AND q.partial = ").push_bind(partial);
     }
     if let Some(from) = filter.date_from {
-        query.push(" AND q.quote_date >= ").push_bind(from);
+        query.push(" AND q.sort_date >= ").push_bind(from);
     }
     if let Some(to) = filter.date_to {
-        query.push(" AND q.quote_date <= ").push_bind(to);
+        query.push(" AND q.sort_date <= ").push_bind(to);
+        query.push(format!(" AND q.sort_date > DATE '{UNDATED}'"));
     }
-    if let Some((first_seen, id)) = after {
-        query
-            .push(" AND (q.first_seen, q.id) < (")
-            .push_bind(first_seen)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
-    }
-    query.push(" ORDER BY q.first_seen DESC, q.id DESC LIMIT ");
-    let limit = match &filter.text_query {
-        Some(text_query) => {
-            // Rank the newest candidates; the candidate scan is bounded whatever matches.
-            let limit = page.limit.min(RANKED_CANDIDATES - offset).max(0);
-            query.push_bind(RANKED_CANDIDATES);
-            query.push(") c ORDER BY ts_rank(c.search, websearch_to_tsquery('english', ");
-            query.push_bind(text_query.clone());
-            query.push(")) DESC, c.first_seen DESC, c.id DESC OFFSET ");
-            query.push_bind(offset).push(" LIMIT ").push_bind(limit);
-            limit
+}
+
+const ORDER_DESC: &str = "sort_date DESC, first_seen DESC, id DESC";
+
+/// The quote list query, the bounded page size and the offset in the ranked candidates.
+///
+/// A text query ranks the newest [`RANKED_CANDIDATES`] matches. They are
+/// looked for first among the newest [`RANKED_WINDOW`] quotes that pass the
+/// other filters (an index walk, cheap whatever the words); only when that
+/// window holds too few matches does the full-text index search further back.
+fn quotes_query<'a>(
+    prefix: &str,
+    filter: &QuoteFilter,
+    page: &Page,
+) -> Result<(QueryBuilder<'a, Postgres>, i64, i64), StoreError> {
+    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(prefix);
+    let Some(text_query) = &filter.text_query else {
+        let after = page.after.as_deref().map(SortKey::decode).transpose()?;
+        query.push(
+            "SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial,
+                    q.confidence, q.sort_date, q.first_seen
+             FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_id WHERE true",
+        );
+        push_quote_conditions(&mut query, filter);
+        if let Some(after) = after {
+            query
+                .push(" AND (q.sort_date, q.first_seen, q.id) < (")
+                .push_bind(after.sort_date)
+                .push(", ")
+                .push_bind(after.first_seen)
+                .push(", ")
+                .push_bind(after.id)
+                .push(")");
         }
-        None => {
-            query.push_bind(page.limit);
-            page.limit
-        }
+        query.push(" ORDER BY q.sort_date DESC, q.first_seen DESC, q.id DESC LIMIT ");
+        query.push_bind(page.limit);
+        return Ok((query, page.limit, 0));
     };
+    // Ranked pages are positions in the bounded candidate list.
+    let offset = match page.after.as_deref() {
+        None => 0,
+        Some(position) => position
+            .strip_prefix("r:")
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| (0..=RANKED_CANDIDATES).contains(n))
+            .ok_or(StoreError::InvalidCursor)?,
+    };
+    let limit = page.limit.min(RANKED_CANDIDATES - offset).max(0);
+    query.push(
+        "WITH recent AS (SELECT q.id, q.search, q.sort_date, q.first_seen FROM quotes q WHERE true",
+    );
+    push_quote_conditions(&mut query, filter);
+    query.push(format!(
+        " ORDER BY q.{ORDER_DESC} LIMIT {RANKED_WINDOW}),
+         hits AS (SELECT * FROM recent q WHERE q.search @@ websearch_to_tsquery('english', "
+    ));
+    query.push_bind(text_query.clone());
+    query.push(format!(
+        ") ORDER BY q.{ORDER_DESC} LIMIT {RANKED_CANDIDATES}),
+         deeper AS (SELECT q.id, q.search, q.sort_date, q.first_seen FROM quotes q
+                    WHERE (SELECT count(*) FROM hits) < {RANKED_CANDIDATES}
+                      AND (SELECT count(*) FROM recent) = {RANKED_WINDOW}
+                      AND (q.sort_date, q.first_seen, q.id) <
+                          (SELECT r.sort_date, r.first_seen, r.id FROM recent r
+                           ORDER BY r.sort_date, r.first_seen, r.id LIMIT 1)
+                      AND q.search @@ websearch_to_tsquery('english', "
+    ));
+    query.push_bind(text_query.clone()).push(")");
+    push_quote_conditions(&mut query, filter);
+    query.push(format!(
+        " ORDER BY q.{ORDER_DESC} LIMIT {RANKED_CANDIDATES}),
+         candidates AS (SELECT * FROM (SELECT * FROM hits UNION ALL SELECT * FROM deeper) u
+                        ORDER BY u.{ORDER_DESC} LIMIT {RANKED_CANDIDATES})
+         SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial,
+                q.confidence, c.sort_date, c.first_seen
+         FROM candidates c JOIN quotes q ON q.id = c.id LEFT JOIN entities s ON s.id = q.speaker_id
+         ORDER BY ts_rank(c.search, websearch_to_tsquery('english', "
+    ));
+    query.push_bind(text_query.clone());
+    query.push(")) DESC, c.sort_date DESC, c.first_seen DESC, c.id DESC OFFSET ");
+    query.push_bind(offset).push(" LIMIT ").push_bind(limit);
     Ok((query, limit, offset))
 }
 
-/// Lists quotes matching `filter`, newest first (by first sighting). With a
-/// text query, the newest [`RANKED_CANDIDATES`] matches are ranked by
-/// relevance (then newest first). Filters on the speaker or the speaker's
-/// country read their own index newest first, so a page's cost does not grow
-/// with the store.
+/// Lists quotes matching `filter`, newest first (by the date they were said,
+/// then first sighting). With a text query, the newest [`RANKED_CANDIDATES`]
+/// matches are ranked by relevance (then newest first). Filters on the speaker
+/// or the speaker's country read their own index newest first, so a page's
+/// cost does not grow with the store; `about` with a speaker looks among the
+/// speaker's [`ABOUT_WINDOW`] most recent quotes.
 #[tracing::instrument(skip(pool))]
 pub async fn list_quotes(
     pool: &PgPool,
@@ -535,7 +582,7 @@ pub async fn list_quotes(
             .flatten()
             .map(|row| {
                 SortKey {
-                    sort_date: NaiveDate::MIN,
+                    sort_date: row.sort_date,
                     first_seen: row.first_seen,
                     id: row.id,
                 }
@@ -587,7 +634,7 @@ pub struct EntityStats {
 
 /// How many of an entity's most recent events its counterparts are counted
 /// over: a bounded window keeps the profile's cost flat as the store grows.
-pub const COUNTERPART_WINDOW: i64 = 2000;
+pub const COUNTERPART_WINDOW: i64 = 1000;
 
 fn explain_prefix(analyze: bool) -> &'static str {
     if analyze {
@@ -621,20 +668,27 @@ pub async fn explain_quotes(
     Ok(query.build_query_scalar().fetch_all(pool).await?)
 }
 
-const EVENT_COUNT_SQL: &str = "SELECT count(*) FROM event_participants WHERE entity_id = $1";
-const QUOTE_COUNT_SQL: &str = "SELECT count(*) FROM quotes WHERE speaker_id = $1";
+const COUNTS_SQL: &str =
+    "SELECT e.event_count + COALESCE(d.events, 0), e.quote_count + COALESCE(d.quotes, 0)
+     FROM entities e
+     LEFT JOIN LATERAL (SELECT sum(events)::bigint AS events, sum(quotes)::bigint AS quotes
+                        FROM entity_count_deltas WHERE entity_id = e.id) d ON true
+     WHERE e.id = $1";
 const COUNTERPARTS_SQL: &str = "WITH recent AS (
          SELECT event_id FROM event_participants WHERE entity_id = $1
-         ORDER BY sort_date DESC, first_seen DESC, event_id DESC LIMIT $3)
-     SELECT other.entity_id, en.display_name, count(*) AS shared
-     FROM recent
-     JOIN event_participants other ON other.event_id = recent.event_id AND other.entity_id <> $1
-     JOIN entities en ON en.id = other.entity_id
-     GROUP BY other.entity_id, en.display_name
-     ORDER BY shared DESC, en.display_name
-     LIMIT $2";
+         ORDER BY sort_date DESC, first_seen DESC, event_id DESC LIMIT $3),
+     shared AS (
+         SELECT other.entity_id, count(*) AS shared
+         FROM recent
+         JOIN event_participants other ON other.event_id = recent.event_id AND other.entity_id <> $1
+         GROUP BY other.entity_id
+         ORDER BY shared DESC, other.entity_id
+         LIMIT $2)
+     SELECT s.entity_id, en.display_name, s.shared
+     FROM shared s JOIN entities en ON en.id = s.entity_id
+     ORDER BY s.shared DESC, en.display_name";
 
-/// The plans PostgreSQL chooses for [`entity_stats`]' three statements (with
+/// The plans PostgreSQL chooses for [`entity_stats`]' two statements (with
 /// `analyze`, run and timed).
 pub async fn explain_entity_stats(
     pool: &PgPool,
@@ -642,7 +696,7 @@ pub async fn explain_entity_stats(
     analyze: bool,
 ) -> Result<Vec<String>, StoreError> {
     let mut lines = Vec::new();
-    for sql in [EVENT_COUNT_SQL, QUOTE_COUNT_SQL, COUNTERPARTS_SQL] {
+    for sql in [COUNTS_SQL, COUNTERPARTS_SQL] {
         let text = format!("{}{sql}", explain_prefix(analyze));
         let mut query = sqlx::query_scalar::<_, String>(&text).bind(entity);
         if sql == COUNTERPARTS_SQL {
@@ -660,14 +714,11 @@ pub async fn entity_stats(
     entity: Uuid,
     counterpart_limit: i64,
 ) -> Result<EntityStats, StoreError> {
-    let event_count: i64 = sqlx::query_scalar(EVENT_COUNT_SQL)
+    let (event_count, quote_count): (i64, i64) = sqlx::query_as(COUNTS_SQL)
         .bind(entity)
-        .fetch_one(pool)
-        .await?;
-    let quote_count: i64 = sqlx::query_scalar(QUOTE_COUNT_SQL)
-        .bind(entity)
-        .fetch_one(pool)
-        .await?;
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or((0, 0));
     let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(COUNTERPARTS_SQL)
         .bind(entity)
         .bind(counterpart_limit)

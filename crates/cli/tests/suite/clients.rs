@@ -116,6 +116,7 @@ async fn the_generated_python_client_runs_the_example() {
     assert!(output.contains("profile: Anna Keller"), "{output}");
     assert!(output.contains("event: EVENT_TYPE_CONSULT"), "{output}");
     assert!(output.contains("quote: Anna Keller"), "{output}");
+    assert!(output.contains("quote(s) by Anna Keller"), "{output}");
     assert!(
         output.contains("rejected: INVALID_ARGUMENT article.text"),
         "{output}"
