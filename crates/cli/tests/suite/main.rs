@@ -5,6 +5,7 @@
 mod helpers;
 
 mod clients;
+mod counts_and_ranking;
 mod curation;
 mod eval_gold;
 mod ingest_api;
