@@ -51,13 +51,6 @@ impl Draining {
         (signal, Draining(receiver))
     }
 
-    /// A [`Draining`] that never flips (for handlers built outside a server).
-    pub fn never() -> Draining {
-        let (sender, receiver) = tokio::sync::watch::channel(false);
-        std::mem::forget(sender);
-        Draining(receiver)
-    }
-
     /// Completes once the server starts draining.
     pub async fn started(&mut self) {
         while !*self.0.borrow_and_update() {
