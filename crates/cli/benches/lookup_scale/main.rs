@@ -14,7 +14,10 @@
 //! per lookup, then EXPLAIN ANALYZE of the statements behind them.
 //!
 //! Run with `cargo bench -p readout --bench lookup_scale`
-//! (`READOUT_BENCH_ARTICLES`, default 1,000,000).
+//! (`READOUT_BENCH_ARTICLES`, default 1,000,000). The store is read into
+//! PostgreSQL's buffers first, so give the server `shared_buffers` of at least
+//! the store's size (6 GB for a million articles), as a production database
+//! server of that size would have; the run prints the setting.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -437,8 +440,15 @@ fn main() {
             .execute(&pool)
             .await
             .expect("pg_prewarm");
+        // Into PostgreSQL's own buffers (the OS page cache here may hold less
+        // than the store); run with shared_buffers at least the store's size.
+        let shared_buffers: String = sqlx::query_scalar("SHOW shared_buffers")
+            .fetch_one(&pool)
+            .await
+            .expect("shared_buffers");
+        println!("lookup_scale: shared_buffers = {shared_buffers}");
         let warmed: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(sum(pg_prewarm(c.oid, 'read')), 0)::bigint FROM pg_class c
+            "SELECT COALESCE(sum(pg_prewarm(c.oid, 'buffer')), 0)::bigint FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')",
         )
