@@ -120,6 +120,25 @@ impl SortKey {
 /// How many of a speaker's most recent quotes an `about` filter looks through.
 pub const ABOUT_WINDOW: i64 = 500;
 
+/// Where the next page starts: after the last row, when the page came back full.
+fn next_position(
+    returned: usize,
+    limit: i64,
+    last: Option<(NaiveDate, DateTime<Utc>, Uuid)>,
+) -> Option<String> {
+    if limit <= 0 || (returned as i64) < limit {
+        return None;
+    }
+    last.map(|(sort_date, first_seen, id)| {
+        SortKey {
+            sort_date,
+            first_seen,
+            id,
+        }
+        .encode()
+    })
+}
+
 /// The sort date of undated events (they come last).
 const UNDATED: &str = "0001-01-01";
 
@@ -351,17 +370,12 @@ pub async fn list_events(
 ) -> Result<Listed<EventRecord>, StoreError> {
     let mut query = events_query("", filter, &page)?;
     let rows: Vec<EventRow> = query.build_query_as().fetch_all(pool).await?;
-    let next = (rows.len() as i64 >= page.limit && page.limit > 0)
-        .then(|| rows.last())
-        .flatten()
-        .map(|row| {
-            SortKey {
-                sort_date: row.sort_date,
-                first_seen: row.first_seen,
-                id: row.id,
-            }
-            .encode()
-        });
+    let next = next_position(
+        rows.len(),
+        page.limit,
+        rows.last()
+            .map(|row| (row.sort_date, row.first_seen, row.id)),
+    );
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let participants: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "SELECT ep.event_id, en.id, en.display_name FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
@@ -577,17 +591,12 @@ pub async fn list_quotes(
         (rows.len() as i64 >= limit && limit > 0 && end < RANKED_CANDIDATES)
             .then(|| format!("r:{end}"))
     } else {
-        (rows.len() as i64 >= page.limit && page.limit > 0)
-            .then(|| rows.last())
-            .flatten()
-            .map(|row| {
-                SortKey {
-                    sort_date: row.sort_date,
-                    first_seen: row.first_seen,
-                    id: row.id,
-                }
-                .encode()
-            })
+        next_position(
+            rows.len(),
+            page.limit,
+            rows.last()
+                .map(|row| (row.sort_date, row.first_seen, row.id)),
+        )
     };
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let sources: Vec<QuoteSourceRecord> = sqlx::query_as(

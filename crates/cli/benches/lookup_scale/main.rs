@@ -80,6 +80,8 @@ fn skewed(rng: &mut Rng, n: usize, power: f64) -> usize {
 struct World {
     people: Vec<String>,
     countries: Vec<String>,
+    /// Ids of the countries by ordinal (`md5('country-N')`, as the fill derives them).
+    country_ids: Vec<Uuid>,
 }
 
 async fn database(articles: usize) -> (String, bool) {
@@ -126,7 +128,11 @@ fn world() -> World {
         format!("{given} {}", word(rng, syllables))
     });
     let countries = distinct(COUNTRIES, &mut rng, |rng| format!("{}ia", word(rng, 2)));
-    World { people, countries }
+    World {
+        people,
+        countries,
+        country_ids: Vec::new(),
+    }
 }
 
 async fn fill(pool: &PgPool, world: &World, articles: usize) {
@@ -297,7 +303,7 @@ async fn call(
     let country = |rng: &mut Rng| {
         let ordinal = skewed(rng, COUNTRIES, 2.0);
         // The fill derives ids from ordinals; the API takes resource names.
-        format!("entities/{}", country_id(ordinal))
+        format!("entities/{}", world.country_ids[ordinal])
     };
     let word = |rng: &mut Rng| WORDS[rng.below(WORDS.len())].to_owned();
     match lookup {
@@ -386,13 +392,6 @@ async fn call(
     Ok(())
 }
 
-fn country_id(ordinal: usize) -> Uuid {
-    // md5('country-N')::uuid, computed by PostgreSQL in fill.sql; looked up once.
-    COUNTRY_IDS.get().expect("country ids")[ordinal]
-}
-
-static COUNTRY_IDS: std::sync::OnceLock<Vec<Uuid>> = std::sync::OnceLock::new();
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -418,7 +417,7 @@ fn main() {
         .unwrap_or(20);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let world = Arc::new(world());
+        let mut world = world();
         let (url, fresh) = database(articles).await;
         let pool = readout_store::connect(&url, 40, Duration::from_secs(60))
             .await
@@ -460,14 +459,14 @@ fn main() {
             warmed * 8 / 1024,
             started.elapsed().as_secs_f64()
         );
-        let ids: Vec<Uuid> = sqlx::query_scalar(
+        world.country_ids = sqlx::query_scalar(
             "SELECT md5('country-' || o)::uuid FROM generate_series(0, $1 - 1) o ORDER BY o",
         )
         .bind(COUNTRIES as i32)
         .fetch_all(&pool)
         .await
         .expect("country ids");
-        COUNTRY_IDS.set(ids).ok();
+        let world = Arc::new(world);
         let counts: (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events),
                     (SELECT count(*) FROM quotes), (SELECT count(*) FROM mentions)",
@@ -584,7 +583,7 @@ async fn print_plans(pool: &PgPool, world: &World) {
     .fetch_one(pool)
     .await
     .expect("counterpart");
-    let china = country_id(0);
+    let china = world.country_ids[0];
     let year = chrono::NaiveDate::from_ymd_opt(2023, 1, 1);
     let year_end = chrono::NaiveDate::from_ymd_opt(2023, 12, 31);
     let show = |what: &str, plan: Vec<String>| {
@@ -593,83 +592,60 @@ async fn print_plans(pool: &PgPool, world: &World) {
             println!("    {line}");
         }
     };
-    show(
-        "events of the most prominent person, CONSULT",
-        explain_events(
-            pool,
-            &EventFilter {
+    let event_cases = [
+        (
+            "events of the most prominent person, CONSULT",
+            EventFilter {
                 participants: vec![top],
                 event_type: Some("CONSULT".into()),
                 ..Default::default()
             },
-            Page::first(20),
-            true,
-        )
-        .await
-        .expect("explain"),
-    );
-    show(
-        "relationship timeline (two people)",
-        explain_events(
-            pool,
-            &EventFilter {
+        ),
+        (
+            "relationship timeline (two people)",
+            EventFilter {
                 participants: vec![top, other],
                 ..Default::default()
             },
-            Page::first(20),
-            true,
-        )
-        .await
-        .expect("explain"),
-    );
-    show(
-        "events of the most prominent country in 2023",
-        explain_events(
-            pool,
-            &EventFilter {
+        ),
+        (
+            "events of the most prominent country in 2023",
+            EventFilter {
                 countries: vec![china],
                 date_from: year,
                 date_to: year_end,
                 ..Default::default()
             },
-            Page::first(20),
-            true,
-        )
-        .await
-        .expect("explain"),
-    );
-    show(
-        "quotes by the most prominent country's people on \"taiwan\" in 2023",
-        explain_quotes(
-            pool,
-            &QuoteFilter {
+        ),
+    ];
+    for (what, filter) in &event_cases {
+        let plan = explain_events(pool, filter, Page::first(20), true).await;
+        show(what, plan.expect("explain"));
+    }
+    let quote_cases = [
+        (
+            "quotes by the most prominent country's people on \"taiwan\" in 2023",
+            QuoteFilter {
                 text_query: Some("taiwan".into()),
                 speaker_affiliation: Some(china),
                 date_from: year,
                 date_to: year_end,
                 ..Default::default()
             },
-            Page::first(20),
-            true,
-        )
-        .await
-        .expect("explain"),
-    );
-    show(
-        "quotes of one person in articles about another (relationship)",
-        explain_quotes(
-            pool,
-            &QuoteFilter {
+        ),
+        (
+            "quotes of one person in articles about another (relationship)",
+            QuoteFilter {
                 speaker: Some(top),
                 about: Some(other),
                 ..Default::default()
             },
-            Page::first(20),
-            true,
-        )
-        .await
-        .expect("explain"),
-    );
+        ),
+    ];
+    for (what, filter) in &quote_cases {
+        let plan = explain_quotes(pool, filter, Page::first(20), true).await;
+        show(what, plan.expect("explain"));
+    }
     show(
         "profile counts and counterparts of the most prominent person",
         explain_entity_stats(pool, top, true)
