@@ -99,6 +99,8 @@ pub struct World {
     pub countries: Vec<(String, String, String)>,
     /// Underlying events: (kind, person a, person b, capital index, day offset).
     pub events: Vec<(usize, usize, usize, usize, u32)>,
+    /// The statement made at each underlying event (same index as `events`).
+    pub event_quotes: Vec<String>,
 }
 
 impl World {
@@ -164,11 +166,13 @@ impl World {
                     rng.below(700) as u32,
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let event_quotes = events.iter().map(|_| quote_words(rng)).collect();
         World {
             people,
             countries,
             events,
+            event_quotes,
         }
     }
 }
@@ -209,14 +213,74 @@ fn date_words(day_offset: u32) -> (String, String) {
     )
 }
 
-const QUOTES: &[&str] = &[
-    "We had a frank and constructive exchange on the issues that matter to both our peoples",
-    "Our countries will keep working together to keep the region stable",
-    "There is no alternative to dialogue, and we will not walk away from it",
-    "These actions are a clear violation of international law",
-    "We expect concrete steps, not just words",
-    "The door remains open for further talks",
+const QUOTE_SUBJECTS: &[&str] = &[
+    "We",
+    "Our government",
+    "Both sides",
+    "Our country",
+    "This administration",
+    "The people of our nation",
+    "Our partners and we",
 ];
+
+const QUOTE_VERBS: &[&str] = &[
+    "will not accept",
+    "are ready to discuss",
+    "remain committed to",
+    "strongly oppose",
+    "welcome",
+    "will keep pressing for",
+    "cannot ignore",
+    "have agreed to strengthen",
+    "expect real progress on",
+    "reject any attempt to undermine",
+    "will defend",
+    "are deeply concerned about",
+];
+
+const QUOTE_OBJECTS: &[&str] = &[
+    "the new tariffs on steel",
+    "cooperation on climate change",
+    "the security of the region",
+    "fair access to markets",
+    "the talks on nuclear arms",
+    "freedom of navigation in international waters",
+    "export controls on advanced chips",
+    "the humanitarian corridor",
+    "the ceasefire agreement",
+    "investment in clean energy",
+    "the rights of workers",
+    "stable supply chains",
+    "the sanctions on our banks",
+    "the military exercises near our border",
+    "a fair trade deal",
+    "the peace process",
+    "food security for the poorest countries",
+    "the fight against corruption",
+];
+
+const QUOTE_TAILS: &[&str] = &[
+    "",
+    "",
+    " and we will say so clearly",
+    " in the coming months",
+    ", whatever others may claim",
+    " because our people demand it",
+    " at every level",
+    ", and that will not change",
+    " as long as it takes",
+];
+
+/// A quote built from general phrase lists: thousands of distinct sentences.
+fn quote_words(rng: &mut Rng) -> String {
+    format!(
+        "{} {} {}{}",
+        rng.pick(QUOTE_SUBJECTS),
+        rng.pick(QUOTE_VERBS),
+        rng.pick(QUOTE_OBJECTS),
+        rng.pick(QUOTE_TAILS)
+    )
+}
 
 /// One synthetic article: its text and publication date (`YYYY-MM-DD`).
 pub fn article(world: &World, rng: &mut Rng, index: usize) -> (String, String) {
@@ -251,7 +315,13 @@ pub fn article(world: &World, rng: &mut Rng, index: usize) -> (String, String) {
             _ => format!("{} {} {} will visit {} next month, officials said on {}.", pa.country.1, pa.title, pa.full_name(), country, date_text),
         };
         body.push(sentence);
-        let quote = rng.pick(QUOTES);
+        // Half the retellings carry the event's own quote (the same words in
+        // several articles, as when wires repeat a statement), half a new one.
+        let quote = if rng.below(2) == 0 {
+            world.event_quotes[event_index].clone()
+        } else {
+            quote_words(rng)
+        };
         body.push(format!("\u{201c}{quote},\u{201d} {} said.", pa.family));
         body.push(format!(
             "{} also spoke about the economy, according to local media.",
@@ -284,5 +354,27 @@ mod tests {
             "{text}"
         );
         assert!(!analysis.events.is_empty(), "{text}");
+    }
+
+    #[test]
+    fn quotes_vary_but_retellings_repeat_some() {
+        let mut rng = Rng::new(11);
+        let world = World::new(&mut rng, 200, 100);
+        let mut quotes = Vec::new();
+        for index in 0..300 {
+            let (text, published) = article(&world, &mut rng, index);
+            let analysis = readout_extract::analyze(&text, readout_extract::Ymd::parse(&published));
+            quotes.extend(analysis.quotes.iter().map(|q| q.span.of(&text).to_owned()));
+        }
+        let total = quotes.len();
+        quotes.sort();
+        quotes.dedup();
+        assert!(total > 300, "{total} quotes");
+        assert!(
+            quotes.len() > total / 2,
+            "{} distinct of {total}",
+            quotes.len()
+        );
+        assert!(quotes.len() < total, "no quote is retold");
     }
 }

@@ -139,11 +139,11 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
         "readout.v1.IngestService/SubmitArticle",
         "submit_article",
         "insert_or_get",
-        "process_article",
-        "readout.v1.EntityService/AnnotateText",
-        "annotate_text",
+        "process_articles",
+        "readout.v1.EntityService/BatchAnnotateTexts",
+        "batch_annotate_texts",
         "resolve_all",
-        "write_article_results",
+        "write_results",
     ];
     let started = Instant::now();
     let trace = loop {
@@ -206,7 +206,7 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
     // The entity service's server span descends from the worker's processing span.
     let annotate = trace
         .iter()
-        .find(|span| span.name == "readout.v1.EntityService/AnnotateText")
+        .find(|span| span.name == "readout.v1.EntityService/BatchAnnotateTexts")
         .unwrap();
     let mut ancestor = by_id.get(annotate.parent_span_id.as_str()).copied();
     let mut chain = Vec::new();
@@ -215,8 +215,8 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
         ancestor = by_id.get(span.parent_span_id.as_str()).copied();
     }
     assert!(
-        chain.contains(&"process_article") && chain.contains(&"submit_article"),
-        "AnnotateText's ancestors: {chain:?}"
+        chain.contains(&"process_articles") && chain.contains(&"submit_article"),
+        "BatchAnnotateTexts's ancestors: {chain:?}"
     );
     if let Ok(telemetry) = Arc::try_unwrap(telemetry) {
         tokio::task::spawn_blocking(move || telemetry.shutdown())

@@ -75,6 +75,17 @@ pub fn continue_from_traceparent(span: &Span, traceparent: &str) {
     }
 }
 
+/// Links `span` to the trace of a stored `traceparent` value (work done for
+/// several traces at once, such as a batch of articles, links all but the
+/// one it continues); ignores empty or malformed values.
+pub fn link_traceparent(span: &Span, traceparent: &str) {
+    let context = TraceContextPropagator::new().extract(&SingleHeader(traceparent));
+    let linked = context.span().span_context().clone();
+    if linked.is_valid() {
+        span.add_link(linked);
+    }
+}
+
 /// Adds the current span's trace context to an outgoing request's metadata.
 pub fn inject_current(metadata: &mut MetadataMap) {
     let context = Span::current().context();

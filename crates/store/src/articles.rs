@@ -75,6 +75,8 @@ pub struct ArticleRecord {
     pub processed_at: Option<DateTime<Utc>>,
     /// The submitting request's W3C `traceparent`, or empty.
     pub trace_parent: String,
+    /// The client's idempotency key, if any.
+    pub request_id: Option<String>,
 }
 
 impl ArticleRecord {
@@ -84,7 +86,7 @@ impl ArticleRecord {
     }
 }
 
-const COLUMNS: &str = "id, content_sha256, title, body, source_url, published_date, state, attempt_count, last_error, created_at, processed_at, trace_parent";
+const COLUMNS: &str = "id, content_sha256, title, body, source_url, published_date, state, attempt_count, last_error, created_at, processed_at, trace_parent, request_id";
 
 /// Hex SHA-256 of an article body: the idempotency key of its content.
 pub fn content_hash(body: &str) -> String {
@@ -144,6 +146,86 @@ pub async fn insert_or_get(
         .ok_or_else(|| StoreError::Conflict("article vanished during insert".into()))
 }
 
+/// Stores several articles in one transaction (one commit, one wait for the
+/// disk), each unless the same content or request id is already stored (or
+/// earlier in `batch`); returns, in order, the stored article and whether this
+/// call created it. Every row is committed before this returns.
+#[tracing::instrument(skip_all, fields(articles = batch.len()))]
+pub async fn insert_or_get_many(
+    pool: &PgPool,
+    batch: &[NewArticle],
+) -> Result<Vec<(ArticleRecord, bool)>, StoreError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hashes: Vec<String> = batch.iter().map(|a| content_hash(&a.body)).collect();
+    let ids: Vec<Uuid> = batch.iter().map(|_| Uuid::new_v4()).collect();
+    let request_ids: Vec<Option<&str>> = batch.iter().map(|a| a.request_id.as_deref()).collect();
+    let titles: Vec<&str> = batch.iter().map(|a| a.title.as_str()).collect();
+    let bodies: Vec<&str> = batch.iter().map(|a| a.body.as_str()).collect();
+    let urls: Vec<&str> = batch.iter().map(|a| a.source_url.as_str()).collect();
+    let dates: Vec<Option<NaiveDate>> = batch.iter().map(|a| a.published_date).collect();
+    let traces: Vec<&str> = batch.iter().map(|a| a.trace_parent.as_str()).collect();
+    let mut tx = pool.begin().await?;
+    // Request ids seen before win over content (a retried submission).
+    let known: Vec<ArticleRecord> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM articles WHERE request_id = ANY($1)"
+    ))
+    .bind(&request_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let inserted: Vec<ArticleRecord> = sqlx::query_as(&format!(
+        "INSERT INTO articles (id, content_sha256, request_id, title, body, source_url, published_date, trace_parent)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[])
+         ON CONFLICT DO NOTHING
+         RETURNING {COLUMNS}"
+    ))
+    .bind(&ids)
+    .bind(&hashes)
+    .bind(&request_ids)
+    .bind(&titles)
+    .bind(&bodies)
+    .bind(&urls)
+    .bind(&dates)
+    .bind(&traces)
+    .fetch_all(&mut *tx)
+    .await?;
+    // The rest conflicted with a stored article (same content or request id).
+    let existing: Vec<ArticleRecord> = if inserted.len() < batch.len() {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM articles WHERE content_sha256 = ANY($1) OR request_id = ANY($2)"
+        ))
+        .bind(&hashes)
+        .bind(&request_ids)
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        Vec::new()
+    };
+    tx.commit().await?;
+    batch
+        .iter()
+        .zip(ids.iter().zip(&hashes))
+        .map(|(article, (id, hash))| {
+            let same_request = |r: &&ArticleRecord| {
+                article.request_id.is_some() && r.request_id == article.request_id
+            };
+            if let Some(record) = known.iter().find(same_request) {
+                return Ok((record.clone(), false));
+            }
+            if let Some(record) = inserted.iter().find(|r| r.id == *id) {
+                return Ok((record.clone(), true));
+            }
+            existing
+                .iter()
+                .find(|r| &r.content_sha256 == hash)
+                .or_else(|| existing.iter().find(same_request))
+                .map(|record| (record.clone(), false))
+                .ok_or_else(|| StoreError::Conflict("article vanished during insert".into()))
+        })
+        .collect()
+}
+
 /// Gets one article.
 pub async fn get(pool: &PgPool, id: Uuid) -> Result<ArticleRecord, StoreError> {
     sqlx::query_as::<_, ArticleRecord>(&format!("SELECT {COLUMNS} FROM articles WHERE id = $1"))
@@ -153,38 +235,51 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<ArticleRecord, StoreError> {
         .ok_or_else(|| StoreError::NotFound(format!("articles/{id}")))
 }
 
-/// Claims the oldest claimable article for `worker`: a pending one, or one whose
-/// worker's lease expired (it crashed). The claim is committed, so a crash of this
-/// worker only delays the article until the lease runs out.
-// Debug level: idle workers poll, and every poll would otherwise be a trace.
-#[tracing::instrument(level = "debug", skip(pool))]
+/// Claims the oldest claimable article for `worker` (see [`claim_batch`]).
 pub async fn claim_next(
     pool: &PgPool,
     worker: &str,
     lease_secs: i64,
 ) -> Result<Option<ArticleRecord>, StoreError> {
-    // A lost claim only leaves the article pending: no need to wait for the disk.
+    Ok(claim_batch(pool, worker, lease_secs, 1).await?.pop())
+}
+
+/// Claims up to `limit` of the oldest claimable articles for `worker`, oldest
+/// first: pending ones, or ones whose worker's lease expired (it crashed). The
+/// claim is committed, so a crash of this worker only delays the articles
+/// until the lease runs out.
+// Debug level: idle workers poll, and every poll would otherwise be a trace.
+#[tracing::instrument(level = "debug", skip(pool))]
+pub async fn claim_batch(
+    pool: &PgPool,
+    worker: &str,
+    lease_secs: i64,
+    limit: i64,
+) -> Result<Vec<ArticleRecord>, StoreError> {
+    // A lost claim only leaves the articles pending: no need to wait for the disk.
     let mut tx = pool.begin().await?;
     sqlx::query("SET LOCAL synchronous_commit = off")
         .execute(&mut *tx)
         .await?;
-    let claimed = sqlx::query_as::<_, ArticleRecord>(&format!(
+    let mut claimed = sqlx::query_as::<_, ArticleRecord>(&format!(
         "UPDATE articles SET state = 'processing', lease_owner = $1,
                 lease_expires_at = now() + make_interval(secs => $2::double precision),
                 attempt_count = attempt_count + 1
-         WHERE id = (
+         WHERE id IN (
              SELECT id FROM articles
              WHERE state = 'pending' OR (state = 'processing' AND lease_expires_at < now())
              ORDER BY created_at
              FOR UPDATE SKIP LOCKED
-             LIMIT 1)
+             LIMIT $3)
          RETURNING {COLUMNS}"
     ))
     .bind(worker)
     .bind(lease_secs as f64)
-    .fetch_optional(&mut *tx)
+    .bind(limit.max(1))
+    .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
+    claimed.sort_by_key(|article| (article.created_at, article.id));
     Ok(claimed)
 }
 
@@ -195,21 +290,38 @@ pub async fn mark_done(
     id: Uuid,
     worker: &str,
 ) -> Result<(), StoreError> {
+    mark_done_many(tx, &[id], worker).await
+}
+
+/// Marks articles done inside the transaction that stores their results, and
+/// announces each on [`PROCESSED_CHANNEL`] when (and only if) it commits.
+/// Fails with a conflict when the worker no longer holds every lease.
+pub async fn mark_done_many(
+    tx: &mut Transaction<'_, Postgres>,
+    ids: &[Uuid],
+    worker: &str,
+) -> Result<(), StoreError> {
     let updated = sqlx::query(
         "UPDATE articles SET state = 'done', processed_at = now(), lease_owner = NULL, lease_expires_at = NULL, last_error = ''
-         WHERE id = $1 AND state = 'processing' AND lease_owner = $2",
+         WHERE id = ANY($1) AND state = 'processing' AND lease_owner = $2",
     )
-    .bind(id)
+    .bind(ids)
     .bind(worker)
     .execute(&mut **tx)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!("lease on articles/{id} lost")));
+    if updated.rows_affected() != ids.len() as u64 {
+        return Err(StoreError::Conflict(match ids {
+            [id] => format!("lease on articles/{id} lost"),
+            _ => format!(
+                "leases on {} of {} articles lost",
+                ids.len() as u64 - updated.rows_affected(),
+                ids.len()
+            ),
+        }));
     }
-    // Delivered to listeners when (and only if) the transaction commits.
-    sqlx::query("SELECT pg_notify($1, $2)")
+    sqlx::query("SELECT pg_notify($1, id::text) FROM unnest($2::uuid[]) AS id")
         .bind(PROCESSED_CHANNEL)
-        .bind(id.to_string())
+        .bind(ids)
         .execute(&mut **tx)
         .await?;
     Ok(())

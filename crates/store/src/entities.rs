@@ -153,6 +153,140 @@ pub async fn resolve(
     Ok(id)
 }
 
+/// Takes the registry's writer lock until the transaction ends: annotation
+/// transactions run one at a time.
+pub async fn lock_registry(tx: &mut Transaction<'_, Postgres>) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock(7460002)")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Resolves, in a handful of statements whatever their number, the candidates
+/// the registry already holds under their exact key (with their affiliated
+/// country, if any): the common case once a beat's actors are known. Records
+/// their aliases, roles and missing affiliations like [`resolve`]. Returns the
+/// entity id of each candidate so resolved, `None` for those that need
+/// [`resolve`] (new names, spelling variants, new countries). Each candidate
+/// comes with the article and date its role was seen at.
+pub async fn resolve_known(
+    tx: &mut Transaction<'_, Postgres>,
+    candidates: &[(&EntityCandidate, Option<Uuid>, NaiveDate)],
+) -> Result<Vec<Option<Uuid>>, StoreError> {
+    let mut types: Vec<&str> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for (candidate, ..) in candidates {
+        types.push(&candidate.entity_type);
+        keys.push(&candidate.canonical_key);
+        if let Some((_, key)) = &candidate.affiliation {
+            types.push("GPE");
+            keys.push(key);
+        }
+    }
+    let found: Vec<(String, String, Uuid, bool)> = sqlx::query_as(
+        "SELECT e.entity_type, e.canonical_key, e.id, e.affiliation_id IS NULL
+         FROM unnest($1::text[], $2::text[]) AS c(t, k)
+         JOIN entities e ON e.entity_type = c.t AND e.canonical_key = c.k",
+    )
+    .bind(&types)
+    .bind(&keys)
+    .fetch_all(&mut **tx)
+    .await?;
+    let found_as = |entity_type: &str, key: &str| {
+        found
+            .iter()
+            .find(|(t, k, ..)| t == entity_type && k == key)
+            .map(|(_, _, id, unaffiliated)| (*id, *unaffiliated))
+    };
+    let id_of = |entity_type: &str, key: &str| found_as(entity_type, key).map(|(id, _)| id);
+    let mut resolved = Vec::with_capacity(candidates.len());
+    // (entity, affiliation), (entity, alias, alias key), (entity, title, date, article).
+    let mut affiliations: Vec<(Uuid, Uuid)> = Vec::new();
+    let mut aliases: Vec<(Uuid, String, String)> = Vec::new();
+    let mut roles: Vec<(Uuid, String, NaiveDate, Option<Uuid>)> = Vec::new();
+    for &(candidate, article, seen_date) in candidates {
+        let Some((id, unaffiliated)) = found_as(&candidate.entity_type, &candidate.canonical_key)
+        else {
+            resolved.push(None);
+            continue;
+        };
+        let affiliation = match &candidate.affiliation {
+            Some((_, key)) if key != &candidate.canonical_key => match id_of("GPE", key) {
+                Some(country) => Some(country),
+                None => {
+                    resolved.push(None);
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        resolved.push(Some(id));
+        // Only rows that lack an affiliation are updated (and so locked).
+        if let Some(country) = affiliation.filter(|_| unaffiliated) {
+            affiliations.push((id, country));
+        }
+        for alias in candidate.aliases.iter().chain([&candidate.display_name]) {
+            aliases.push((id, alias.clone(), name_key(alias)));
+        }
+        if let Some(role) = &candidate.role {
+            roles.push((id, role.clone(), seen_date, article));
+        }
+    }
+    // One global order for the rows each statement locks, so concurrent
+    // annotations cannot deadlock.
+    affiliations.sort();
+    affiliations.dedup_by_key(|(id, _)| *id);
+    aliases.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+    aliases.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+    roles.sort();
+    roles.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2);
+    if !affiliations.is_empty() {
+        let (ids, countries): (Vec<Uuid>, Vec<Uuid>) = affiliations.into_iter().unzip();
+        sqlx::query(
+            "UPDATE entities e SET affiliation_id = c.country
+             FROM unnest($1::uuid[], $2::uuid[]) AS c(id, country)
+             WHERE e.id = c.id AND e.affiliation_id IS NULL",
+        )
+        .bind(&ids)
+        .bind(&countries)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !aliases.is_empty() {
+        let ids: Vec<Uuid> = aliases.iter().map(|(id, ..)| *id).collect();
+        let names: Vec<&str> = aliases.iter().map(|(_, alias, _)| alias.as_str()).collect();
+        let alias_keys: Vec<&str> = aliases.iter().map(|(.., key)| key.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO entity_aliases (entity_id, alias, alias_key)
+             SELECT id, a, k FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, a, k)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&ids)
+        .bind(&names)
+        .bind(&alias_keys)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !roles.is_empty() {
+        let ids: Vec<Uuid> = roles.iter().map(|(id, ..)| *id).collect();
+        let titles: Vec<&str> = roles.iter().map(|(_, title, ..)| title.as_str()).collect();
+        let dates: Vec<NaiveDate> = roles.iter().map(|(_, _, date, _)| *date).collect();
+        let articles: Vec<Option<Uuid>> = roles.iter().map(|(.., article)| *article).collect();
+        sqlx::query(
+            "INSERT INTO entity_roles (entity_id, title, seen_date, article_id)
+             SELECT id, t, d, a FROM unnest($1::uuid[], $2::text[], $3::date[], $4::uuid[]) AS r(id, t, d, a)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&ids)
+        .bind(&titles)
+        .bind(&dates)
+        .bind(&articles)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(resolved)
+}
+
 /// Finds or creates an entity without locking an existing row (concurrent
 /// annotations of popular entities must not queue behind each other); mention
 /// counts are added afterwards by [`add_mention_counts`].
@@ -197,35 +331,28 @@ async fn upsert_bare(
     }
 }
 
-/// Adds mention counts in a short transaction of its own, locking the rows in
-/// id order (so concurrent batches cannot deadlock) and committing
-/// asynchronously: a count is a statistic, not a fact anyone waits on.
-pub async fn add_mention_counts(pool: &PgPool, counts: &[(Uuid, i64)]) -> Result<(), StoreError> {
-    let mut sorted = counts.to_vec();
-    sorted.sort();
-    let ids: Vec<Uuid> = sorted.iter().map(|(id, _)| *id).collect();
-    let amounts: Vec<i64> = sorted.iter().map(|(_, count)| *count).collect();
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("SELECT id FROM entities WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await?;
+/// Adds mention counts as deltas, folded into the entities' counters by
+/// [`fold_counts`]: no entity row is locked, so concurrent annotations of a
+/// popular entity never queue behind each other (or behind foreign-key checks
+/// of the results that reference it). Written in the caller's transaction.
+pub async fn add_mention_counts(
+    tx: &mut Transaction<'_, Postgres>,
+    counts: &[(Uuid, i64)],
+) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = counts.iter().map(|(id, _)| *id).collect();
+    let amounts: Vec<i64> = counts.iter().map(|(_, count)| *count).collect();
     sqlx::query(
-        "UPDATE entities e SET mention_count = e.mention_count + c.amount
-         FROM unnest($1::uuid[], $2::bigint[]) AS c(id, amount) WHERE e.id = c.id",
+        "INSERT INTO entity_count_deltas (entity_id, events, quotes, mentions)
+         SELECT id, 0, 0, amount FROM unnest($1::uuid[], $2::bigint[]) AS c(id, amount)",
     )
     .bind(&ids)
     .bind(&amounts)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Folds the pending event and quote count deltas into the entities'
+/// Folds the pending mention, event and quote count deltas into the entities'
 /// counters; returns how many deltas were folded. Folds run one at a time.
 pub async fn fold_counts(pool: &PgPool) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
@@ -240,9 +367,18 @@ pub async fn fold_counts(pool: &PgPool) -> Result<u64, StoreError> {
         return Ok(0);
     }
     let folded = sqlx::query(
-        "WITH moved AS (DELETE FROM entity_count_deltas RETURNING entity_id, events, quotes),
-              summed AS (SELECT entity_id, sum(events) AS events, sum(quotes) AS quotes FROM moved GROUP BY entity_id)
-         UPDATE entities e SET event_count = e.event_count + s.events, quote_count = e.quote_count + s.quotes
+        "WITH pending AS (SELECT DISTINCT entity_id FROM entity_count_deltas),
+              -- Rows another transaction holds are folded next time: a fold never waits.
+              free AS (SELECT e.id FROM entities e WHERE e.id IN (SELECT entity_id FROM pending)
+                       FOR NO KEY UPDATE SKIP LOCKED),
+              moved AS (DELETE FROM entity_count_deltas d
+                        WHERE d.entity_id IN (SELECT id FROM free)
+                           OR NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id)
+                        RETURNING entity_id, events, quotes, mentions),
+              summed AS (SELECT entity_id, sum(events) AS events, sum(quotes) AS quotes, sum(mentions) AS mentions
+                         FROM moved GROUP BY entity_id)
+         UPDATE entities e SET event_count = e.event_count + s.events, quote_count = e.quote_count + s.quotes,
+                               mention_count = e.mention_count + s.mentions
          FROM summed s WHERE e.id = s.entity_id",
     )
     .execute(&mut *tx)
@@ -250,6 +386,25 @@ pub async fn fold_counts(pool: &PgPool) -> Result<u64, StoreError> {
     .rows_affected();
     tx.commit().await?;
     Ok(folded)
+}
+
+/// Folds count deltas every `period` until `stop` turns true: the background
+/// task of each service that appends deltas (folds of several services take
+/// turns through an advisory lock).
+pub async fn fold_counts_until(
+    pool: PgPool,
+    period: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(error) = fold_counts(&pool).await {
+            tracing::warn!(%error, "cannot fold entity counts; retrying");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.changed() => break,
+        }
+    }
 }
 
 /// True for errors a retry of the whole transaction resolves (deadlock,
@@ -276,28 +431,49 @@ struct EntityRow {
     mention_count: i64,
 }
 
+/// A role sighting as read: (entity, title, date, article).
+type RoleRow = (Uuid, String, NaiveDate, Option<Uuid>);
+
 /// Gets entities by id with aliases and roles, in the order of `ids`.
 pub async fn get_many(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<EntityRecord>, StoreError> {
+    get_many_with(pool, ids, true).await
+}
+
+/// Gets entities by id, in the order of `ids`; with `details`, with every alias
+/// and role sighting (which grow with the entity's history), else without.
+pub async fn get_many_with(
+    pool: &PgPool,
+    ids: &[Uuid],
+    details: bool,
+) -> Result<Vec<EntityRecord>, StoreError> {
     let rows = sqlx::query_as::<_, EntityRow>(
-        "SELECT e.id, e.display_name, e.entity_type, e.affiliation_id, a.display_name AS affiliation_name, e.mention_count
+        "SELECT e.id, e.display_name, e.entity_type, e.affiliation_id, a.display_name AS affiliation_name,
+                e.mention_count + COALESCE((SELECT sum(d.mentions) FROM entity_count_deltas d WHERE d.entity_id = e.id), 0)::bigint
+                    AS mention_count
          FROM entities e LEFT JOIN entities a ON a.id = e.affiliation_id
          WHERE e.id = ANY($1)",
     )
     .bind(ids)
     .fetch_all(pool)
     .await?;
-    let aliases: Vec<(Uuid, String)> = sqlx::query_as(
-        "SELECT entity_id, alias FROM entity_aliases WHERE entity_id = ANY($1) ORDER BY alias",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
-    let roles: Vec<(Uuid, String, NaiveDate, Option<Uuid>)> = sqlx::query_as(
-        "SELECT entity_id, title, seen_date, article_id FROM entity_roles WHERE entity_id = ANY($1) ORDER BY seen_date, title",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
+    let (aliases, roles): (Vec<(Uuid, String)>, Vec<RoleRow>) = if details {
+        let aliases = sqlx::query_as(
+            "SELECT entity_id, alias FROM entity_aliases WHERE entity_id = ANY($1) ORDER BY alias",
+        )
+        .bind(ids)
+        .fetch_all(pool)
+        .await?;
+        let roles = sqlx::query_as(
+                "SELECT entity_id, title, seen_date, article_id FROM entity_roles WHERE entity_id = ANY($1)
+                 ORDER BY seen_date, title",
+            )
+            .bind(ids)
+            .fetch_all(pool)
+            .await?;
+        (aliases, roles)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut records: Vec<EntityRecord> = Vec::with_capacity(ids.len());
     for id in ids {
         let Some(row) = rows.iter().find(|row| row.id == *id) else {
@@ -540,6 +716,9 @@ pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), Stor
         "INSERT INTO entity_roles (entity_id, title, seen_date, article_id)
              SELECT $1, title, seen_date, article_id FROM entity_roles WHERE entity_id = $2 ON CONFLICT DO NOTHING",
         "UPDATE entities SET affiliation_id = $1 WHERE affiliation_id = $2",
+        // Mention counts not yet folded follow the mentions (event and quote
+        // deltas follow the rows themselves through their triggers).
+        "UPDATE entity_count_deltas SET entity_id = $1 WHERE entity_id = $2 AND events = 0 AND quotes = 0",
         "UPDATE entities t SET mention_count = t.mention_count + s.mention_count,
              affiliation_id = COALESCE(t.affiliation_id, NULLIF(s.affiliation_id, t.id))
              FROM entities s WHERE t.id = $1 AND s.id = $2",

@@ -102,11 +102,24 @@ fn dates_compatible(a: &str, b: &str) -> bool {
     a.is_empty() || b.is_empty() || a.starts_with(b) || b.starts_with(a)
 }
 
-/// Stores the mentions, quotes and events of one article. Quotes with the same
-/// words as a stored quote become another source of it; events of the same type
-/// and participants with compatible date and place become another source of the
-/// stored event (and sharpen its date when this one is more precise).
-#[tracing::instrument(skip_all, fields(%article_id, quotes = quotes.len(), events = events.len()))]
+/// One article's results, stored with others in one transaction by [`write_results`].
+#[derive(Clone, Copy, Debug)]
+pub struct ArticleResults<'a> {
+    /// The article.
+    pub article_id: Uuid,
+    /// Its publication date: the date its quotes were said, when known.
+    pub published_date: Option<NaiveDate>,
+    /// Earlier rows of this article may exist (a retried attempt) and are replaced.
+    pub replace: bool,
+    /// Mentions.
+    pub mentions: &'a [NewMention],
+    /// Quotes.
+    pub quotes: &'a [NewQuote],
+    /// Events.
+    pub events: &'a [NewEvent],
+}
+
+/// Stores the mentions, quotes and events of one article (see [`write_results`]).
 pub async fn write_article_results(
     tx: &mut Transaction<'_, Postgres>,
     article_id: Uuid,
@@ -115,107 +128,183 @@ pub async fn write_article_results(
     quotes: &[NewQuote],
     events: &[NewEvent],
 ) -> Result<(), StoreError> {
-    // A retry after a lost lease may find earlier rows of this article.
-    sqlx::query("DELETE FROM mentions WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM quote_sources WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM event_sources WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    // One statement for all mentions of the article.
-    if !mentions.is_empty() {
-        let starts: Vec<i32> = mentions.iter().map(|m| m.start).collect();
-        let ends: Vec<i32> = mentions.iter().map(|m| m.end).collect();
-        let entities: Vec<Uuid> = mentions.iter().map(|m| m.entity_id).collect();
-        let texts: Vec<&str> = mentions.iter().map(|m| m.text.as_str()).collect();
-        sqlx::query(
-            "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text)
-             SELECT $1, s, e, id, t FROM unnest($2::int[], $3::int[], $4::uuid[], $5::text[]) AS m(s, e, id, t)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(article_id)
-        .bind(&starts)
-        .bind(&ends)
-        .bind(&entities)
-        .bind(&texts)
-        .execute(&mut **tx)
-        .await?;
-    }
-    // Upsert quotes in one global order (by key) so concurrent articles carrying
-    // the same quotes cannot deadlock.
-    let mut ordered: Vec<&NewQuote> = quotes.iter().collect();
-    ordered.sort_by_cached_key(|quote| quote_key(&quote.text));
-    for quote in ordered {
-        write_quote(tx, article_id, published_date, quote).await?;
-    }
-    // Two workers storing the same new event at once must not both create it:
-    // lock every participant (in one global order, so no deadlock) until commit.
-    let mut actors: Vec<Uuid> = events
+    write_results(
+        tx,
+        &[ArticleResults {
+            article_id,
+            published_date,
+            replace: true,
+            mentions,
+            quotes,
+            events,
+        }],
+    )
+    .await
+}
+
+/// Stores the mentions, quotes and events of several articles with a fixed
+/// number of statements per table, whatever the number of articles. Quotes
+/// with the same words as a stored quote (or another quote of the batch)
+/// become another source of it; events of the same type and participants with
+/// compatible date and place become another source of the stored event (and
+/// sharpen its date when the new one is more precise), in article order.
+#[tracing::instrument(skip_all, fields(articles = articles.len()))]
+pub async fn write_results(
+    tx: &mut Transaction<'_, Postgres>,
+    articles: &[ArticleResults<'_>],
+) -> Result<(), StoreError> {
+    let replaced: Vec<Uuid> = articles
         .iter()
-        .flat_map(|e| e.participants.iter().copied())
+        .filter(|article| article.replace)
+        .map(|article| article.article_id)
         .collect();
-    actors.sort();
-    actors.dedup();
-    if !actors.is_empty() {
-        sqlx::query(
-            "SELECT pg_advisory_xact_lock(h) FROM (
-                 SELECT DISTINCT hashtextextended(u::text, 7274) AS h FROM unnest($1::uuid[]) AS u ORDER BY 1) locks",
-        )
-        .bind(&actors)
-        .execute(&mut **tx)
-        .await?;
+    if !replaced.is_empty() {
+        for table in ["mentions", "quote_sources", "event_sources"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE article_id = ANY($1)"))
+                .bind(&replaced)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
-    for event in events {
-        write_event(tx, article_id, event).await?;
+    write_mentions(tx, articles).await?;
+    write_quotes(tx, articles).await?;
+    write_events(tx, articles).await
+}
+
+async fn write_mentions(
+    tx: &mut Transaction<'_, Postgres>,
+    articles: &[ArticleResults<'_>],
+) -> Result<(), StoreError> {
+    let rows: Vec<(Uuid, &NewMention)> = articles
+        .iter()
+        .flat_map(|article| article.mentions.iter().map(|m| (article.article_id, m)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
+    let article_ids: Vec<Uuid> = rows.iter().map(|(a, _)| *a).collect();
+    let starts: Vec<i32> = rows.iter().map(|(_, m)| m.start).collect();
+    let ends: Vec<i32> = rows.iter().map(|(_, m)| m.end).collect();
+    let entities: Vec<Uuid> = rows.iter().map(|(_, m)| m.entity_id).collect();
+    let texts: Vec<&str> = rows.iter().map(|(_, m)| m.text.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text)
+         SELECT a, s, e, id, t FROM unnest($1::uuid[], $2::int[], $3::int[], $4::uuid[], $5::text[]) AS m(a, s, e, id, t)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&article_ids)
+    .bind(&starts)
+    .bind(&ends)
+    .bind(&entities)
+    .bind(&texts)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-async fn write_quote(
+/// A quote row to upsert: the first sighting's fields, the speaker from the
+/// first sighting that names one, the earliest date.
+struct QuoteUpsert<'a> {
+    quote: &'a NewQuote,
+    speaker: Option<(Uuid, &'a str)>,
+    date: Option<NaiveDate>,
+}
+
+async fn write_quotes(
     tx: &mut Transaction<'_, Postgres>,
-    article_id: Uuid,
-    published_date: Option<NaiveDate>,
-    quote: &NewQuote,
+    articles: &[ArticleResults<'_>],
 ) -> Result<(), StoreError> {
-    let key = quote_key(&quote.text);
-    if key.is_empty() {
+    // Keyed and ordered by the normalised words: one global lock order, so
+    // concurrent batches carrying the same quotes cannot deadlock.
+    let mut upserts: std::collections::BTreeMap<String, QuoteUpsert> = Default::default();
+    let mut sources: Vec<(String, Uuid, i32, i32)> = Vec::new();
+    for article in articles {
+        for quote in article.quotes {
+            let key = quote_key(&quote.text);
+            if key.is_empty() {
+                continue;
+            }
+            let speaker = quote.speaker_id.map(|id| (id, quote.speaker_text.as_str()));
+            let upsert = upserts.entry(key.clone()).or_insert(QuoteUpsert {
+                quote,
+                speaker,
+                date: article.published_date,
+            });
+            upsert.speaker = upsert.speaker.or(speaker);
+            upsert.date = match (upsert.date, article.published_date) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            sources.push((key, article.article_id, quote.start, quote.end));
+        }
+    }
+    if upserts.is_empty() {
         return Ok(());
     }
-    let quote_id: Uuid = sqlx::query_scalar(
+    let keys: Vec<&str> = upserts.keys().map(String::as_str).collect();
+    let new_ids: Vec<Uuid> = keys.iter().map(|_| Uuid::new_v4()).collect();
+    let rows: Vec<&QuoteUpsert> = upserts.values().collect();
+    let texts: Vec<&str> = rows.iter().map(|u| u.quote.text.as_str()).collect();
+    let speakers: Vec<Option<Uuid>> = rows.iter().map(|u| u.speaker.map(|(id, _)| id)).collect();
+    let speaker_texts: Vec<&str> = rows
+        .iter()
+        .map(|u| {
+            u.speaker
+                .map(|(_, text)| text)
+                .unwrap_or(&u.quote.speaker_text)
+        })
+        .collect();
+    let cues: Vec<&str> = rows.iter().map(|u| u.quote.cue.as_str()).collect();
+    let partials: Vec<bool> = rows.iter().map(|u| u.quote.partial).collect();
+    let confidences: Vec<f32> = rows.iter().map(|u| u.quote.confidence).collect();
+    let dates: Vec<Option<NaiveDate>> = rows.iter().map(|u| u.date).collect();
+    let stored: Vec<(Uuid, String)> = sqlx::query_as(
         "INSERT INTO quotes (id, text_key, text, speaker_id, speaker_text, cue, partial, confidence, quote_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[],
+                              $7::bool[], $8::real[], $9::date[]) AS u
+         ORDER BY 2
          ON CONFLICT (text_key) DO UPDATE SET
              speaker_id = COALESCE(quotes.speaker_id, EXCLUDED.speaker_id),
              speaker_text = CASE WHEN quotes.speaker_id IS NULL AND EXCLUDED.speaker_id IS NOT NULL
                                  THEN EXCLUDED.speaker_text ELSE quotes.speaker_text END,
              quote_date = LEAST(quotes.quote_date, EXCLUDED.quote_date)
-         RETURNING id",
+         RETURNING id, text_key",
     )
-    .bind(Uuid::new_v4())
-    .bind(&key)
-    .bind(&quote.text)
-    .bind(quote.speaker_id)
-    .bind(&quote.speaker_text)
-    .bind(&quote.cue)
-    .bind(quote.partial)
-    .bind(quote.confidence)
-    .bind(published_date)
-    .fetch_one(&mut **tx)
+    .bind(&new_ids)
+    .bind(&keys)
+    .bind(&texts)
+    .bind(&speakers)
+    .bind(&speaker_texts)
+    .bind(&cues)
+    .bind(&partials)
+    .bind(&confidences)
+    .bind(&dates)
+    .fetch_all(&mut **tx)
     .await?;
+    let id_of: std::collections::HashMap<&str, Uuid> =
+        stored.iter().map(|(id, key)| (key.as_str(), *id)).collect();
+    let mut quote_ids = Vec::with_capacity(sources.len());
+    let mut article_ids = Vec::with_capacity(sources.len());
+    let mut starts = Vec::with_capacity(sources.len());
+    let mut ends = Vec::with_capacity(sources.len());
+    for (key, article, start, end) in &sources {
+        let Some(id) = id_of.get(key.as_str()) else {
+            continue;
+        };
+        quote_ids.push(*id);
+        article_ids.push(*article);
+        starts.push(*start);
+        ends.push(*end);
+    }
     sqlx::query(
-        "INSERT INTO quote_sources (quote_id, article_id, start_offset, end_offset) VALUES ($1, $2, $3, $4)
+        "INSERT INTO quote_sources (quote_id, article_id, start_offset, end_offset)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[])
          ON CONFLICT DO NOTHING",
     )
-    .bind(quote_id)
-    .bind(article_id)
-    .bind(quote.start)
-    .bind(quote.end)
+    .bind(&quote_ids)
+    .bind(&article_ids)
+    .bind(&starts)
+    .bind(&ends)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -224,6 +313,7 @@ async fn write_quote(
 #[derive(Debug, sqlx::FromRow)]
 struct EventCandidate {
     id: Uuid,
+    event_type: String,
     mode: String,
     place_id: Option<Uuid>,
     place_country: Option<Uuid>,
@@ -232,77 +322,38 @@ struct EventCandidate {
     participants: Vec<Uuid>,
 }
 
-/// Most candidates looked at per participant pair: the newest ones.
+/// Most candidates looked at per participant set and per participant pair: the newest ones.
 const CANDIDATES_PER_PAIR: i64 = 20;
 
-/// The country a place lies in: itself for a country, its affiliation for a
-/// city, unknown for a place the registry cannot locate.
-async fn place_country(
-    tx: &mut Transaction<'_, Postgres>,
+/// How a stored event is sharpened by the sightings of a batch.
+#[derive(Default)]
+struct Sharpening<'a> {
+    /// A more precise date: (value, precision, words).
+    date: Option<(&'a str, &'a str, &'a str)>,
+    /// A place where there was none, or a more specific one in the same country.
     place: Option<Uuid>,
-) -> Result<Option<Uuid>, StoreError> {
-    let Some(place) = place else { return Ok(None) };
-    let row: Option<(Option<Uuid>,)> = sqlx::query_as(
-        "SELECT CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
-                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
-                END
-         FROM entities p WHERE p.id = $1",
-    )
-    .bind(place)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.and_then(|(country,)| country))
+    /// A planned event now expected.
+    expected: bool,
+    /// The highest confidence seen.
+    confidence: f32,
 }
 
-/// Candidate events for deduplication: same type and participant set, or the
-/// newest events of the same type sharing a pair of participants.
-async fn event_candidates(
-    tx: &mut Transaction<'_, Postgres>,
-    event: &NewEvent,
-    participant_key: &str,
-    sorted: &[Uuid],
-) -> Result<Vec<EventCandidate>, StoreError> {
-    let mut ids: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM events WHERE event_type = $1 AND participant_key = $2 ORDER BY first_seen DESC LIMIT $3",
-    )
-    .bind(&event.event_type)
-    .bind(participant_key)
-    .bind(CANDIDATES_PER_PAIR)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (index, a) in sorted.iter().enumerate() {
-        for b in &sorted[index + 1..] {
-            let pair: Vec<Uuid> = sqlx::query_scalar(
-                "SELECT event_id FROM event_pairs WHERE event_type = $1 AND entity_a = $2 AND entity_b = $3
-                 ORDER BY first_seen DESC LIMIT $4",
-            )
-            .bind(&event.event_type)
-            .bind(a)
-            .bind(b)
-            .bind(CANDIDATES_PER_PAIR)
-            .fetch_all(&mut **tx)
-            .await?;
-            ids.extend(pair);
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_as::<_, EventCandidate>(
-        "SELECT e.id, e.mode, e.place_id,
-                CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
-                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
-                END AS place_country,
-                e.date_value, e.status,
-                ARRAY(SELECT entity_id FROM event_participants ep WHERE ep.event_id = e.id) AS participants
-         FROM events e LEFT JOIN entities p ON p.id = e.place_id
-         WHERE e.id = ANY($1) ORDER BY e.first_seen",
-    )
-    .bind(&ids)
-    .fetch_all(&mut **tx)
-    .await?)
+/// A new event of the batch, to insert.
+struct EventInsert<'a> {
+    id: Uuid,
+    event: &'a NewEvent,
+    participant_key: String,
+    sorted: Vec<Uuid>,
+    date: (&'a str, &'a str, &'a str),
+    place: Option<Uuid>,
+    status: &'a str,
+    confidence: f32,
+}
+
+/// Where a known event lives: stored (index into the sharpenings) or new in this batch.
+enum Known {
+    Stored(Uuid),
+    New(usize),
 }
 
 fn modes_compatible(a: &str, b: &str) -> bool {
@@ -312,8 +363,8 @@ fn modes_compatible(a: &str, b: &str) -> bool {
         || matches!((a, b), ("meet", "summit") | ("summit", "meet"))
 }
 
-/// The same real-world event: agreeing status, mode, date and place, and at
-/// least two shared participants (or the same single one).
+/// The same real-world event: agreeing type, status, mode, date and place, and
+/// at least two shared participants (or the same single one).
 fn same_event(
     candidate: &EventCandidate,
     event: &NewEvent,
@@ -334,7 +385,8 @@ fn same_event(
         },
         _ => true,
     };
-    participants_agree
+    candidate.event_type == event.event_type
+        && participants_agree
         && (candidate.status == event.status
             || candidate.status != "occurred" && event.status != "occurred")
         && modes_compatible(&candidate.mode, &event.mode)
@@ -342,123 +394,383 @@ fn same_event(
         && places_agree
 }
 
-async fn write_event(
-    tx: &mut Transaction<'_, Postgres>,
-    article_id: Uuid,
-    event: &NewEvent,
-) -> Result<(), StoreError> {
-    let mut sorted: Vec<Uuid> = event.participants.clone();
+/// The participants in id order, without repeats, and their key.
+fn participant_set(event: &NewEvent) -> (Vec<Uuid>, String) {
+    let mut sorted = event.participants.clone();
     sorted.sort();
     sorted.dedup();
-    let participant_key = sorted
+    let key = sorted
         .iter()
         .map(Uuid::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let event_place_country = place_country(tx, event.place_id).await?;
-    let candidates = event_candidates(tx, event, &participant_key, &sorted).await?;
-    let matching = candidates
+    (sorted, key)
+}
+
+async fn write_events(
+    tx: &mut Transaction<'_, Postgres>,
+    articles: &[ArticleResults<'_>],
+) -> Result<(), StoreError> {
+    let sightings: Vec<(Uuid, &NewEvent)> = articles
         .iter()
-        .find(|candidate| same_event(candidate, event, event_place_country));
-    let event_id = match matching {
-        Some(existing) => {
-            // Sharpen: a more precise date, a place where there was none, or a
-            // more specific place in the same country.
-            let more_specific_place = match (existing.place_id, event.place_id) {
-                (None, Some(_)) => true,
-                (Some(old), Some(new)) => {
-                    old != new
-                        && existing.place_country == Some(old)
-                        && event_place_country == Some(old)
-                }
-                _ => false,
-            };
-            sqlx::query(
-                "UPDATE events SET
-                    date_value = CASE WHEN length($2) > length(date_value) THEN $2 ELSE date_value END,
-                    date_precision = CASE WHEN length($2) > length(date_value) THEN $3 ELSE date_precision END,
-                    date_text = CASE WHEN length($2) > length(date_value) THEN $4 ELSE date_text END,
-                    date_start = CASE WHEN length($2) > length(date_value) THEN $5 ELSE date_start END,
-                                        place_id = CASE WHEN $8 THEN $6 ELSE place_id END,
-                    status = CASE WHEN $9 = 'expected' AND status = 'planned' THEN 'expected' ELSE status END,
-                    confidence = GREATEST(confidence, $7)
-                 WHERE id = $1",
-            )
-            .bind(existing.id)
-            .bind(&event.date_value)
-            .bind(&event.date_precision)
-            .bind(&event.date_text)
-            .bind(date_start(&event.date_value))
-            .bind(event.place_id)
-            .bind(event.confidence)
-                        .bind(more_specific_place)
-            .bind(&event.status)
-            .execute(&mut **tx)
-            .await?;
-            existing.id
-        }
-        None => {
-            let id = Uuid::new_v4();
-            let first_seen: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
-                "INSERT INTO events (id, event_type, mode, place_id, date_value, date_precision, date_text, date_start,
-                                     status, confidence, participant_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 RETURNING first_seen",
-            )
-            .bind(id)
-            .bind(&event.event_type)
-            .bind(&event.mode)
-            .bind(event.place_id)
-            .bind(&event.date_value)
-            .bind(&event.date_precision)
-            .bind(&event.date_text)
-            .bind(date_start(&event.date_value))
-            .bind(&event.status)
-            .bind(event.confidence)
-            .bind(&participant_key)
-            .fetch_one(&mut **tx)
-            .await?;
-            let mut seen = Vec::new();
-            for participant in &event.participants {
-                if seen.contains(participant) {
-                    continue;
-                }
-                sqlx::query("INSERT INTO event_participants (event_id, entity_id, position) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(participant)
-                    .bind(seen.len() as i32)
-                    .execute(&mut **tx)
-                    .await?;
-                seen.push(*participant);
-            }
-            for (index, a) in sorted.iter().enumerate() {
-                for b in &sorted[index + 1..] {
-                    sqlx::query(
-                        "INSERT INTO event_pairs (event_id, event_type, entity_a, entity_b, first_seen) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(id)
-                    .bind(&event.event_type)
-                    .bind(a)
-                    .bind(b)
-                    .bind(first_seen)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-            }
-            id
-        }
-    };
+        .flat_map(|article| article.events.iter().map(|e| (article.article_id, e)))
+        .collect();
+    if sightings.is_empty() {
+        return Ok(());
+    }
+    // Two workers storing the same new event at once must not both create it:
+    // lock every participant (in one global order, so no deadlock) until commit.
+    let mut actors: Vec<Uuid> = sightings
+        .iter()
+        .flat_map(|(_, e)| e.participants.iter().copied())
+        .collect();
+    actors.sort();
+    actors.dedup();
     sqlx::query(
-        "INSERT INTO event_sources (event_id, article_id, evidence, start_offset, end_offset) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING",
+        "SELECT pg_advisory_xact_lock(h) FROM (
+             SELECT DISTINCT hashtextextended(u::text, 7274) AS h FROM unnest($1::uuid[]) AS u ORDER BY 1) locks",
     )
-    .bind(event_id)
-    .bind(article_id)
-    .bind(&event.evidence)
-    .bind(event.start)
-    .bind(event.end)
+    .bind(&actors)
     .execute(&mut **tx)
     .await?;
+    // The country each place lies in: itself for a country, its affiliation
+    // for a city, unknown for a place the registry cannot locate.
+    let mut places: Vec<Uuid> = sightings.iter().filter_map(|(_, e)| e.place_id).collect();
+    places.sort();
+    places.dedup();
+    let place_countries: std::collections::HashMap<Uuid, Option<Uuid>> = if places.is_empty() {
+        Default::default()
+    } else {
+        sqlx::query_as::<_, (Uuid, Option<Uuid>)>(
+            "SELECT p.id, CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
+                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
+                END
+             FROM entities p WHERE p.id = ANY($1)",
+        )
+        .bind(&places)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect()
+    };
+    // Candidates: the newest stored events of the same type and participant
+    // set, and of the same type sharing a pair of participants.
+    let sets: Vec<(Vec<Uuid>, String)> =
+        sightings.iter().map(|(_, e)| participant_set(e)).collect();
+    let mut set_types = Vec::new();
+    let mut set_keys = Vec::new();
+    let mut pair_types = Vec::new();
+    let mut pair_a = Vec::new();
+    let mut pair_b = Vec::new();
+    for ((_, event), (sorted, key)) in sightings.iter().zip(&sets) {
+        set_types.push(event.event_type.as_str());
+        set_keys.push(key.as_str());
+        for (index, a) in sorted.iter().enumerate() {
+            for b in &sorted[index + 1..] {
+                pair_types.push(event.event_type.as_str());
+                pair_a.push(*a);
+                pair_b.push(*b);
+            }
+        }
+    }
+    let mut known_events: Vec<EventCandidate> = sqlx::query_as(
+        "WITH ids AS (
+             SELECT x.id FROM unnest($1::text[], $2::text[]) AS k(t, pk)
+             CROSS JOIN LATERAL (SELECT id FROM events WHERE event_type = k.t AND participant_key = k.pk
+                                 ORDER BY first_seen DESC LIMIT $6) x
+             UNION
+             SELECT x.event_id FROM unnest($3::text[], $4::uuid[], $5::uuid[]) AS k(t, a, b)
+             CROSS JOIN LATERAL (SELECT event_id FROM event_pairs
+                                 WHERE event_type = k.t AND entity_a = k.a AND entity_b = k.b
+                                 ORDER BY first_seen DESC LIMIT $6) x)
+         SELECT e.id, e.event_type, e.mode, e.place_id,
+                CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
+                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
+                END AS place_country,
+                e.date_value, e.status,
+                ARRAY(SELECT entity_id FROM event_participants ep WHERE ep.event_id = e.id) AS participants
+         FROM events e LEFT JOIN entities p ON p.id = e.place_id
+         WHERE e.id IN (SELECT id FROM ids) ORDER BY e.first_seen, e.id",
+    )
+    .bind(&set_types)
+    .bind(&set_keys)
+    .bind(&pair_types)
+    .bind(&pair_a)
+    .bind(&pair_b)
+    .bind(CANDIDATES_PER_PAIR)
+    .fetch_all(&mut **tx)
+    .await?;
+    // Oldest first: stored events, then the batch's new ones in order.
+    let mut where_known: Vec<Known> = known_events.iter().map(|e| Known::Stored(e.id)).collect();
+    let mut sharpenings: std::collections::BTreeMap<Uuid, Sharpening> = Default::default();
+    let mut inserts: Vec<EventInsert> = Vec::new();
+    let mut sources: Vec<(Uuid, Uuid, &str, i32, i32)> = Vec::new();
+    for ((article_id, event), (sorted, key)) in sightings.iter().zip(sets) {
+        let country = event
+            .place_id
+            .and_then(|p| place_countries.get(&p).copied().flatten());
+        let matching = known_events
+            .iter()
+            .position(|candidate| same_event(candidate, event, country));
+        let event_id = match matching {
+            Some(index) => {
+                let existing = &mut known_events[index];
+                // Sharpen: a more precise date, a place where there was none, or a
+                // more specific place in the same country.
+                let more_specific_place = match (existing.place_id, event.place_id) {
+                    (None, Some(_)) => true,
+                    (Some(old), Some(new)) => {
+                        old != new && existing.place_country == Some(old) && country == Some(old)
+                    }
+                    _ => false,
+                };
+                let sharper_date = event.date_value.len() > existing.date_value.len();
+                let now_expected = event.status == "expected" && existing.status == "planned";
+                if sharper_date {
+                    existing.date_value = event.date_value.clone();
+                }
+                if more_specific_place {
+                    existing.place_id = event.place_id;
+                    existing.place_country = country;
+                }
+                if now_expected {
+                    existing.status = "expected".into();
+                }
+                let date = (
+                    event.date_value.as_str(),
+                    event.date_precision.as_str(),
+                    event.date_text.as_str(),
+                );
+                match where_known[index] {
+                    Known::Stored(id) => {
+                        let sharpening = sharpenings.entry(id).or_default();
+                        if sharper_date {
+                            sharpening.date = Some(date);
+                        }
+                        if more_specific_place {
+                            sharpening.place = event.place_id;
+                        }
+                        sharpening.expected |= now_expected;
+                        sharpening.confidence = sharpening.confidence.max(event.confidence);
+                        id
+                    }
+                    Known::New(insert) => {
+                        let insert = &mut inserts[insert];
+                        if sharper_date {
+                            insert.date = date;
+                        }
+                        if more_specific_place {
+                            insert.place = event.place_id;
+                        }
+                        if now_expected {
+                            insert.status = "expected";
+                        }
+                        insert.confidence = insert.confidence.max(event.confidence);
+                        insert.id
+                    }
+                }
+            }
+            None => {
+                let id = Uuid::new_v4();
+                known_events.push(EventCandidate {
+                    id,
+                    event_type: event.event_type.clone(),
+                    mode: event.mode.clone(),
+                    place_id: event.place_id,
+                    place_country: country,
+                    date_value: event.date_value.clone(),
+                    status: event.status.clone(),
+                    participants: sorted.clone(),
+                });
+                where_known.push(Known::New(inserts.len()));
+                inserts.push(EventInsert {
+                    id,
+                    event,
+                    participant_key: key,
+                    sorted,
+                    date: (&event.date_value, &event.date_precision, &event.date_text),
+                    place: event.place_id,
+                    status: &event.status,
+                    confidence: event.confidence,
+                });
+                id
+            }
+        };
+        sources.push((
+            event_id,
+            *article_id,
+            &event.evidence,
+            event.start,
+            event.end,
+        ));
+    }
+    sharpen_events(tx, &sharpenings).await?;
+    insert_events(tx, &inserts).await?;
+    let (event_ids, article_ids, evidence, starts, ends) = sources.into_iter().fold(
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        |mut columns, (event, article, evidence, start, end)| {
+            columns.0.push(event);
+            columns.1.push(article);
+            columns.2.push(evidence);
+            columns.3.push(start);
+            columns.4.push(end);
+            columns
+        },
+    );
+    sqlx::query(
+        "INSERT INTO event_sources (event_id, article_id, evidence, start_offset, end_offset)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&event_ids)
+    .bind(&article_ids)
+    .bind(&evidence)
+    .bind(&starts)
+    .bind(&ends)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Applies the batch's sharpenings to stored events in one statement. Each
+/// change is guarded by the row's current values, so a concurrent sharpening
+/// is never undone.
+async fn sharpen_events(
+    tx: &mut Transaction<'_, Postgres>,
+    sharpenings: &std::collections::BTreeMap<Uuid, Sharpening<'_>>,
+) -> Result<(), StoreError> {
+    if sharpenings.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = sharpenings.keys().copied().collect();
+    let values = sharpenings.values();
+    let dates: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.0)).collect();
+    let precisions: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.1)).collect();
+    let texts: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.2)).collect();
+    let starts: Vec<Option<NaiveDate>> = values
+        .clone()
+        .map(|s| s.date.and_then(|d| date_start(d.0)))
+        .collect();
+    let places: Vec<Option<Uuid>> = values.clone().map(|s| s.place).collect();
+    let expected: Vec<bool> = values.clone().map(|s| s.expected).collect();
+    let confidences: Vec<f32> = values.map(|s| s.confidence).collect();
+    sqlx::query(
+        "UPDATE events e SET
+            date_value = CASE WHEN length(s.dv) > length(e.date_value) THEN s.dv ELSE e.date_value END,
+            date_precision = CASE WHEN length(s.dv) > length(e.date_value) THEN s.dp ELSE e.date_precision END,
+            date_text = CASE WHEN length(s.dv) > length(e.date_value) THEN s.dt ELSE e.date_text END,
+            date_start = CASE WHEN length(s.dv) > length(e.date_value) THEN s.ds ELSE e.date_start END,
+            place_id = COALESCE(s.place, e.place_id),
+            status = CASE WHEN s.expected AND e.status = 'planned' THEN 'expected' ELSE e.status END,
+            confidence = GREATEST(e.confidence, s.confidence)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::uuid[], $7::bool[], $8::real[])
+              AS s(id, dv, dp, dt, ds, place, expected, confidence)
+         WHERE e.id = s.id",
+    )
+    .bind(&ids)
+    .bind(&dates)
+    .bind(&precisions)
+    .bind(&texts)
+    .bind(&starts)
+    .bind(&places)
+    .bind(&expected)
+    .bind(&confidences)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts the batch's new events with their participants and participant pairs.
+async fn insert_events(
+    tx: &mut Transaction<'_, Postgres>,
+    inserts: &[EventInsert<'_>],
+) -> Result<(), StoreError> {
+    if inserts.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = inserts.iter().map(|i| i.id).collect();
+    let types: Vec<&str> = inserts
+        .iter()
+        .map(|i| i.event.event_type.as_str())
+        .collect();
+    let modes: Vec<&str> = inserts.iter().map(|i| i.event.mode.as_str()).collect();
+    let places: Vec<Option<Uuid>> = inserts.iter().map(|i| i.place).collect();
+    let dates: Vec<&str> = inserts.iter().map(|i| i.date.0).collect();
+    let precisions: Vec<&str> = inserts.iter().map(|i| i.date.1).collect();
+    let texts: Vec<&str> = inserts.iter().map(|i| i.date.2).collect();
+    let starts: Vec<Option<NaiveDate>> = inserts.iter().map(|i| date_start(i.date.0)).collect();
+    let statuses: Vec<&str> = inserts.iter().map(|i| i.status).collect();
+    let confidences: Vec<f32> = inserts.iter().map(|i| i.confidence).collect();
+    let keys: Vec<&str> = inserts.iter().map(|i| i.participant_key.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO events (id, event_type, mode, place_id, date_value, date_precision, date_text, date_start,
+                             status, confidence, participant_key)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                              $8::date[], $9::text[], $10::real[], $11::text[])",
+    )
+    .bind(&ids)
+    .bind(&types)
+    .bind(&modes)
+    .bind(&places)
+    .bind(&dates)
+    .bind(&precisions)
+    .bind(&texts)
+    .bind(&starts)
+    .bind(&statuses)
+    .bind(&confidences)
+    .bind(&keys)
+    .execute(&mut **tx)
+    .await?;
+    // Participants in the order the text gives them (initiator first), once each.
+    let mut participant_events = Vec::new();
+    let mut participants = Vec::new();
+    let mut positions = Vec::new();
+    let mut pair_events = Vec::new();
+    let mut pair_a = Vec::new();
+    let mut pair_b = Vec::new();
+    for insert in inserts {
+        let mut seen: Vec<Uuid> = Vec::new();
+        for participant in &insert.event.participants {
+            if seen.contains(participant) {
+                continue;
+            }
+            participant_events.push(insert.id);
+            participants.push(*participant);
+            positions.push(seen.len() as i32);
+            seen.push(*participant);
+        }
+        for (index, a) in insert.sorted.iter().enumerate() {
+            for b in &insert.sorted[index + 1..] {
+                pair_events.push(insert.id);
+                pair_a.push(*a);
+                pair_b.push(*b);
+            }
+        }
+    }
+    if !participants.is_empty() {
+        sqlx::query(
+            "INSERT INTO event_participants (event_id, entity_id, position)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])",
+        )
+        .bind(&participant_events)
+        .bind(&participants)
+        .bind(&positions)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !pair_events.is_empty() {
+        sqlx::query(
+            "INSERT INTO event_pairs (event_id, event_type, entity_a, entity_b, first_seen)
+             SELECT e.id, e.event_type, k.a, k.b, e.first_seen
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS k(event_id, a, b)
+             JOIN events e ON e.id = k.event_id",
+        )
+        .bind(&pair_events)
+        .bind(&pair_a)
+        .bind(&pair_b)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ pub enum EntityError {
     #[error("{field}: {message}")]
     InvalidArgument {
         /// The field.
-        field: &'static str,
+        field: String,
         /// What is wrong.
         message: String,
     },
@@ -26,7 +26,7 @@ impl From<EntityError> for Status {
     fn from(error: EntityError) -> Status {
         match error {
             EntityError::InvalidArgument { field, message } => {
-                readout_server::status::invalid_argument(field, message)
+                readout_server::status::invalid_argument(&field, message)
             }
             EntityError::NotFound(what) => Status::not_found(format!("{what} not found")),
             EntityError::Store(StoreError::NotFound(what)) => {

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
     AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
-    AnnotatedEntity, GetEntityRequest, GetEntityResponse, ListEntitiesRequest,
-    ListEntitiesResponse, Mention, MergeEntitiesRequest, MergeEntitiesResponse,
-    SearchEntitiesRequest, SearchEntitiesResponse, SplitEntityAliasRequest,
-    SplitEntityAliasResponse,
+    AnnotatedEntity, BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, EntityView,
+    GetEntityRequest, GetEntityResponse, ListEntitiesRequest, ListEntitiesResponse, Mention,
+    MergeEntitiesRequest, MergeEntitiesResponse, SearchEntitiesRequest, SearchEntitiesResponse,
+    SplitEntityAliasRequest, SplitEntityAliasResponse,
 };
 use readout_server::request::{
     decode_page_token, next_page_token, page_size, parse_resource_name, resource_name,
@@ -16,7 +16,7 @@ use readout_server::request::{
 use readout_store::{entities, PgPool};
 use tonic::{Request, Response, Status};
 
-use crate::annotate::{default_seen_date, recognise};
+use crate::annotate::{default_seen_date, recognise, Recognised};
 use crate::convert;
 use crate::error::EntityError;
 use readout_extract::entities::spelling_variants;
@@ -29,28 +29,32 @@ pub struct EntityHandler {
 }
 
 impl EntityHandler {
-    /// Resolves every recognised entity in one transaction, in a global order
-    /// (places first, then by name) so concurrent annotations cannot deadlock;
-    /// retried when the database reports a deadlock or a concurrent insert.
-    #[tracing::instrument(skip_all, fields(candidates = recognised.len()))]
+    /// Resolves every recognised entity of every job in one transaction, one
+    /// such transaction at a time: known names together, the rest one by one
+    /// (places first, then by name); retried when the database reports a
+    /// deadlock or a concurrent insert (a curation call racing it). Returns the
+    /// entity ids of each job's entities.
+    #[tracing::instrument(skip_all, fields(texts = jobs.len()))]
     async fn resolve_all(
         &self,
-        recognised: &[crate::annotate::Recognised],
-        article: Option<uuid::Uuid>,
-        seen_date: NaiveDate,
-    ) -> Result<Vec<uuid::Uuid>, EntityError> {
-        let mut order: Vec<usize> = (0..recognised.len()).collect();
-        order.sort_by_key(|&i| {
-            let candidate = &recognised[i].candidate;
-            (
-                candidate.entity_type != "GPE",
-                candidate.canonical_key.clone(),
-            )
+        jobs: &[(AnnotationJob, Vec<Recognised>)],
+    ) -> Result<Vec<Vec<uuid::Uuid>>, EntityError> {
+        // (job, entity) of every candidate, in the global order.
+        let mut order: Vec<(usize, usize)> = jobs
+            .iter()
+            .enumerate()
+            .flat_map(|(job, (_, recognised))| (0..recognised.len()).map(move |i| (job, i)))
+            .collect();
+        order.sort_by(|&(ja, a), &(jb, b)| {
+            let a = &jobs[ja].1[a].candidate;
+            let b = &jobs[jb].1[b].candidate;
+            (a.entity_type != "GPE", &a.canonical_key)
+                .cmp(&(b.entity_type != "GPE", &b.canonical_key))
         });
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result: Result<Vec<uuid::Uuid>, EntityError> = async {
+            let result: Result<Vec<Vec<uuid::Uuid>>, EntityError> = async {
                 let mut tx = self
                     .pool
                     .begin()
@@ -61,14 +65,54 @@ impl EntityHandler {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
-                let mut ids = vec![uuid::Uuid::nil(); recognised.len()];
-                for &index in &order {
-                    let candidate = &recognised[index].candidate;
-                    let variant_of = spelling_variant_of(&mut tx, candidate).await?;
-                    ids[index] =
-                        entities::resolve(&mut tx, candidate, article, seen_date, variant_of)
-                            .await?;
+                // One registry writer at a time: concurrent batches share names,
+                // and interleaved row locks of two batches deadlock. A batch of
+                // known names holds the lock for a few milliseconds.
+                entities::lock_registry(&mut tx).await?;
+                // Known names in a few statements, then the rest one by one.
+                let ordered: Vec<(&entities::EntityCandidate, Option<uuid::Uuid>, NaiveDate)> =
+                    order
+                        .iter()
+                        .map(|&(job, i)| {
+                            (
+                                &jobs[job].1[i].candidate,
+                                jobs[job].0.article,
+                                jobs[job].0.seen_date,
+                            )
+                        })
+                        .collect();
+                let known = entities::resolve_known(&mut tx, &ordered).await?;
+                let mut ids: Vec<Vec<uuid::Uuid>> = jobs
+                    .iter()
+                    .map(|(_, recognised)| vec![uuid::Uuid::nil(); recognised.len()])
+                    .collect();
+                for (&(job, index), known) in order.iter().zip(known) {
+                    ids[job][index] = match known {
+                        Some(id) => id,
+                        None => {
+                            let candidate = &jobs[job].1[index].candidate;
+                            let variant_of = spelling_variant_of(&mut tx, candidate).await?;
+                            entities::resolve(
+                                &mut tx,
+                                candidate,
+                                jobs[job].0.article,
+                                jobs[job].0.seen_date,
+                                variant_of,
+                            )
+                            .await?
+                        }
+                    };
                 }
+                let counts: Vec<(uuid::Uuid, i64)> = ids
+                    .iter()
+                    .zip(jobs)
+                    .flat_map(|(ids, (_, recognised))| {
+                        ids.iter()
+                            .zip(recognised)
+                            .map(|(id, entity)| (*id, entity.candidate.mention_count))
+                    })
+                    .collect();
+                entities::add_mention_counts(&mut tx, &counts).await?;
                 tx.commit()
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
@@ -83,6 +127,121 @@ impl EntityHandler {
                 other => return other,
             }
         }
+    }
+
+    /// Checks one request; `prefix` names it inside a batch (`requests[3].`).
+    fn validate(
+        &self,
+        request: AnnotateTextRequest,
+        prefix: &str,
+    ) -> Result<AnnotationJob, Status> {
+        let field = |name: &str| format!("{prefix}{name}");
+        if request.text.trim().is_empty() {
+            return Err(invalid(field("text"), "must not be empty").into());
+        }
+        if request.text.len() > self.max_text_bytes {
+            return Err(invalid(
+                field("text"),
+                format!(
+                    "is {} bytes, over the limit of {}",
+                    request.text.len(),
+                    self.max_text_bytes
+                ),
+            )
+            .into());
+        }
+        let article = match request.article.as_str() {
+            "" => None,
+            name => Some(parse_resource_name(&field("article"), "articles", name)?),
+        };
+        let seen_date = match request.seen_date.as_str() {
+            "" => default_seen_date(),
+            text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                invalid(
+                    field("seen_date"),
+                    format!("expected YYYY-MM-DD, got {text:?}"),
+                )
+            })?,
+        };
+        let details = request.view() != EntityView::Basic;
+        Ok(AnnotationJob {
+            text: request.text,
+            article,
+            seen_date,
+            details,
+        })
+    }
+
+    /// Recognises and resolves the entities of each job.
+    async fn annotate(
+        &self,
+        jobs: Vec<AnnotationJob>,
+    ) -> Result<Vec<AnnotateTextResponse>, Status> {
+        let recognise_started = std::time::Instant::now();
+        let jobs: Vec<(AnnotationJob, Vec<Recognised>)> = tokio::task::spawn_blocking(move || {
+            jobs.into_iter()
+                .map(|job| {
+                    let recognised = recognise(&job.text);
+                    (job, recognised)
+                })
+                .collect()
+        })
+        .await
+        .map_err(|error| readout_server::status::internal("recognising entities", error))?;
+        let recognise_ms = recognise_started.elapsed().as_millis() as u64;
+        let resolve_started = std::time::Instant::now();
+        let ids = self.resolve_all(&jobs).await?;
+        let resolve_ms = resolve_started.elapsed().as_millis() as u64;
+        let load_started = std::time::Instant::now();
+        let mut all_ids: Vec<uuid::Uuid> = ids.iter().flatten().copied().collect();
+        all_ids.sort();
+        all_ids.dedup();
+        let details = jobs.iter().any(|(job, _)| job.details);
+        let records = entities::get_many_with(&self.pool, &all_ids, details)
+            .await
+            .map_err(EntityError::Store)?;
+        tracing::debug!(
+            recognise_ms,
+            resolve_ms,
+            load_ms = load_started.elapsed().as_millis() as u64,
+            texts = jobs.len(),
+            "annotation timings"
+        );
+        Ok(jobs
+            .into_iter()
+            .zip(ids)
+            .map(|((job, recognised), ids)| AnnotateTextResponse {
+                entities: recognised
+                    .into_iter()
+                    .zip(ids)
+                    .map(|(entity, id)| {
+                        let record = records.iter().find(|r| r.id == id);
+                        let mut entity_message = record.map(convert::entity);
+                        if !job.details {
+                            if let Some(message) = entity_message.as_mut() {
+                                message.aliases.clear();
+                                message.roles.clear();
+                            }
+                        }
+                        AnnotatedEntity {
+                            entity: entity_message,
+                            role: entity.role.unwrap_or_default(),
+                            affiliation: entity.affiliation.unwrap_or_default(),
+                            mentions: entity
+                                .mentions
+                                .into_iter()
+                                .map(|(text, start, end)| Mention {
+                                    entity: resource_name("entities", id),
+                                    text,
+                                    start_offset: start,
+                                    end_offset: end,
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect())
     }
 
     /// A handler over `pool`.
@@ -125,11 +284,22 @@ fn store(error: readout_store::StoreError) -> Status {
     EntityError::Store(error).into()
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> EntityError {
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> EntityError {
     EntityError::InvalidArgument {
-        field,
+        field: field.into(),
         message: message.into(),
     }
+}
+
+/// Most texts in one BatchAnnotateTexts call.
+pub const MAX_BATCH_TEXTS: usize = 100;
+
+/// One validated annotation request.
+struct AnnotationJob {
+    text: String,
+    article: Option<uuid::Uuid>,
+    seen_date: NaiveDate,
+    details: bool,
 }
 
 #[tonic::async_trait]
@@ -139,88 +309,37 @@ impl EntityService for EntityHandler {
         &self,
         request: Request<AnnotateTextRequest>,
     ) -> Result<Response<AnnotateTextResponse>, Status> {
-        let request = request.into_inner();
-        if request.text.trim().is_empty() {
-            return Err(invalid("text", "must not be empty").into());
+        let job = self.validate(request.into_inner(), "")?;
+        let mut responses = self.annotate(vec![job]).await?;
+        Ok(Response::new(responses.pop().unwrap_or_default()))
+    }
+
+    #[tracing::instrument(skip_all, fields(texts = request.get_ref().requests.len()))]
+    async fn batch_annotate_texts(
+        &self,
+        request: Request<BatchAnnotateTextsRequest>,
+    ) -> Result<Response<BatchAnnotateTextsResponse>, Status> {
+        let requests = request.into_inner().requests;
+        if requests.is_empty() {
+            return Err(invalid("requests", "must not be empty").into());
         }
-        if request.text.len() > self.max_text_bytes {
+        if requests.len() > MAX_BATCH_TEXTS {
             return Err(invalid(
-                "text",
+                "requests",
                 format!(
-                    "is {} bytes, over the limit of {}",
-                    request.text.len(),
-                    self.max_text_bytes
+                    "has {} texts, over the limit of {MAX_BATCH_TEXTS}",
+                    requests.len()
                 ),
             )
             .into());
         }
-        let article = match request.article.as_str() {
-            "" => None,
-            name => Some(parse_resource_name("article", "articles", name)?),
-        };
-        let seen_date = match request.seen_date.as_str() {
-            "" => default_seen_date(),
-            text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| invalid("seen_date", format!("expected YYYY-MM-DD, got {text:?}")))?,
-        };
-        let text = request.text;
-        let recognise_started = std::time::Instant::now();
-        let recognised = tokio::task::spawn_blocking(move || recognise(&text))
-            .await
-            .map_err(|error| readout_server::status::internal("recognising entities", error))?;
-        let recognise_ms = recognise_started.elapsed().as_millis() as u64;
-        let resolve_started = std::time::Instant::now();
-        let ids = self.resolve_all(&recognised, article, seen_date).await?;
-        let resolve_ms = resolve_started.elapsed().as_millis() as u64;
-        let counts: Vec<(uuid::Uuid, i64)> = ids
-            .iter()
-            .zip(&recognised)
-            .map(|(id, entity)| (*id, entity.candidate.mention_count))
-            .collect();
-        let counts_started = std::time::Instant::now();
-        entities::add_mention_counts(&self.pool, &counts)
-            .await
-            .map_err(EntityError::Store)?;
-        tracing::debug!(
-            resolve_ms,
-            counts_ms = counts_started.elapsed().as_millis() as u64,
-            entities = ids.len(),
-            "annotation timings"
-        );
-        let load_started = std::time::Instant::now();
-        let records = entities::get_many(&self.pool, &ids)
-            .await
-            .map_err(EntityError::Store)?;
-        tracing::debug!(
-            recognise_ms,
-            load_ms = load_started.elapsed().as_millis() as u64,
-            "annotation load timings"
-        );
-        let annotated = recognised
+        let jobs = requests
             .into_iter()
-            .zip(ids)
-            .map(|(entity, id)| {
-                let record = records.iter().find(|r| r.id == id);
-                AnnotatedEntity {
-                    entity: record.map(convert::entity),
-                    role: entity.role.unwrap_or_default(),
-                    affiliation: entity.affiliation.unwrap_or_default(),
-                    mentions: entity
-                        .mentions
-                        .into_iter()
-                        .map(|(text, start, end)| Mention {
-                            entity: resource_name("entities", id),
-                            text,
-                            start_offset: start,
-                            end_offset: end,
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        Ok(Response::new(AnnotateTextResponse {
-            entities: annotated,
-        }))
+            .enumerate()
+            .map(|(index, request)| self.validate(request, &format!("requests[{index}].")))
+            .collect::<Result<Vec<_>, Status>>()?;
+        let responses = self.annotate(jobs).await?;
+        Ok(Response::new(BatchAnnotateTextsResponse { responses }))
     }
 
     #[tracing::instrument(skip_all, fields(name = %request.get_ref().name))]

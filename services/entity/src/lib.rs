@@ -25,22 +25,33 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    // Mention counts are appended as deltas by annotation: fold them every second.
+    let (stop_folding, fold_stop) = tokio::sync::watch::channel(false);
+    let fold = tokio::spawn(readout_store::entities::fold_counts_until(
+        pool.clone(),
+        std::time::Duration::from_secs(1),
+        fold_stop,
+    ));
     let handler = handler::EntityHandler::new(pool.clone(), config.max_text_bytes);
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::ENTITY])
         .await?
         .router(|router| {
             router.add_service(
                 EntityServiceServer::new(handler)
-                    .max_decoding_message_size(config.max_text_bytes + 64 * 1024),
+                    // One text of the limit, or a batch of up to 1 MiB of text.
+                    .max_decoding_message_size(config.max_text_bytes.max(1024 * 1024) + 64 * 1024),
             )
         });
     let ready = async move { readout_store::wait_until_ready(&pool).await };
-    plumbing
+    let served = plumbing
         .serve(
             listener,
             &[readout_proto::service_names::ENTITY],
             ready,
             shutdown,
         )
-        .await
+        .await;
+    let _ = stop_folding.send(true);
+    let _ = fold.await;
+    served
 }

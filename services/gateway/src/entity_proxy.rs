@@ -4,9 +4,10 @@
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
     AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
-    GetEntityRequest, GetEntityResponse, ListEntitiesRequest, ListEntitiesResponse,
-    MergeEntitiesRequest, MergeEntitiesResponse, SearchEntitiesRequest, SearchEntitiesResponse,
-    SplitEntityAliasRequest, SplitEntityAliasResponse,
+    BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, GetEntityRequest, GetEntityResponse,
+    ListEntitiesRequest, ListEntitiesResponse, MergeEntitiesRequest, MergeEntitiesResponse,
+    SearchEntitiesRequest, SearchEntitiesResponse, SplitEntityAliasRequest,
+    SplitEntityAliasResponse,
 };
 use readout_server::request::caller_deadline;
 use tonic::{Request, Response, Status};
@@ -38,6 +39,21 @@ impl EntityService for EntityProxy {
             .entity
             .clone()
             .annotate_text(request(incoming.into_inner(), deadline))
+            .await
+            .map_err(map_error("entity"))?;
+        Ok(Response::new(response.into_inner()))
+    }
+
+    async fn batch_annotate_texts(
+        &self,
+        incoming: Request<BatchAnnotateTextsRequest>,
+    ) -> Result<Response<BatchAnnotateTextsResponse>, Status> {
+        let deadline = caller_deadline(&incoming);
+        let response = self
+            .clients
+            .entity
+            .clone()
+            .batch_annotate_texts(request(incoming.into_inner(), deadline))
             .await
             .map_err(map_error("entity"))?;
         Ok(Response::new(response.into_inner()))

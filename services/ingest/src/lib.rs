@@ -61,19 +61,12 @@ pub async fn serve(
             }
         }
     });
-    // Entity event and quote counts: fold the deltas processing appends, every second.
-    let (fold_pool, mut fold_stop) = (pool.clone(), stop_receiver.clone());
-    let fold = tokio::spawn(async move {
-        loop {
-            if let Err(error) = readout_store::entities::fold_counts(&fold_pool).await {
-                tracing::warn!(%error, "cannot fold entity counts; retrying");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-                _ = fold_stop.changed() => break,
-            }
-        }
-    });
+    // Entity mention, event and quote counts: fold the deltas processing appends, every second.
+    let fold = tokio::spawn(readout_store::entities::fold_counts_until(
+        pool.clone(),
+        std::time::Duration::from_secs(1),
+        stop_receiver.clone(),
+    ));
     let handler = handler::IngestHandler::new(pool.clone(), config.max_article_bytes, wake);
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::INGEST])
         .await?

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use readout_extract::Ymd;
 use readout_proto::v1::entity_service_client::EntityServiceClient;
-use readout_proto::v1::AnnotateTextRequest;
+use readout_proto::v1::{AnnotateTextRequest, BatchAnnotateTextsRequest, EntityView};
 use readout_server::request::resource_name;
 use readout_store::articles::{self, ArticleRecord};
 use readout_store::{results, PgPool};
@@ -67,31 +67,23 @@ impl Worker {
         }
     }
 
-    /// Claims and processes articles until `stop` turns true; finishes the article in hand first.
+    /// Claims and processes articles until `stop` turns true; finishes the batch in hand first.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, "worker started");
         loop {
             if *stop.borrow() {
                 break;
             }
-            let claimed =
-                articles::claim_next(&self.pool, &self.name, self.config.lease_secs).await;
+            let claimed = articles::claim_batch(
+                &self.pool,
+                &self.name,
+                self.config.lease_secs,
+                self.config.batch_size,
+            )
+            .await;
             match claimed {
-                Ok(Some(article)) => {
-                    // The processing span continues the submitter's trace.
-                    let span = tracing::info_span!(
-                        "process_article",
-                        worker = %self.name,
-                        article = %article.id,
-                        attempt = article.attempt_count
-                    );
-                    readout_server::trace_context::continue_from_traceparent(
-                        &span,
-                        &article.trace_parent,
-                    );
-                    self.process_and_record(article).instrument(span).await
-                }
-                Ok(None) => {
+                Ok(batch) if !batch.is_empty() => self.process_batch(batch).await,
+                Ok(_) => {
                     tokio::select! {
                         _ = self.wake.notified() => {}
                         _ = tokio::time::sleep(Duration::from_millis(self.config.poll_ms)) => {}
@@ -110,103 +102,194 @@ impl Worker {
         tracing::info!(worker = %self.name, "worker stopped");
     }
 
-    async fn process_and_record(&mut self, article: ArticleRecord) {
+    /// Processes a batch together; when that fails, each article alone, so one
+    /// bad article only fails itself.
+    async fn process_batch(&mut self, batch: Vec<ArticleRecord>) {
         let started = std::time::Instant::now();
-        match self.process(&article).await {
+        match self.process_traced(&batch).await {
             Ok(counts) => {
-                let lag =
-                    (chrono::Utc::now() - article.created_at).num_milliseconds() as f64 / 1000.0;
-                readout_server::metrics::add_counter(
-                    "readout_ingest_articles_processed_total",
-                    "Articles processed.",
-                    1.0,
-                );
-                readout_server::metrics::add_counter(
-                    "readout_ingest_words_processed_total",
-                    "Words of processed articles (extraction throughput).",
-                    article.body.split_whitespace().count() as f64,
-                );
-                readout_server::metrics::set_gauge(
-                    "readout_ingest_processing_lag_seconds",
-                    "Seconds from acceptance to stored results, last processed article.",
-                    lag,
-                );
-                tracing::info!(
-                    quotes = counts.0,
-                    events = counts.1,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "article processed"
-                );
-            }
-            Err(error) => {
-                tracing::warn!(%error, "article processing failed");
-                readout_server::metrics::add_counter(
-                    "readout_ingest_attempts_failed_total",
-                    "Failed processing attempts.",
-                    1.0,
-                );
-                let message = error.to_string();
-                if let Err(store_error) = articles::mark_attempt_failed(
-                    &self.pool,
-                    article.id,
-                    &self.name,
-                    &message,
-                    self.config.max_attempts,
-                )
-                .await
-                {
-                    // The lease expires and another worker retries; nothing is lost.
-                    tracing::error!(error = %store_error, "cannot record the failed attempt");
+                for (article, counts) in batch.iter().zip(counts) {
+                    self.record_success(article, counts, started);
                 }
             }
+            Err(error) if batch.len() > 1 => {
+                tracing::warn!(%error, articles = batch.len(), "batch failed; processing its articles one by one");
+                for article in batch {
+                    let started = std::time::Instant::now();
+                    match self.process_traced(std::slice::from_ref(&article)).await {
+                        Ok(counts) => self.record_success(&article, counts[0], started),
+                        Err(error) => self.record_failure(&article, error).await,
+                    }
+                }
+            }
+            Err(error) => self.record_failure(&batch[0], error).await,
         }
     }
 
-    async fn process(&mut self, article: &ArticleRecord) -> Result<(usize, usize), ProcessError> {
-        let seen_date = article
-            .published_date
-            .unwrap_or_else(|| article.created_at.date_naive());
-        let mut request = tonic::Request::new(AnnotateTextRequest {
-            text: article.body.clone(),
-            article: resource_name("articles", article.id),
-            seen_date: seen_date.format("%Y-%m-%d").to_string(),
-        });
-        request.set_timeout(Duration::from_secs(30));
-        readout_server::trace_context::inject_current(request.metadata_mut());
+    /// [`Worker::process`] in a span that continues the oldest article's trace
+    /// (its submitter's) and links the traces of the others.
+    async fn process_traced(
+        &mut self,
+        batch: &[ArticleRecord],
+    ) -> Result<Vec<(usize, usize)>, ProcessError> {
+        let span = tracing::info_span!(
+            "process_articles",
+            worker = %self.name,
+            articles = batch.len(),
+            first = %batch[0].id,
+            attempt = batch[0].attempt_count
+        );
+        readout_server::trace_context::continue_from_traceparent(&span, &batch[0].trace_parent);
+        for article in &batch[1..] {
+            readout_server::trace_context::link_traceparent(&span, &article.trace_parent);
+        }
+        self.process(batch).instrument(span).await
+    }
+
+    fn record_success(
+        &self,
+        article: &ArticleRecord,
+        counts: (usize, usize),
+        started: std::time::Instant,
+    ) {
+        let lag = (chrono::Utc::now() - article.created_at).num_milliseconds() as f64 / 1000.0;
+        readout_server::metrics::add_counter(
+            "readout_ingest_articles_processed_total",
+            "Articles processed.",
+            1.0,
+        );
+        readout_server::metrics::add_counter(
+            "readout_ingest_words_processed_total",
+            "Words of processed articles (extraction throughput).",
+            article.body.split_whitespace().count() as f64,
+        );
+        readout_server::metrics::set_gauge(
+            "readout_ingest_processing_lag_seconds",
+            "Seconds from acceptance to stored results, last processed article.",
+            lag,
+        );
+        tracing::debug!(
+            article = %article.id,
+            quotes = counts.0,
+            events = counts.1,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "article processed"
+        );
+    }
+
+    async fn record_failure(&self, article: &ArticleRecord, error: ProcessError) {
+        tracing::warn!(article = %article.id, %error, "article processing failed");
+        readout_server::metrics::add_counter(
+            "readout_ingest_attempts_failed_total",
+            "Failed processing attempts.",
+            1.0,
+        );
+        let message = error.to_string();
+        if let Err(store_error) = articles::mark_attempt_failed(
+            &self.pool,
+            article.id,
+            &self.name,
+            &message,
+            self.config.max_attempts,
+        )
+        .await
+        {
+            // The lease expires and another worker retries; nothing is lost.
+            tracing::error!(error = %store_error, "cannot record the failed attempt");
+        }
+    }
+
+    /// Annotates the batch through the entity service, extracts, and stores
+    /// every article's results in one transaction; returns each article's
+    /// quote and event counts.
+    async fn process(
+        &mut self,
+        batch: &[ArticleRecord],
+    ) -> Result<Vec<(usize, usize)>, ProcessError> {
         let annotate_started = std::time::Instant::now();
-        let annotation = self.entity.annotate_text(request).await?.into_inner();
+        let mut annotations = Vec::with_capacity(batch.len());
+        for chunk in annotation_chunks(batch) {
+            let requests = chunk
+                .iter()
+                .map(|article| {
+                    let seen_date = article
+                        .published_date
+                        .unwrap_or_else(|| article.created_at.date_naive());
+                    AnnotateTextRequest {
+                        text: article.body.clone(),
+                        article: resource_name("articles", article.id),
+                        seen_date: seen_date.format("%Y-%m-%d").to_string(),
+                        view: EntityView::Basic as i32,
+                    }
+                })
+                .collect();
+            let mut request = tonic::Request::new(BatchAnnotateTextsRequest { requests });
+            request.set_timeout(Duration::from_secs(30 + chunk.len() as u64));
+            readout_server::trace_context::inject_current(request.metadata_mut());
+            let responses = self
+                .entity
+                .batch_annotate_texts(request)
+                .await?
+                .into_inner()
+                .responses;
+            if responses.len() != chunk.len() {
+                return Err(ProcessError::Entity(tonic::Status::internal(format!(
+                    "{} annotations for {} texts",
+                    responses.len(),
+                    chunk.len()
+                ))));
+            }
+            annotations.extend(responses);
+        }
         let annotate_ms = annotate_started.elapsed().as_millis() as u64;
+        let inputs: Vec<(String, Option<Ymd>)> = batch
+            .iter()
+            .map(|article| {
+                let published = article
+                    .published_date
+                    .and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
+                (article.body.clone(), published)
+            })
+            .collect();
+        let extracted = tokio::task::spawn_blocking(move || {
+            inputs
+                .iter()
+                .zip(&annotations)
+                .map(|((body, published), annotation)| {
+                    pipeline::extract(body, *published, annotation)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|error| ProcessError::Extraction(error.to_string()))?;
         let store_started = std::time::Instant::now();
-        let body = article.body.clone();
-        let published = article
-            .published_date
-            .and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
-        let extracted =
-            tokio::task::spawn_blocking(move || pipeline::extract(&body, published, &annotation))
-                .await
-                .map_err(|error| ProcessError::Extraction(error.to_string()))?;
-        // One transaction for every result and the state change; retried when
+        let results: Vec<results::ArticleResults> = batch
+            .iter()
+            .zip(&extracted)
+            .map(|(article, extracted)| results::ArticleResults {
+                article_id: article.id,
+                published_date: article.published_date,
+                replace: article.attempt_count > 1,
+                mentions: &extracted.mentions,
+                quotes: &extracted.quotes,
+                events: &extracted.events,
+            })
+            .collect();
+        let ids: Vec<uuid::Uuid> = batch.iter().map(|article| article.id).collect();
+        // One transaction for every result and the state changes; retried when
         // the database reports a deadlock with a concurrent worker.
         let mut attempt = 0;
         loop {
             attempt += 1;
             let stored: Result<(), readout_store::StoreError> = async {
                 let mut tx = self.pool.begin().await?;
-                // Results are derived from the durable article: if a crash loses this
-                // commit, the article's lease expires and it is processed again.
+                // Results are derived from the durable articles: if a crash loses this
+                // commit, the leases expire and the articles are processed again.
                 sqlx::query("SET LOCAL synchronous_commit = off")
                     .execute(&mut *tx)
                     .await?;
-                results::write_article_results(
-                    &mut tx,
-                    article.id,
-                    article.published_date,
-                    &extracted.mentions,
-                    &extracted.quotes,
-                    &extracted.events,
-                )
-                .await?;
-                articles::mark_done(&mut tx, article.id, &self.name).await?;
+                results::write_results(&mut tx, &results).await?;
+                articles::mark_done_many(&mut tx, &ids, &self.name).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -222,8 +305,42 @@ impl Worker {
         tracing::debug!(
             annotate_ms,
             store_ms = store_started.elapsed().as_millis() as u64,
-            "article timings"
+            articles = batch.len(),
+            "batch timings"
         );
-        Ok((extracted.quotes.len(), extracted.events.len()))
+        Ok(extracted
+            .iter()
+            .map(|e| (e.quotes.len(), e.events.len()))
+            .collect())
     }
 }
+
+/// Most text bytes sent in one annotation call: the entity service accepts a
+/// message of this much text (or one text of its own limit) at least.
+const ANNOTATION_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// The batch split into annotation calls: at most the entity service's text
+/// count per call and about [`ANNOTATION_CHUNK_BYTES`] of text (an article
+/// larger than that goes alone).
+fn annotation_chunks(batch: &[ArticleRecord]) -> Vec<&[ArticleRecord]> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (index, article) in batch.iter().enumerate() {
+        let full = index - start >= MAX_TEXTS_PER_CALL
+            || (index > start && bytes + article.body.len() > ANNOTATION_CHUNK_BYTES);
+        if full {
+            chunks.push(&batch[start..index]);
+            start = index;
+            bytes = 0;
+        }
+        bytes += article.body.len();
+    }
+    if start < batch.len() {
+        chunks.push(&batch[start..]);
+    }
+    chunks
+}
+
+/// The entity service's limit on texts per BatchAnnotateTexts call.
+const MAX_TEXTS_PER_CALL: usize = 100;
