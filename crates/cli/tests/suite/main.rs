@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod batching;
 mod clients;
 mod counts_and_ranking;
 mod curation;
