@@ -496,7 +496,9 @@ const ORDER_DESC: &str = "sort_date DESC, first_seen DESC, id DESC";
 /// A text query ranks the newest [`RANKED_CANDIDATES`] matches. They are
 /// looked for first among the newest [`RANKED_WINDOW`] quotes that pass the
 /// other filters (an index walk, cheap whatever the words); only when that
-/// window holds too few matches does the full-text index search further back.
+/// window holds too few matches does the search reach further back, month by
+/// month, newest first, through the month-scoped full-text keys (with the
+/// speaker or country in the same GIN index), stopping at enough matches.
 fn quotes_query<'a>(
     prefix: &str,
     filter: &QuoteFilter,
@@ -544,20 +546,62 @@ fn quotes_query<'a>(
          hits AS (SELECT * FROM recent q WHERE q.search @@ websearch_to_tsquery('english', "
     ));
     query.push_bind(text_query.clone());
+    // Past the window: month by month, newest first, through the month-scoped
+    // keys (`quotes.month_search`), until enough matches are found.
     query.push(format!(
         ") ORDER BY q.{ORDER_DESC} LIMIT {RANKED_CANDIDATES}),
-         deeper AS (SELECT q.id, q.search, q.sort_date, q.first_seen FROM quotes q
-                    WHERE (SELECT count(*) FROM hits) < {RANKED_CANDIDATES}
-                      AND (SELECT count(*) FROM recent) = {RANKED_WINDOW}
-                      AND (q.sort_date, q.first_seen, q.id) <
-                          (SELECT r.sort_date, r.first_seen, r.id FROM recent r
-                           ORDER BY r.sort_date, r.first_seen, r.id LIMIT 1)
-                      AND q.search @@ websearch_to_tsquery('english', "
+         oldest AS (SELECT r.sort_date, r.first_seen, r.id FROM recent r
+                    ORDER BY r.sort_date, r.first_seen, r.id LIMIT 1),
+         months AS (SELECT m::date AS m FROM generate_series(
+                        date_trunc('month', LEAST("
     ));
-    query.push_bind(text_query.clone()).push(")");
+    match filter.date_to {
+        Some(to) => query.push_bind(to),
+        None => query.push("NULL::date"),
+    };
+    query.push(
+        ", (SELECT o.sort_date FROM oldest o))),
+                        date_trunc('month', GREATEST(",
+    );
+    match filter.date_from {
+        Some(from) => query.push_bind(from),
+        None => query.push("NULL::date"),
+    };
+    query.push(format!(
+        ", (SELECT q.sort_date FROM quotes q WHERE q.sort_date > DATE '{UNDATED}'"
+    ));
+    // The first dated quote of the scope, from the scope's own order index.
+    if let Some(speaker) = filter.speaker {
+        query.push(" AND q.speaker_id = ").push_bind(speaker);
+    } else if let Some(country) = filter.speaker_affiliation {
+        query
+            .push(" AND q.speaker_country_id = ")
+            .push_bind(country);
+    }
+    query.push(format!(
+        " ORDER BY q.sort_date LIMIT 1))),
+                        interval '-1 month') AS m
+                    UNION ALL SELECT DATE '{UNDATED}'),
+         deeper AS (SELECT d.* FROM months CROSS JOIN LATERAL (
+                        SELECT q.id, q.search, q.sort_date, q.first_seen FROM quotes q
+                        WHERE q.month_search @@ readout_scoped_query(websearch_to_tsquery('english', "
+    ));
+    query.push_bind(text_query.clone());
+    query.push(
+        "), 'm' || to_char(months.m, 'YYYYMM') || '~')
+                          AND q.search @@ websearch_to_tsquery('english', ",
+    );
+    query.push_bind(text_query.clone());
+    query.push(
+        ")
+                          AND (q.sort_date, q.first_seen, q.id) < (SELECT o.sort_date, o.first_seen, o.id FROM oldest o)",
+    );
     push_quote_conditions(&mut query, filter);
     query.push(format!(
-        " ORDER BY q.{ORDER_DESC} LIMIT {RANKED_CANDIDATES}),
+        " ORDER BY q.{ORDER_DESC}) d
+                    WHERE (SELECT count(*) FROM hits) < {RANKED_CANDIDATES}
+                      AND (SELECT count(*) FROM recent) = {RANKED_WINDOW}
+                    LIMIT {RANKED_CANDIDATES}),
          candidates AS (SELECT * FROM (SELECT * FROM hits UNION ALL SELECT * FROM deeper) u
                         ORDER BY u.{ORDER_DESC} LIMIT {RANKED_CANDIDATES})
          SELECT q.id, q.text, q.speaker_id, s.display_name AS speaker_name, q.speaker_text, q.cue, q.partial,

@@ -96,6 +96,138 @@ async fn ranked_search_finds_matches_older_than_the_recent_window() {
     assert_eq!(frequent.items.len(), 100);
 }
 
+/// Every candidate of a ranked search, over all its pages.
+async fn all_ranked(pool: &readout_store::PgPool, filter: &QuoteFilter) -> Vec<Uuid> {
+    let mut seen = Vec::new();
+    let mut page = Page::first(30);
+    loop {
+        let listed = list_quotes(pool, filter, page.clone()).await.unwrap();
+        seen.extend(listed.items.iter().map(|q| q.id));
+        match listed.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    seen.sort();
+    seen
+}
+
+#[tokio::test]
+async fn month_probes_find_the_newest_matches_for_every_filter_shape() {
+    let (_url, pool) = readout_store::testing::fresh_database().await.unwrap();
+    let country = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO entities (id, display_name, entity_type, canonical_key) VALUES ($1, 'Freedonia', 'GPE', 'freedonia')",
+    )
+    .bind(country)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let speaker = person(&pool, "Ada Speaker").await;
+    sqlx::query("UPDATE entities SET affiliation_id = $1 WHERE id = $2")
+        .bind(country)
+        .bind(speaker)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let other = person(&pool, "Bo Other").await;
+    // 150 old matches over five months, 60 of another speaker's among them, and
+    // more recent quotes on other subjects than the window holds.
+    quotes(&pool, speaker, "zebra crossing safety", 150, "2001-01-01").await;
+    quotes(&pool, other, "zebra crossing lights", 60, "2001-02-10").await;
+    quotes(
+        &pool,
+        speaker,
+        "harbour budget",
+        RANKED_WINDOW as i32 + 300,
+        "2005-01-01",
+    )
+    .await;
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let newest = |condition: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let mut ids: Vec<Uuid> = sqlx::query_scalar(&format!(
+                "SELECT id FROM quotes q WHERE q.search @@ to_tsquery('english', 'zebra') {condition}
+                 ORDER BY sort_date DESC, first_seen DESC, id DESC LIMIT 100"
+            ))
+            .bind(speaker)
+            .bind(country)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            ids.sort();
+            ids
+        }
+    };
+    let zebra = |text: &str| QuoteFilter {
+        text_query: Some(text.into()),
+        ..Default::default()
+    };
+    let everyone = newest("AND $1 = $1 AND $2 = $2").await;
+    let by_speaker = newest("AND q.speaker_id = $1 AND $2 = $2").await;
+    let by_country = newest("AND q.speaker_country_id = $2 AND $1 = $1").await;
+    assert_eq!(everyone.len(), 100);
+    assert_ne!(
+        everyone, by_speaker,
+        "the other speaker's quotes are among the newest"
+    );
+    assert_eq!(all_ranked(&pool, &zebra("zebra")).await, everyone);
+    assert_eq!(
+        all_ranked(&pool, &zebra("\"zebra crossing\"")).await,
+        everyone,
+        "a phrase"
+    );
+    assert!(all_ranked(&pool, &zebra("zebra -crossing"))
+        .await
+        .is_empty());
+    assert_eq!(
+        all_ranked(
+            &pool,
+            &QuoteFilter {
+                speaker: Some(speaker),
+                ..zebra("zebra")
+            }
+        )
+        .await,
+        by_speaker
+    );
+    assert_eq!(
+        all_ranked(
+            &pool,
+            &QuoteFilter {
+                speaker_affiliation: Some(country),
+                ..zebra("zebra")
+            }
+        )
+        .await,
+        by_country
+    );
+    // A date range inside the old months.
+    let until = chrono::NaiveDate::from_ymd_opt(2001, 3, 15).unwrap();
+    let in_range = all_ranked(
+        &pool,
+        &QuoteFilter {
+            date_to: Some(until),
+            ..zebra("zebra")
+        },
+    )
+    .await;
+    let expected: Vec<Uuid> = {
+        let mut ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM quotes WHERE search @@ to_tsquery('english', 'zebra') AND sort_date <= $1
+             ORDER BY sort_date DESC, first_seen DESC, id DESC LIMIT 100",
+        )
+        .bind(until)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        ids.sort();
+        ids
+    };
+    assert_eq!(in_range, expected);
+}
+
 #[tokio::test]
 async fn entity_counts_are_exact_before_and_after_folding_and_merging() {
     let (_url, pool) = readout_store::testing::fresh_database().await.unwrap();
