@@ -19,10 +19,11 @@ pub mod reads;
 pub mod results;
 pub mod testing;
 
+use std::str::FromStr;
 use std::time::Duration;
 
 pub use error::StoreError;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub use sqlx::PgPool;
 
 /// The embedded migrations.
@@ -35,11 +36,17 @@ pub async fn connect(
     wait: Duration,
 ) -> Result<PgPool, StoreError> {
     let deadline = tokio::time::Instant::now() + wait;
+    // Lookups are millisecond queries whose cost estimates can still be large
+    // (a month-probe plan is priced for every month it might visit): JIT
+    // compilation would add tens of milliseconds to each, and pay off never.
+    let options = PgConnectOptions::from_str(url)
+        .map_err(StoreError::Database)?
+        .options([("jit", "off")]);
     loop {
         let attempt = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options.clone())
             .await;
         match attempt {
             Ok(pool) => return Ok(pool),

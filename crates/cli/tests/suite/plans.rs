@@ -142,6 +142,35 @@ async fn every_lookup_shape_uses_its_index() {
         let plan = explain_quotes(&pool, filter, page(), false).await.unwrap();
         assert_indexed(what, &plan, index);
     }
+    // Past the recent window a text search probes months through the
+    // month-scoped GIN index (with the speaker or country in it), never by
+    // walking an order index and filtering every row by its words.
+    let text_cases = [
+        QuoteFilter {
+            text_query: Some("supply chips".into()),
+            ..Default::default()
+        },
+        QuoteFilter {
+            text_query: Some("\"mutual respect\"".into()),
+            speaker: Some(a),
+            ..Default::default()
+        },
+        QuoteFilter {
+            text_query: Some("taiwan -military".into()),
+            speaker_affiliation: Some(a),
+            date_from: date,
+            date_to: date,
+            ..Default::default()
+        },
+    ];
+    for filter in &text_cases {
+        let plan = explain_quotes(&pool, filter, page(), false).await.unwrap();
+        assert_indexed(
+            &format!("month probes of {filter:?}"),
+            &plan,
+            "Bitmap Index Scan on quotes_month_search",
+        );
+    }
     let plan = explain_entity_stats(&pool, a, false).await.unwrap();
     assert_indexed(
         "entity profile counts and counterparts",
