@@ -162,6 +162,26 @@ pub async fn lock_registry(tx: &mut Transaction<'_, Postgres>) -> Result<(), Sto
     Ok(())
 }
 
+/// Whether each candidate's exact name is in the registry (one statement).
+pub async fn present(
+    tx: &mut Transaction<'_, Postgres>,
+    candidates: &[&EntityCandidate],
+) -> Result<Vec<bool>, StoreError> {
+    let types: Vec<&str> = candidates.iter().map(|c| c.entity_type.as_str()).collect();
+    let keys: Vec<&str> = candidates
+        .iter()
+        .map(|c| c.canonical_key.as_str())
+        .collect();
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM entities e WHERE e.entity_type = c.t AND e.canonical_key = c.k)
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS c(t, k, n) ORDER BY c.n",
+    )
+    .bind(&types)
+    .bind(&keys)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// Resolves, in a handful of statements whatever their number, the candidates
 /// the registry already holds under their exact key (with their affiliated
 /// country, if any): the common case once a beat's actors are known. Records
@@ -596,8 +616,10 @@ pub struct SimilarEntity {
     pub affiliation_key: Option<String>,
 }
 
-/// Entities of `entity_type` whose name is similar (trigram) to `key` but not
-/// equal: candidates for spelling-variant resolution.
+/// Entities of `entity_type` whose name may be a spelling variant of `key`
+/// (the same squashed letters, or the same initials and a similar spelling),
+/// most similar first: candidates for spelling-variant resolution, found
+/// through the initials and squashed-name indexes.
 pub async fn similar(
     tx: &mut Transaction<'_, Postgres>,
     key: &str,
@@ -606,7 +628,9 @@ pub async fn similar(
     Ok(sqlx::query_as::<_, SimilarEntity>(
         "SELECT e.id, e.display_name, a.canonical_key AS affiliation_key
          FROM entities e LEFT JOIN entities a ON a.id = e.affiliation_id
-         WHERE e.entity_type = $2 AND e.canonical_key % $1 AND e.canonical_key <> $1
+         WHERE e.entity_type = $2 AND e.canonical_key <> $1
+           AND ((e.name_initials = regexp_replace($1, '(\\S)\\S*\\s*', '\\1', 'g') AND e.canonical_key % $1)
+                OR e.name_squashed = regexp_replace($1, '[ -]', '', 'g'))
          ORDER BY similarity(e.canonical_key, $1) DESC LIMIT 5",
     )
     .bind(key)

@@ -65,11 +65,6 @@ impl EntityHandler {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
-                // One registry writer at a time: concurrent batches share names,
-                // and interleaved row locks of two batches deadlock. A batch of
-                // known names holds the lock for a few milliseconds.
-                entities::lock_registry(&mut tx).await?;
-                // Known names in a few statements, then the rest one by one.
                 let ordered: Vec<(&entities::EntityCandidate, Option<uuid::Uuid>, NaiveDate)> =
                     order
                         .iter()
@@ -81,17 +76,34 @@ impl EntityHandler {
                             )
                         })
                         .collect();
+                // Reads first, outside the writer lock: which names are new, and
+                // which new person names are spelling variants of registry people
+                // (a trigram search, the slowest step).
+                let candidates: Vec<&entities::EntityCandidate> =
+                    ordered.iter().map(|(candidate, ..)| *candidate).collect();
+                let present = entities::present(&mut tx, &candidates).await?;
+                let mut variants: Vec<Option<uuid::Uuid>> = vec![None; ordered.len()];
+                for (index, candidate) in candidates.iter().enumerate() {
+                    if !present[index] {
+                        variants[index] = spelling_variant_of(&mut tx, candidate).await?;
+                    }
+                }
+                // One registry writer at a time: concurrent batches share names,
+                // and interleaved row locks of two batches deadlock. A batch holds
+                // the lock for its writes only.
+                entities::lock_registry(&mut tx).await?;
+                // Known names in a few statements, then the rest one by one.
                 let known = entities::resolve_known(&mut tx, &ordered).await?;
                 let mut ids: Vec<Vec<uuid::Uuid>> = jobs
                     .iter()
                     .map(|(_, recognised)| vec![uuid::Uuid::nil(); recognised.len()])
                     .collect();
-                for (&(job, index), known) in order.iter().zip(known) {
+                for ((&(job, index), known), variant_of) in order.iter().zip(known).zip(variants) {
                     ids[job][index] = match known {
                         Some(id) => id,
                         None => {
+                            // Still new under the lock: the variant found before it stands.
                             let candidate = &jobs[job].1[index].candidate;
-                            let variant_of = spelling_variant_of(&mut tx, candidate).await?;
                             entities::resolve(
                                 &mut tx,
                                 candidate,
