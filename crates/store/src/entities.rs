@@ -616,10 +616,25 @@ pub struct SimilarEntity {
     pub affiliation_key: Option<String>,
 }
 
+/// The first letter of every word of a registry key: `entities.name_initials`
+/// (migration 0010) computed the same way.
+pub fn name_initials(key: &str) -> String {
+    key.split(' ')
+        .filter_map(|word| word.chars().next())
+        .collect()
+}
+
+/// A registry key without spaces and hyphens: `entities.name_squashed`.
+pub fn name_squashed(key: &str) -> String {
+    key.chars().filter(|c| *c != ' ' && *c != '-').collect()
+}
+
 /// Entities of `entity_type` whose name may be a spelling variant of `key`
 /// (the same squashed letters, or the same initials and a similar spelling),
 /// most similar first: candidates for spelling-variant resolution, found
-/// through the initials and squashed-name indexes.
+/// through the initials and squashed-name indexes (the similarity is a
+/// function call, not the `%` operator, so no plan reaches for the trigram
+/// index over every name instead).
 pub async fn similar(
     tx: &mut Transaction<'_, Postgres>,
     key: &str,
@@ -629,12 +644,14 @@ pub async fn similar(
         "SELECT e.id, e.display_name, a.canonical_key AS affiliation_key
          FROM entities e LEFT JOIN entities a ON a.id = e.affiliation_id
          WHERE e.entity_type = $2 AND e.canonical_key <> $1
-           AND ((e.name_initials = regexp_replace($1, '(\\S)\\S*\\s*', '\\1', 'g') AND e.canonical_key % $1)
-                OR e.name_squashed = regexp_replace($1, '[ -]', '', 'g'))
+           AND ((e.name_initials = $3 AND similarity(e.canonical_key, $1) >= 0.3)
+                OR e.name_squashed = $4)
          ORDER BY similarity(e.canonical_key, $1) DESC LIMIT 5",
     )
     .bind(key)
     .bind(entity_type)
+    .bind(name_initials(key))
+    .bind(name_squashed(key))
     .fetch_all(&mut **tx)
     .await?)
 }

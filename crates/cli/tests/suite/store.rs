@@ -77,3 +77,33 @@ async fn failed_attempts_retry_then_fail() {
     assert_eq!(stored.state(), articles::ArticleState::Failed);
     assert_eq!(stored.last_error, "boom");
 }
+
+#[tokio::test]
+async fn variant_keys_computed_in_rust_match_the_stored_columns() {
+    let pool = fresh_pool().await;
+    for key in [
+        "kim jong-un",
+        "prayut chan-o-cha",
+        "recep tayyip erdoğan",
+        "xi",
+    ] {
+        let (initials, squashed): (String, String) = sqlx::query_as(
+            "INSERT INTO entities (id, display_name, entity_type, canonical_key)
+             VALUES (gen_random_uuid(), $1, 'PERSON', $1) RETURNING name_initials, name_squashed",
+        )
+        .bind(key)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            initials,
+            readout_store::entities::name_initials(key),
+            "{key}"
+        );
+        assert_eq!(
+            squashed,
+            readout_store::entities::name_squashed(key),
+            "{key}"
+        );
+    }
+}
