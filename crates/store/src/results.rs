@@ -268,6 +268,11 @@ async fn write_quotes(
              speaker_text = CASE WHEN quotes.speaker_id IS NULL AND EXCLUDED.speaker_id IS NOT NULL
                                  THEN EXCLUDED.speaker_text ELSE quotes.speaker_text END,
              quote_date = LEAST(quotes.quote_date, EXCLUDED.quote_date)
+         -- Only when something changes: a retold quote otherwise rewrote its row
+         -- and every index entry of it (two GIN indexes among them).
+         WHERE (quotes.speaker_id IS NULL AND EXCLUDED.speaker_id IS NOT NULL)
+            OR EXCLUDED.quote_date < quotes.quote_date
+            OR (quotes.quote_date IS NULL AND EXCLUDED.quote_date IS NOT NULL)
          RETURNING id, text_key",
     )
     .bind(&new_ids)
@@ -281,6 +286,23 @@ async fn write_quotes(
     .bind(&dates)
     .fetch_all(&mut **tx)
     .await?;
+    // Retold quotes left as they were return nothing: look their ids up.
+    let mut stored = stored;
+    if stored.len() < keys.len() {
+        let returned: std::collections::HashSet<&str> =
+            stored.iter().map(|(_, key)| key.as_str()).collect();
+        let unchanged: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|key| !returned.contains(key))
+            .collect();
+        let found: Vec<(Uuid, String)> =
+            sqlx::query_as("SELECT id, text_key FROM quotes WHERE text_key = ANY($1)")
+                .bind(&unchanged)
+                .fetch_all(&mut **tx)
+                .await?;
+        stored.extend(found);
+    }
     let id_of: std::collections::HashMap<&str, Uuid> =
         stored.iter().map(|(id, key)| (key.as_str(), *id)).collect();
     let mut quote_ids = Vec::with_capacity(sources.len());
@@ -665,7 +687,13 @@ async fn sharpen_events(
             confidence = GREATEST(e.confidence, s.confidence)
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::uuid[], $7::bool[], $8::real[])
               AS s(id, dv, dp, dt, ds, place, expected, confidence)
-         WHERE e.id = s.id",
+         WHERE e.id = s.id
+           -- Only rows that change: a retold event otherwise rewrote its row,
+           -- its index entries and its country rows (triggers).
+           AND (length(s.dv) > length(e.date_value)
+                OR (s.place IS NOT NULL AND s.place IS DISTINCT FROM e.place_id)
+                OR (s.expected AND e.status = 'planned')
+                OR s.confidence > e.confidence)",
     )
     .bind(&ids)
     .bind(&dates)
