@@ -19,11 +19,10 @@ pub mod reads;
 pub mod results;
 pub mod testing;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 pub use error::StoreError;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 pub use sqlx::PgPool;
 
 /// The embedded migrations.
@@ -36,17 +35,22 @@ pub async fn connect(
     wait: Duration,
 ) -> Result<PgPool, StoreError> {
     let deadline = tokio::time::Instant::now() + wait;
-    // Lookups are millisecond queries whose cost estimates can still be large
-    // (a month-probe plan is priced for every month it might visit): JIT
-    // compilation would add tens of milliseconds to each, and pay off never.
-    let options = PgConnectOptions::from_str(url)
-        .map_err(StoreError::Database)?
-        .options([("jit", "off")]);
     loop {
         let attempt = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
+            // Lookups are millisecond queries whose cost estimates can still be
+            // large (a month-probe plan is priced for every month it might
+            // visit): JIT compilation would add tens of milliseconds to each and
+            // never pay off. A SET rather than a startup option, which
+            // connection poolers such as PgBouncer refuse.
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    sqlx::query("SET jit = off").execute(connection).await?;
+                    Ok(())
+                })
+            })
+            .connect(url)
             .await;
         match attempt {
             Ok(pool) => return Ok(pool),

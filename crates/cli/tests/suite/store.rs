@@ -107,3 +107,13 @@ async fn variant_keys_computed_in_rust_match_the_stored_columns() {
         );
     }
 }
+
+#[tokio::test]
+async fn store_connections_run_without_jit() {
+    let pool = fresh_pool().await;
+    let jit: String = sqlx::query_scalar("SELECT current_setting('jit')")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(jit, "off");
+}
