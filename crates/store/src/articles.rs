@@ -102,47 +102,9 @@ pub async fn insert_or_get(
     pool: &PgPool,
     article: &NewArticle,
 ) -> Result<(ArticleRecord, bool), StoreError> {
-    let hash = content_hash(&article.body);
-    if let Some(request_id) = &article.request_id {
-        let existing = sqlx::query_as::<_, ArticleRecord>(&format!(
-            "SELECT {COLUMNS} FROM articles WHERE request_id = $1"
-        ))
-        .bind(request_id)
-        .fetch_optional(pool)
-        .await?;
-        if let Some(existing) = existing {
-            return Ok((existing, false));
-        }
-    }
-    let inserted = sqlx::query_as::<_, ArticleRecord>(&format!(
-        "INSERT INTO articles (id, content_sha256, request_id, title, body, source_url, published_date, trace_parent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT DO NOTHING
-         RETURNING {COLUMNS}"
-    ))
-    .bind(Uuid::new_v4())
-    .bind(&hash)
-    .bind(&article.request_id)
-    .bind(&article.title)
-    .bind(&article.body)
-    .bind(&article.source_url)
-    .bind(article.published_date)
-    .bind(&article.trace_parent)
-    .fetch_optional(pool)
-    .await?;
-    if let Some(inserted) = inserted {
-        return Ok((inserted, true));
-    }
-    // A conflict: the same content, or a request id stored concurrently.
-    let existing = sqlx::query_as::<_, ArticleRecord>(&format!(
-        "SELECT {COLUMNS} FROM articles WHERE content_sha256 = $1 OR ($2::text IS NOT NULL AND request_id = $2) LIMIT 1"
-    ))
-    .bind(&hash)
-    .bind(&article.request_id)
-    .fetch_optional(pool)
-    .await?;
-    existing
-        .map(|record| (record, false))
+    insert_or_get_many(pool, std::slice::from_ref(article))
+        .await?
+        .pop()
         .ok_or_else(|| StoreError::Conflict("article vanished during insert".into()))
 }
 

@@ -886,18 +886,3 @@ pub async fn split_alias(
     tx.commit().await?;
     Ok(new_id)
 }
-
-/// True when an entity of this type already has this canonical name.
-pub async fn exists(
-    tx: &mut Transaction<'_, Postgres>,
-    entity_type: &str,
-    canonical_key: &str,
-) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM entities WHERE entity_type = $1 AND canonical_key = $2)",
-    )
-    .bind(entity_type)
-    .bind(canonical_key)
-    .fetch_one(&mut **tx)
-    .await?)
-}

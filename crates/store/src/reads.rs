@@ -84,6 +84,19 @@ struct SortKey {
     id: Uuid,
 }
 
+/// Pushes the keyset condition "after `after` in newest-first order": the
+/// `(sort_date, first_seen, id)` columns named by `columns` sort before it.
+fn push_before(query: &mut QueryBuilder<'_, Postgres>, columns: &str, after: &SortKey) {
+    query
+        .push(format!(" AND ({columns}) < ("))
+        .push_bind(after.sort_date)
+        .push(", ")
+        .push_bind(after.first_seen)
+        .push(", ")
+        .push_bind(after.id)
+        .push(")");
+}
+
 impl SortKey {
     fn encode(&self) -> String {
         format!(
@@ -341,14 +354,11 @@ fn events_query<'a>(
         query.push(format!(" AND d.sort_date > DATE '{UNDATED}'"));
     }
     if let Some(after) = after {
-        query.push(format!(" AND (d.sort_date, d.first_seen, {driver_id}) < ("));
-        query
-            .push_bind(after.sort_date)
-            .push(", ")
-            .push_bind(after.first_seen)
-            .push(", ")
-            .push_bind(after.id)
-            .push(")");
+        push_before(
+            &mut query,
+            &format!("d.sort_date, d.first_seen, {driver_id}"),
+            &after,
+        );
     }
     query.push(format!(
         " ORDER BY d.sort_date DESC, d.first_seen DESC, {driver_id} DESC LIMIT "
@@ -538,14 +548,7 @@ fn quotes_query<'a>(
         );
         push_quote_conditions(&mut query, filter, QuoteIndex::Order);
         if let Some(after) = after {
-            query
-                .push(" AND (q.sort_date, q.first_seen, q.id) < (")
-                .push_bind(after.sort_date)
-                .push(", ")
-                .push_bind(after.first_seen)
-                .push(", ")
-                .push_bind(after.id)
-                .push(")");
+            push_before(&mut query, "q.sort_date, q.first_seen, q.id", &after);
         }
         query.push(" ORDER BY q.sort_date DESC, q.first_seen DESC, q.id DESC LIMIT ");
         query.push_bind(page.limit);

@@ -344,6 +344,13 @@ struct EventCandidate {
     participants: Vec<Uuid>,
 }
 
+/// The country a place (an entity aliased `p`) lies in: itself for a
+/// country, its affiliation for a city, unknown for a place the registry
+/// cannot locate.
+const PLACE_COUNTRY: &str = "CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
+     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
+END";
+
 /// Most candidates looked at per participant set and per participant pair: the newest ones.
 const CANDIDATES_PER_PAIR: i64 = 20;
 
@@ -372,9 +379,11 @@ struct EventInsert<'a> {
     confidence: f32,
 }
 
-/// Where a known event lives: stored (index into the sharpenings) or new in this batch.
+/// Where a known event lives (kept beside the candidate list, index for index).
 enum Known {
+    /// Stored before this batch: its id, the key of its sharpening.
     Stored(Uuid),
+    /// New in this batch: its index in the inserts.
     New(usize),
 }
 
@@ -455,20 +464,16 @@ async fn write_events(
     .bind(&actors)
     .execute(&mut **tx)
     .await?;
-    // The country each place lies in: itself for a country, its affiliation
-    // for a city, unknown for a place the registry cannot locate.
+    // The country each place lies in.
     let mut places: Vec<Uuid> = sightings.iter().filter_map(|(_, e)| e.place_id).collect();
     places.sort();
     places.dedup();
     let place_countries: std::collections::HashMap<Uuid, Option<Uuid>> = if places.is_empty() {
         Default::default()
     } else {
-        sqlx::query_as::<_, (Uuid, Option<Uuid>)>(
-            "SELECT p.id, CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
-                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
-                END
-             FROM entities p WHERE p.id = ANY($1)",
-        )
+        sqlx::query_as::<_, (Uuid, Option<Uuid>)>(&format!(
+            "SELECT p.id, {PLACE_COUNTRY} FROM entities p WHERE p.id = ANY($1)"
+        ))
         .bind(&places)
         .fetch_all(&mut **tx)
         .await?
@@ -495,7 +500,7 @@ async fn write_events(
             }
         }
     }
-    let mut known_events: Vec<EventCandidate> = sqlx::query_as(
+    let mut known_events: Vec<EventCandidate> = sqlx::query_as(&format!(
         "WITH ids AS (
              SELECT x.id FROM unnest($1::text[], $2::text[]) AS k(t, pk)
              CROSS JOIN LATERAL (SELECT id FROM events WHERE event_type = k.t AND participant_key = k.pk
@@ -505,15 +510,12 @@ async fn write_events(
              CROSS JOIN LATERAL (SELECT event_id FROM event_pairs
                                  WHERE event_type = k.t AND entity_a = k.a AND entity_b = k.b
                                  ORDER BY first_seen DESC LIMIT $6) x)
-         SELECT e.id, e.event_type, e.mode, e.place_id,
-                CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
-                     WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
-                END AS place_country,
+         SELECT e.id, e.event_type, e.mode, e.place_id, {PLACE_COUNTRY} AS place_country,
                 e.date_value, e.status,
                 ARRAY(SELECT entity_id FROM event_participants ep WHERE ep.event_id = e.id) AS participants
          FROM events e LEFT JOIN entities p ON p.id = e.place_id
-         WHERE e.id IN (SELECT id FROM ids) ORDER BY e.first_seen, e.id",
-    )
+         WHERE e.id IN (SELECT id FROM ids) ORDER BY e.first_seen, e.id"
+    ))
     .bind(&set_types)
     .bind(&set_keys)
     .bind(&pair_types)

@@ -267,16 +267,14 @@ impl EntityHandler {
 
 /// A registry person this candidate is a spelling variant of ("Prayut
 /// Chan-o-cha" for "Prayuth Chan-ocha"), when the names are close and the
-/// context agrees: same country, or one of them has none.
+/// context agrees: same country, or one of them has none. For candidates whose
+/// exact name the registry does not hold (a held name is no variant of another;
+/// the caller checks that for the whole batch with `entities::present`).
 async fn spelling_variant_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     candidate: &entities::EntityCandidate,
 ) -> Result<Option<uuid::Uuid>, EntityError> {
     if candidate.entity_type != "PERSON" || !candidate.canonical_key.contains(' ') {
-        return Ok(None);
-    }
-    // A name the registry already holds is no variant of another.
-    if entities::exists(tx, &candidate.entity_type, &candidate.canonical_key).await? {
         return Ok(None);
     }
     let similar = entities::similar(tx, &candidate.canonical_key, &candidate.entity_type).await?;
