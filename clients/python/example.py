@@ -61,6 +61,8 @@ def main() -> int:
 
     # Watch: follow Keller live; the stream yields one message per processed article.
     watch = lookups.Watch(gateway.WatchRequest(entity="Anna Keller"), timeout=30)
+    # The response headers mean the watch is live: articles processed from now on reach it.
+    watch.initial_metadata()
     submit.SubmitArticle(ingest.SubmitArticleRequest(article=ingest.ArticleInput(
         text="Keller on trade\n\u201cTrade must stay open,\u201d Anna Keller told reporters in Bern on March 5, 2024.\n")), timeout=10)
     live = next(watch)
