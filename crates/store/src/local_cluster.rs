@@ -2,10 +2,15 @@
 //! installed server binaries. Used by `readout up` and by the tests when no
 //! `DATABASE_URL` is given.
 //!
-//! PostgreSQL refuses to run as root, so when this process is root the server
-//! binaries run as the `postgres` system user (via `runuser`) and the data
-//! directory is handed to that user. Concurrent callers (test processes) are
-//! serialised by an exclusive lock on `<dir>/cluster.lock`.
+//! PostgreSQL refuses to run as root. When this process is root, the server
+//! binaries run in a user namespace (`unshare --user`) that maps the `postgres`
+//! user's id onto root: PostgreSQL sees an unprivileged owner, while on disk the
+//! data directory stays root's, so it works wherever root can write, even under
+//! directories nobody else may enter (`mktemp -d`). Where user namespaces are
+//! not available, the binaries run as the `postgres` system user (`runuser`) and
+//! the data directory is handed to that user, which then needs to reach it.
+//! Concurrent callers (test processes) are serialised by an exclusive lock on
+//! `<dir>/cluster.lock`.
 
 use std::fs::{self, File};
 use std::net::TcpListener;
@@ -56,7 +61,21 @@ pub struct LocalCluster {
     dir: PathBuf,
     bin_dir: PathBuf,
     port: u16,
-    as_postgres_user: bool,
+    server_user: ServerUser,
+}
+
+/// Who the PostgreSQL binaries run as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ServerUser {
+    /// This process's own user (not root).
+    Current,
+    /// Root, seen by PostgreSQL as the unprivileged user `uid` of a user namespace.
+    Namespaced {
+        /// The id (inside the namespace) that root is mapped to.
+        uid: u32,
+    },
+    /// The `postgres` system user, through `runuser`; it owns the data directory.
+    PostgresUser,
 }
 
 const SUPERUSER: &str = "readout";
@@ -75,12 +94,12 @@ impl LocalCluster {
             .map_err(io_error("locking the cluster directory"))?;
 
         let bin_dir = find_bin_dir()?;
-        let as_postgres_user = running_as_root();
+        let server_user = server_user_for(&dir)?;
         let cluster = LocalCluster {
             port: 0,
             dir,
             bin_dir,
-            as_postgres_user,
+            server_user,
         };
         let data_dir = cluster.data_dir();
         if !data_dir.join("PG_VERSION").exists() {
@@ -145,7 +164,7 @@ impl LocalCluster {
 
     fn init(&self, durability: Durability) -> Result<(), ClusterError> {
         let data_dir = self.data_dir();
-        if self.as_postgres_user {
+        if self.server_user == ServerUser::PostgresUser {
             chown_to_postgres(&self.dir)?;
         }
         self.run_pg_tool(
@@ -178,7 +197,7 @@ impl LocalCluster {
     fn start(&self) -> Result<(), ClusterError> {
         let data_dir = self.data_dir();
         let log = self.dir.join("postgresql.log");
-        if self.as_postgres_user {
+        if self.server_user == ServerUser::PostgresUser {
             // The log file is written by the server user.
             File::create(&log).map_err(io_error("creating the server log"))?;
             chown_to_postgres(&log)?;
@@ -202,12 +221,23 @@ impl LocalCluster {
 
     fn run_pg_tool(&self, tool: &str, args: &[&str]) -> Result<(), ClusterError> {
         let program = self.bin_dir.join(tool);
-        let mut command = if self.as_postgres_user {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&program);
-            command
-        } else {
-            Command::new(&program)
+        let mut command = match self.server_user {
+            ServerUser::Current => Command::new(&program),
+            ServerUser::Namespaced { uid } => {
+                let mut command = Command::new("unshare");
+                command
+                    .arg("--user")
+                    .arg(format!("--map-user={uid}"))
+                    .arg(format!("--map-group={uid}"))
+                    .arg("--")
+                    .arg(&program);
+                command
+            }
+            ServerUser::PostgresUser => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", "postgres", "--"]).arg(&program);
+                command
+            }
         };
         command.args(args).current_dir(&self.dir);
         let rendered = format!("{} {}", program.display(), args.join(" "));
@@ -251,6 +281,52 @@ fn find_bin_dir() -> Result<PathBuf, ClusterError> {
         .pop()
         .map(|(_, bin)| bin)
         .ok_or(ClusterError::NoBinaries)
+}
+
+/// Chooses who runs the server binaries for the cluster in `dir`: a cluster made
+/// earlier keeps the owner it was made with.
+fn server_user_for(dir: &Path) -> Result<ServerUser, ClusterError> {
+    use std::os::unix::fs::MetadataExt;
+    if !running_as_root() {
+        return Ok(ServerUser::Current);
+    }
+    let postgres_uid = user_id("postgres");
+    let existing_owner = fs::metadata(dir.join("data").join("PG_VERSION"))
+        .ok()
+        .map(|metadata| metadata.uid());
+    if let (Some(owner), Some(postgres)) = (existing_owner, postgres_uid) {
+        if owner == postgres {
+            return Ok(ServerUser::PostgresUser);
+        }
+    }
+    // initdb looks its user up by id, so map root to an id with a name.
+    let uid = postgres_uid.unwrap_or(65534);
+    let namespaces_work = Command::new("unshare")
+        .arg("--user")
+        .arg(format!("--map-user={uid}"))
+        .arg(format!("--map-group={uid}"))
+        .arg("true")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if namespaces_work {
+        return Ok(ServerUser::Namespaced { uid });
+    }
+    if postgres_uid.is_none() {
+        return Err(ClusterError::Command {
+            command: "unshare --user".into(),
+            output: "running as root, user namespaces are unavailable and there is no `postgres` user to run PostgreSQL as; run as another user or set DATABASE_URL".into(),
+        });
+    }
+    Ok(ServerUser::PostgresUser)
+}
+
+/// The numeric id of a system user, if it exists.
+fn user_id(name: &str) -> Option<u32> {
+    let output = Command::new("id").args(["-u", name]).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
 }
 
 fn running_as_root() -> bool {
