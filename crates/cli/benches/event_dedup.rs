@@ -1,6 +1,6 @@
 //! Event deduplication cost as the store grows: ingests generated articles
 //! (READOUT_BENCH_ARTICLES, default 100,000) through the same code the services
-//! run (recognition, registry resolution, extraction, one results transaction)
+//! run (extraction, registry resolution, one results transaction)
 //! on a real PostgreSQL, and prints the per-article cost of storing results
 //! (event matching included) for each slice of 10,000 articles.
 //! Run with `cargo bench -p readout --bench event_dedup`.
@@ -8,20 +8,9 @@
 use std::time::{Duration, Instant};
 
 use readout::corpus::{article, Rng, World};
-use readout_proto::v1::{AnnotateTextResponse, AnnotatedEntity, Entity, EntityType, Mention};
 use readout_store::articles::{insert_or_get, NewArticle};
 use readout_store::entities::resolve;
 use readout_store::results::write_article_results;
-
-fn entity_type(stored: &str) -> EntityType {
-    match stored {
-        "PERSON" => EntityType::Person,
-        "ORG" => EntityType::Org,
-        "LOC" => EntityType::Loc,
-        "EVENT_NAME" => EntityType::EventName,
-        _ => EntityType::Gpe,
-    }
-}
 
 fn main() {
     let total: usize = std::env::var("READOUT_BENCH_ARTICLES")
@@ -53,32 +42,21 @@ fn main() {
             )
             .await
             .expect("article");
-            let recognised = readout_entity::annotate::recognise(&text);
-            let seen = record.published_date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let analysed = readout_ingest::pipeline::analyse(&text, readout_extract::Ymd::parse(&published));
             let mut tx = pool.begin().await.expect("tx");
-            let mut annotated = Vec::new();
-            for entity in &recognised {
-                let id = resolve(&mut tx, &entity.candidate, Some(record.id), seen, None).await.expect("resolve");
-                let name = format!("entities/{id}");
-                annotated.push(AnnotatedEntity {
-                    entity: Some(Entity {
-                        name: name.clone(),
-                        display_name: entity.candidate.display_name.clone(),
-                        r#type: entity_type(&entity.candidate.entity_type) as i32,
-                        ..Default::default()
-                    }),
-                    role: entity.role.clone().unwrap_or_default(),
-                    affiliation: entity.affiliation.clone().unwrap_or_default(),
-                    mentions: entity
-                        .mentions
-                        .iter()
-                        .map(|(text, start, end)| Mention { entity: name.clone(), text: text.clone(), start_offset: *start, end_offset: *end })
-                        .collect(),
-                });
+            let mut ids = Vec::new();
+            for entry in &analysed.entities {
+                let candidate = readout_entity::annotate::candidate(
+                    &entry.name,
+                    entry.kind.as_str(),
+                    entry.aliases.clone(),
+                    entry.roles.clone(),
+                    entry.affiliation.clone(),
+                );
+                ids.push(resolve(&mut tx, &candidate, Some(record.id), record.published_date, None).await.expect("resolve"));
             }
             tx.commit().await.expect("commit");
-            let response = AnnotateTextResponse { entities: annotated };
-            let results = readout_ingest::pipeline::extract(&text, readout_extract::Ymd::parse(&published), &response);
+            let results = analysed.rows(&ids);
             let write_started = Instant::now();
             let mut tx = pool.begin().await.expect("tx");
             write_article_results(&mut tx, record.id, record.published_date, &results.mentions, &results.quotes, &results.events)

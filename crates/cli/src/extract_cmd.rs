@@ -57,16 +57,15 @@ pub fn run_extract(out_dir: &Path, files: &[PathBuf], published: Option<Ymd>) ->
     Ok(())
 }
 
-fn read_gold(path: &Path) -> Result<GoldDoc> {
+/// Reads one gold (or predicted) document.
+pub fn read_gold(path: &Path) -> Result<GoldDoc> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// Scores predictions against gold: each `gold_dir/<name>.json` against
-/// `pred_dir/<name>.json`, or, without `pred_dir`, against a fresh extraction of
-/// `articles_dir/<name>.txt`.
-pub fn evaluate(gold_dir: &Path, articles_dir: &Path, pred_dir: Option<&Path>) -> Result<Tally> {
+/// The gold files (`*.json`) of a directory, sorted.
+pub fn gold_files(gold_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(gold_dir)
         .with_context(|| format!("reading {}", gold_dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -76,8 +75,15 @@ pub fn evaluate(gold_dir: &Path, articles_dir: &Path, pred_dir: Option<&Path>) -
     if names.is_empty() {
         bail!("no gold files in {}", gold_dir.display());
     }
+    Ok(names)
+}
+
+/// Scores predictions against gold: each `gold_dir/<name>.json` against
+/// `pred_dir/<name>.json`, or, without `pred_dir`, against a fresh extraction of
+/// `articles_dir/<name>.txt`.
+pub fn evaluate(gold_dir: &Path, articles_dir: &Path, pred_dir: Option<&Path>) -> Result<Tally> {
     let mut tally = Tally::default();
-    for gold_path in names {
+    for gold_path in gold_files(gold_dir)? {
         let gold = read_gold(&gold_path)?;
         let stem = gold_path
             .file_stem()

@@ -80,7 +80,7 @@ pub fn run(args: LoadArgs) -> Result<()> {
         // in order, skipping ahead once one is done, finds the tail quickly.
         let mut done = 0;
         while done < names.len() {
-            let article = client.get_article(GetArticleRequest { name: names[done].clone() }).await?.into_inner().article.context("no article")?;
+            let article = client.get_article(GetArticleRequest { name: names[done].clone(), ..Default::default() }).await?.into_inner().article.context("no article")?;
             match ArticleState::try_from(article.state).unwrap_or(ArticleState::Unspecified) {
                 ArticleState::Done | ArticleState::Failed => {
                     done += 1;

@@ -55,6 +55,11 @@ enum Command {
         /// Score these predictions instead of extracting afresh.
         #[arg(long)]
         pred: Option<PathBuf>,
+        /// Score what a running suite stores instead: submit each article to
+        /// this gateway (or ingest service) URL, read its full record back once
+        /// processed, and score that.
+        #[arg(long, conflicts_with = "pred")]
+        services: Option<String>,
         /// List missed quotes and wrong speakers.
         #[arg(long)]
         verbose: bool,
@@ -92,10 +97,20 @@ fn main() -> Result<()> {
             gold,
             articles,
             pred,
+            services,
             verbose,
             json,
         } => {
-            let tally = extract_cmd::evaluate(&gold, &articles, pred.as_deref())?;
+            let tally = match services {
+                Some(url) => {
+                    let runtime = tokio::runtime::Runtime::new()?;
+                    let pairs = runtime.block_on(readout::services_eval::services_output(
+                        &gold, &articles, &url,
+                    ))?;
+                    readout::services_eval::score(&pairs)
+                }
+                None => extract_cmd::evaluate(&gold, &articles, pred.as_deref())?,
+            };
             if json {
                 println!("{}", serde_json::to_string(&tally.scores())?);
                 return Ok(());

@@ -166,7 +166,10 @@ async fn seed(gateway_url: &str, dir: &std::path::Path) -> Result<()> {
     for name in names {
         loop {
             let article = client
-                .get_article(GetArticleRequest { name: name.clone() })
+                .get_article(GetArticleRequest {
+                    name: name.clone(),
+                    ..Default::default()
+                })
                 .await?
                 .into_inner()
                 .article

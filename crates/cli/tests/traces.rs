@@ -140,8 +140,8 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
         "submit_article",
         "insert_or_get",
         "process_articles",
-        "readout.v1.EntityService/BatchAnnotateTexts",
-        "batch_annotate_texts",
+        "readout.v1.EntityResolverService/ResolveEntities",
+        "resolve_entities",
         "resolve_all",
         "write_results",
     ];
@@ -206,7 +206,7 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
     // The entity service's server span descends from the worker's processing span.
     let annotate = trace
         .iter()
-        .find(|span| span.name == "readout.v1.EntityService/BatchAnnotateTexts")
+        .find(|span| span.name == "readout.v1.EntityResolverService/ResolveEntities")
         .unwrap();
     let mut ancestor = by_id.get(annotate.parent_span_id.as_str()).copied();
     let mut chain = Vec::new();
@@ -216,7 +216,7 @@ async fn one_ingested_article_is_one_trace_across_every_grpc_hop() {
     }
     assert!(
         chain.contains(&"process_articles") && chain.contains(&"submit_article"),
-        "BatchAnnotateTexts's ancestors: {chain:?}"
+        "ResolveEntities's ancestors: {chain:?}"
     );
     if let Ok(telemetry) = Arc::try_unwrap(telemetry) {
         tokio::task::spawn_blocking(move || telemetry.shutdown())

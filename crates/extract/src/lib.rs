@@ -14,6 +14,7 @@ pub mod gold;
 pub mod lexicon;
 pub mod offsets;
 pub mod quotes;
+pub mod registry;
 pub mod score;
 pub mod text;
 pub mod tokens;

@@ -19,6 +19,8 @@ pub mod service_names {
     pub const INGEST: &str = "readout.v1.IngestService";
     /// `readout.v1.EntityService`.
     pub const ENTITY: &str = "readout.v1.EntityService";
+    /// `readout.v1.EntityResolverService` (internal: served by the entity service only).
+    pub const ENTITY_RESOLVER: &str = "readout.v1.EntityResolverService";
     /// `readout.v1.QueryService`.
     pub const QUERY: &str = "readout.v1.QueryService";
     /// `readout.v1.GatewayService`.

@@ -19,12 +19,10 @@ pub struct EntityCandidate {
     pub canonical_key: String,
     /// Surface forms seen in the text.
     pub aliases: Vec<String>,
-    /// A title seen attached in this text.
-    pub role: Option<String>,
+    /// The titles seen attached in this text, in order of first sight.
+    pub roles: Vec<String>,
     /// The affiliated country's display name and key, if the text gives one.
     pub affiliation: Option<(String, String)>,
-    /// How many mentions the text has.
-    pub mention_count: i64,
 }
 
 /// A registry entity with its aliases and roles.
@@ -51,8 +49,8 @@ pub struct EntityRecord {
 pub struct RoleRecord {
     /// The title.
     pub title: String,
-    /// When it was seen.
-    pub seen_date: NaiveDate,
+    /// When it was seen: the day the article speaks from, if it gives one.
+    pub seen_date: Option<NaiveDate>,
     /// In which article.
     pub article_id: Option<Uuid>,
 }
@@ -83,12 +81,12 @@ pub async fn resolve(
     tx: &mut Transaction<'_, Postgres>,
     candidate: &EntityCandidate,
     article: Option<Uuid>,
-    seen_date: NaiveDate,
+    seen_date: Option<NaiveDate>,
     variant_of: Option<Uuid>,
 ) -> Result<Uuid, StoreError> {
     let affiliation_id = match &candidate.affiliation {
         Some((name, key)) if key != &candidate.canonical_key => {
-            Some(upsert_bare(tx, name, "GPE", key, 0).await?)
+            Some(upsert_bare(tx, name, "GPE", key).await?)
         }
         _ => None,
     };
@@ -112,7 +110,6 @@ pub async fn resolve(
                 &candidate.display_name,
                 &candidate.entity_type,
                 &candidate.canonical_key,
-                candidate.mention_count,
             )
             .await?
         }
@@ -139,18 +136,56 @@ pub async fn resolve(
     .bind(&keys)
     .execute(&mut **tx)
     .await?;
-    if let Some(role) = &candidate.role {
+    // A role is recorded with the date it was seen at; an undated article's
+    // roles are recorded without a date, not stamped with some other day.
+    if !candidate.roles.is_empty() {
         sqlx::query(
-            "INSERT INTO entity_roles (entity_id, title, seen_date, article_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "INSERT INTO entity_roles (entity_id, title, seen_date, article_id)
+             SELECT $1, title, $3, $4 FROM unnest($2::text[]) AS r(title) ON CONFLICT DO NOTHING",
         )
         .bind(id)
-        .bind(role)
+        .bind(&candidate.roles)
         .bind(seen_date)
         .bind(article)
         .execute(&mut **tx)
         .await?;
     }
     Ok(id)
+}
+
+/// Looks names up without writing: for each (type, key), the registry entity
+/// of that type whose canonical name or one of whose aliases has the key, the
+/// most mentioned when several have it as an alias; `None` when the registry
+/// does not hold the name.
+pub async fn lookup(
+    pool: &PgPool,
+    names: &[(&str, &str)],
+) -> Result<Vec<Option<Uuid>>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let types: Vec<&str> = names.iter().map(|(t, _)| *t).collect();
+    let keys: Vec<&str> = names.iter().map(|(_, k)| *k).collect();
+    let found: Vec<(i64, Option<Uuid>)> = sqlx::query_as(
+        "SELECT c.i, COALESCE(e.id, (
+                    SELECT x.id FROM entity_aliases a JOIN entities x ON x.id = a.entity_id
+                    WHERE a.alias_key = c.k AND x.entity_type = c.t
+                    ORDER BY x.mention_count DESC, x.id LIMIT 1))
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS c(t, k, i)
+         LEFT JOIN entities e ON e.entity_type = c.t AND e.canonical_key = c.k
+         ORDER BY c.i",
+    )
+    .bind(&types)
+    .bind(&keys)
+    .fetch_all(pool)
+    .await?;
+    let mut ids = vec![None; names.len()];
+    for (ordinal, id) in found {
+        if let Some(slot) = ids.get_mut((ordinal - 1) as usize) {
+            *slot = id;
+        }
+    }
+    Ok(ids)
 }
 
 /// Takes the registry's writer lock until the transaction ends: annotation
@@ -191,7 +226,7 @@ pub async fn present(
 /// comes with the article and date its role was seen at.
 pub async fn resolve_known(
     tx: &mut Transaction<'_, Postgres>,
-    candidates: &[(&EntityCandidate, Option<Uuid>, NaiveDate)],
+    candidates: &[(&EntityCandidate, Option<Uuid>, Option<NaiveDate>)],
 ) -> Result<Vec<Option<Uuid>>, StoreError> {
     let mut types: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
@@ -223,7 +258,7 @@ pub async fn resolve_known(
     // (entity, affiliation), (entity, alias, alias key), (entity, title, date, article).
     let mut affiliations: Vec<(Uuid, Uuid)> = Vec::new();
     let mut aliases: Vec<(Uuid, String, String)> = Vec::new();
-    let mut roles: Vec<(Uuid, String, NaiveDate, Option<Uuid>)> = Vec::new();
+    let mut roles: Vec<(Uuid, String, Option<NaiveDate>, Option<Uuid>)> = Vec::new();
     for &(candidate, article, seen_date) in candidates {
         let Some((id, unaffiliated)) = found_as(&candidate.entity_type, &candidate.canonical_key)
         else {
@@ -248,7 +283,7 @@ pub async fn resolve_known(
         for alias in candidate.aliases.iter().chain([&candidate.display_name]) {
             aliases.push((id, alias.clone(), name_key(alias)));
         }
-        if let Some(role) = &candidate.role {
+        for role in &candidate.roles {
             roles.push((id, role.clone(), seen_date, article));
         }
     }
@@ -290,7 +325,7 @@ pub async fn resolve_known(
     if !roles.is_empty() {
         let ids: Vec<Uuid> = roles.iter().map(|(id, ..)| *id).collect();
         let titles: Vec<&str> = roles.iter().map(|(_, title, ..)| title.as_str()).collect();
-        let dates: Vec<NaiveDate> = roles.iter().map(|(_, _, date, _)| *date).collect();
+        let dates: Vec<Option<NaiveDate>> = roles.iter().map(|(_, _, date, _)| *date).collect();
         let articles: Vec<Option<Uuid>> = roles.iter().map(|(.., article)| *article).collect();
         sqlx::query(
             "INSERT INTO entity_roles (entity_id, title, seen_date, article_id)
@@ -308,14 +343,14 @@ pub async fn resolve_known(
 }
 
 /// Finds or creates an entity without locking an existing row (concurrent
-/// annotations of popular entities must not queue behind each other); mention
-/// counts are added afterwards by [`add_mention_counts`].
+/// resolutions of popular entities must not queue behind each other). Its
+/// mentions are counted when an article's results store them (a trigger on
+/// `mentions`).
 async fn upsert_bare(
     tx: &mut Transaction<'_, Postgres>,
     display_name: &str,
     entity_type: &str,
     key: &str,
-    _mentions: i64,
 ) -> Result<Uuid, StoreError> {
     let existing: Option<Uuid> =
         sqlx::query_scalar("SELECT id FROM entities WHERE entity_type = $1 AND canonical_key = $2")
@@ -349,27 +384,6 @@ async fn upsert_bare(
         .fetch_one(&mut **tx)
         .await?),
     }
-}
-
-/// Adds mention counts as deltas, folded into the entities' counters by
-/// [`fold_counts`]: no entity row is locked, so concurrent annotations of a
-/// popular entity never queue behind each other (or behind foreign-key checks
-/// of the results that reference it). Written in the caller's transaction.
-pub async fn add_mention_counts(
-    tx: &mut Transaction<'_, Postgres>,
-    counts: &[(Uuid, i64)],
-) -> Result<(), StoreError> {
-    let ids: Vec<Uuid> = counts.iter().map(|(id, _)| *id).collect();
-    let amounts: Vec<i64> = counts.iter().map(|(_, count)| *count).collect();
-    sqlx::query(
-        "INSERT INTO entity_count_deltas (entity_id, events, quotes, mentions)
-         SELECT id, 0, 0, amount FROM unnest($1::uuid[], $2::bigint[]) AS c(id, amount)",
-    )
-    .bind(&ids)
-    .bind(&amounts)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Folds the pending mention, event and quote count deltas into the entities'
@@ -452,7 +466,7 @@ struct EntityRow {
 }
 
 /// A role sighting as read: (entity, title, date, article).
-type RoleRow = (Uuid, String, NaiveDate, Option<Uuid>);
+type RoleRow = (Uuid, String, Option<NaiveDate>, Option<Uuid>);
 
 /// Gets entities by id with aliases and roles, in the order of `ids`.
 pub async fn get_many(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<EntityRecord>, StoreError> {
@@ -491,7 +505,7 @@ pub async fn get_many_with(
         .await?;
         let roles = sqlx::query_as(
                 "SELECT entity_id, title, seen_date, article_id FROM entity_roles WHERE entity_id = ANY($1)
-                 ORDER BY seen_date, title",
+                 ORDER BY seen_date NULLS FIRST, title",
             )
             .bind(ids)
             .fetch_all(pool)

@@ -829,3 +829,51 @@ pub async fn entity_stats(
             .collect(),
     })
 }
+
+/// One mention of an entity in an article.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ArticleMentionRecord {
+    /// The entity.
+    pub entity_id: Uuid,
+    /// Its display name.
+    pub display_name: String,
+    /// Its type.
+    pub entity_type: String,
+    /// Its affiliated country, if any.
+    pub affiliation_id: Option<Uuid>,
+    /// The affiliated country's display name.
+    pub affiliation_name: Option<String>,
+    /// The surface text.
+    pub text: String,
+    /// With attached titles, when longer; otherwise empty.
+    pub full_text: String,
+    /// Start offset in code points.
+    pub start_offset: i32,
+    /// End offset in code points.
+    pub end_offset: i32,
+}
+
+/// The mentions an article's results stored, in text order, with their
+/// entities; and the roles recorded from the article, as (entity, title).
+pub async fn article_entities(
+    pool: &PgPool,
+    article: Uuid,
+) -> Result<(Vec<ArticleMentionRecord>, Vec<(Uuid, String)>), StoreError> {
+    let mentions = sqlx::query_as(
+        "SELECT m.entity_id, e.display_name, e.entity_type, e.affiliation_id,
+                a.display_name AS affiliation_name, m.text, m.full_text, m.start_offset, m.end_offset
+         FROM mentions m JOIN entities e ON e.id = m.entity_id
+         LEFT JOIN entities a ON a.id = e.affiliation_id
+         WHERE m.article_id = $1 ORDER BY m.start_offset",
+    )
+    .bind(article)
+    .fetch_all(pool)
+    .await?;
+    let roles = sqlx::query_as(
+        "SELECT entity_id, title FROM entity_roles WHERE article_id = $1 ORDER BY entity_id, seen_date, title",
+    )
+    .bind(article)
+    .fetch_all(pool)
+    .await?;
+    Ok((mentions, roles))
+}

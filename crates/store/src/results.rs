@@ -19,6 +19,9 @@ pub struct NewMention {
     pub end: i32,
     /// Surface text.
     pub text: String,
+    /// The name with attached titles and nationality words, when longer than
+    /// `text`; otherwise empty.
+    pub full_text: String,
 }
 
 /// A quote found in the article.
@@ -187,9 +190,10 @@ async fn write_mentions(
     let ends: Vec<i32> = rows.iter().map(|(_, m)| m.end).collect();
     let entities: Vec<Uuid> = rows.iter().map(|(_, m)| m.entity_id).collect();
     let texts: Vec<&str> = rows.iter().map(|(_, m)| m.text.as_str()).collect();
+    let full_texts: Vec<&str> = rows.iter().map(|(_, m)| m.full_text.as_str()).collect();
     sqlx::query(
-        "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text)
-         SELECT a, s, e, id, t FROM unnest($1::uuid[], $2::int[], $3::int[], $4::uuid[], $5::text[]) AS m(a, s, e, id, t)
+        "INSERT INTO mentions (article_id, start_offset, end_offset, entity_id, text, full_text)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::uuid[], $5::text[], $6::text[])
          ON CONFLICT DO NOTHING",
     )
     .bind(&article_ids)
@@ -197,6 +201,7 @@ async fn write_mentions(
     .bind(&ends)
     .bind(&entities)
     .bind(&texts)
+    .bind(&full_texts)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -526,6 +531,10 @@ async fn write_events(
     .await?;
     // Oldest first: stored events, then the batch's new ones in order.
     let mut where_known: Vec<Known> = known_events.iter().map(|e| Known::Stored(e.id)).collect();
+    // The articles of the batch that told each known event: the extractor has
+    // already merged one article's tellings of one event, so two events of one
+    // article are two events.
+    let mut told_by: Vec<Vec<Uuid>> = vec![Vec::new(); known_events.len()];
     let mut sharpenings: std::collections::BTreeMap<Uuid, Sharpening> = Default::default();
     let mut inserts: Vec<EventInsert> = Vec::new();
     let mut sources: Vec<(Uuid, Uuid, &str, i32, i32)> = Vec::new();
@@ -535,9 +544,13 @@ async fn write_events(
             .and_then(|p| place_countries.get(&p).copied().flatten());
         let matching = known_events
             .iter()
-            .position(|candidate| same_event(candidate, event, country));
+            .zip(&told_by)
+            .position(|(candidate, told)| {
+                !told.contains(article_id) && same_event(candidate, event, country)
+            });
         let event_id = match matching {
             Some(index) => {
+                told_by[index].push(*article_id);
                 let existing = &mut known_events[index];
                 // Sharpen: a more precise date, a place where there was none, or a
                 // more specific place in the same country.
@@ -607,6 +620,7 @@ async fn write_events(
                     participants: sorted.clone(),
                 });
                 where_known.push(Known::New(inserts.len()));
+                told_by.push(vec![*article_id]);
                 inserts.push(EventInsert {
                     id,
                     event,

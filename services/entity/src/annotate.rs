@@ -1,99 +1,80 @@
-//! Annotation: the extractor's in-text entities resolved against the registry.
+//! From what the extractor found to registry candidates: the text's entities
+//! for the read-only `AnnotateText`, and the ingest worker's found entities for
+//! `ResolveEntities`. Pure: CPU only.
 
-use std::collections::BTreeMap;
-
-use chrono::NaiveDate;
 use readout_extract::entities::recognize;
-use readout_extract::lexicon::{Known, LEXICON};
 use readout_extract::offsets::CharOffsets;
+use readout_extract::registry::{entries, RegistryEntry};
 use readout_extract::text::segment;
-use readout_extract::EntityKind;
 use readout_store::entities::{name_key, EntityCandidate};
 
-/// One recognised entity with its mentions, before registry resolution.
+/// One recognised entity of a text with its mentions.
 #[derive(Clone, Debug)]
 pub struct Recognised {
-    /// What to resolve.
+    /// What to look up.
     pub candidate: EntityCandidate,
-    /// The title seen in this text.
-    pub role: Option<String>,
-    /// The affiliated country's display name.
-    pub affiliation: Option<String>,
-    /// Mentions as (text, start, end) in code points.
-    pub mentions: Vec<(String, i32, i32)>,
+    /// Mentions as (text, text with attached titles when longer, start, end),
+    /// offsets in code points.
+    pub mentions: Vec<(String, String, i32, i32)>,
 }
 
-fn stored_kind(kind: EntityKind) -> &'static str {
-    kind.as_str()
+/// The registry candidate of one found entity.
+pub fn candidate(
+    display_name: &str,
+    entity_type: &str,
+    aliases: Vec<String>,
+    roles: Vec<String>,
+    affiliation: Option<String>,
+) -> EntityCandidate {
+    EntityCandidate {
+        display_name: display_name.to_owned(),
+        entity_type: entity_type.to_owned(),
+        canonical_key: name_key(display_name),
+        aliases,
+        roles,
+        affiliation: affiliation.map(|country| {
+            let key = name_key(&country);
+            (country, key)
+        }),
+    }
 }
 
-/// Recognises the entities of `text` (pure; CPU only).
+fn candidate_of(entry: RegistryEntry) -> EntityCandidate {
+    candidate(
+        &entry.name,
+        entry.kind.as_str(),
+        entry.aliases,
+        entry.roles,
+        entry.affiliation,
+    )
+}
+
+/// Recognises the entities of `text` as the ingest worker's extractor does.
 pub fn recognise(text: &str) -> Vec<Recognised> {
     let document = segment(text);
     let entities = recognize(&document);
     let offsets = CharOffsets::new(text);
-    let mut mentions_of: BTreeMap<usize, Vec<(String, i32, i32)>> = BTreeMap::new();
+    let mut mentions: Vec<Vec<(String, String, i32, i32)>> =
+        vec![Vec::new(); entities.entities.len()];
     for mention in &entities.mentions {
-        mentions_of.entry(mention.entity).or_default().push((
+        mentions[mention.entity].push((
             mention.span.of(text).to_owned(),
+            if mention.full_span != mention.span {
+                mention.full_span.of(text).to_owned()
+            } else {
+                String::new()
+            },
             offsets.char_of(mention.span.start) as i32,
             offsets.char_of(mention.span.end) as i32,
         ));
     }
-    let mut recognised = Vec::new();
-    for (index, entity) in entities.entities.iter().enumerate() {
-        let Some(mentions) = mentions_of.remove(&index) else {
-            continue;
-        };
-        let mut aliases: Vec<String> = Vec::new();
-        for (surface, ..) in &mentions {
-            if surface != &entity.name && !aliases.contains(surface) {
-                aliases.push(surface.clone());
-            }
-        }
-        // Places lie in their country (from the gazetteer), so the registry can
-        // tell that Bali and Indonesia agree while Bali and San Francisco do not.
-        let affiliation = entity
-            .affiliation
-            .clone()
-            .or_else(|| place_country(&entity.name, entity.kind))
-            .filter(|country| country != &entity.name);
-        recognised.push(Recognised {
-            candidate: EntityCandidate {
-                display_name: entity.name.clone(),
-                entity_type: stored_kind(entity.kind).to_owned(),
-                canonical_key: name_key(&entity.name),
-                aliases,
-                role: entity.roles.first().cloned(),
-                affiliation: affiliation
-                    .as_ref()
-                    .map(|country| (country.clone(), name_key(country))),
-                mention_count: mentions.len() as i64,
-            },
-            role: entity.roles.first().cloned(),
-            affiliation,
+    entries(&entities, text)
+        .into_iter()
+        .zip(mentions)
+        .filter(|(_, mentions)| !mentions.is_empty())
+        .map(|(entry, mentions)| Recognised {
+            candidate: candidate_of(entry),
             mentions,
-        });
-    }
-    recognised
-}
-
-/// The date roles are recorded at when the caller gives none.
-pub fn default_seen_date() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
-/// The country a known place lies in, from the gazetteer.
-fn place_country(name: &str, kind: EntityKind) -> Option<String> {
-    if !matches!(kind, EntityKind::Gpe | EntityKind::Loc) {
-        return None;
-    }
-    LEXICON.lookup(name)?.iter().find_map(|known| match known {
-        Known::Place {
-            country: Some(country),
-            is_country: false,
-            ..
-        } => Some(country.clone()),
-        _ => None,
-    })
+        })
+        .collect()
 }

@@ -40,7 +40,10 @@ pub fn entity(record: &EntityRecord) -> v1::Entity {
             .iter()
             .map(|role| v1::Role {
                 title: role.title.clone(),
-                seen_date: role.seen_date.format("%Y-%m-%d").to_string(),
+                seen_date: role
+                    .seen_date
+                    .map(|date| date.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
                 article: role
                     .article_id
                     .map(|id| resource_name("articles", id))

@@ -1,22 +1,27 @@
-//! The gRPC handlers of `readout.v1.EntityService`: thin conversions around the
-//! annotation logic and the registry queries.
+//! The gRPC handlers of `readout.v1.EntityService` (registry lookups, the
+//! read-only annotation, curation) and of the internal
+//! `readout.v1.EntityResolverService` (the ingest worker's resolution): thin
+//! conversions around the candidate logic and the registry queries.
 
 use chrono::NaiveDate;
+use readout_proto::v1::entity_resolver_service_server::EntityResolverService;
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
     AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
-    AnnotatedEntity, BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, EntityView,
-    GetEntityRequest, GetEntityResponse, ListEntitiesRequest, ListEntitiesResponse, Mention,
-    MergeEntitiesRequest, MergeEntitiesResponse, SearchEntitiesRequest, SearchEntitiesResponse,
+    AnnotatedEntity, BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, Entity, EntityType,
+    EntityView, GetEntityRequest, GetEntityResponse, ListEntitiesRequest, ListEntitiesResponse,
+    Mention, MergeEntitiesRequest, MergeEntitiesResponse, ResolveEntitiesRequest,
+    ResolveEntitiesResponse, ResolvedEntities, SearchEntitiesRequest, SearchEntitiesResponse,
     SplitEntityAliasRequest, SplitEntityAliasResponse,
 };
 use readout_server::request::{
     decode_page_token, next_page_token, page_size, parse_resource_name, resource_name,
 };
+use readout_store::entities::EntityCandidate;
 use readout_store::{entities, PgPool};
 use tonic::{Request, Response, Status};
 
-use crate::annotate::{default_seen_date, recognise, Recognised};
+use crate::annotate::{candidate, recognise, Recognised};
 use crate::convert;
 use crate::error::EntityError;
 use readout_extract::entities::spelling_variants;
@@ -28,26 +33,37 @@ pub struct EntityHandler {
     max_text_bytes: usize,
 }
 
+/// The entities of one article to resolve.
+pub struct ResolveJob {
+    /// The article roles are recorded against.
+    pub article: Option<uuid::Uuid>,
+    /// The date roles are seen at; without one, roles are recorded undated.
+    pub seen_date: Option<NaiveDate>,
+    /// The found entities, in the caller's order.
+    pub candidates: Vec<EntityCandidate>,
+}
+
 impl EntityHandler {
-    /// Resolves every recognised entity of every job in one transaction, one
-    /// such transaction at a time: known names together, the rest one by one
+    /// Resolves every candidate of every job in one transaction, one such
+    /// transaction at a time: known names together, the rest one by one
     /// (places first, then by name); retried when the database reports a
     /// deadlock or a concurrent insert (a curation call racing it). Returns the
-    /// entity ids of each job's entities.
-    #[tracing::instrument(skip_all, fields(texts = jobs.len()))]
-    async fn resolve_all(
+    /// entity ids of each job's candidates. Counts nothing: mentions are counted
+    /// when the worker stores them.
+    #[tracing::instrument(skip_all, fields(articles = jobs.len()))]
+    pub async fn resolve_all(
         &self,
-        jobs: &[(AnnotationJob, Vec<Recognised>)],
+        jobs: &[ResolveJob],
     ) -> Result<Vec<Vec<uuid::Uuid>>, EntityError> {
         // (job, entity) of every candidate, in the global order.
         let mut order: Vec<(usize, usize)> = jobs
             .iter()
             .enumerate()
-            .flat_map(|(job, (_, recognised))| (0..recognised.len()).map(move |i| (job, i)))
+            .flat_map(|(job, resolve)| (0..resolve.candidates.len()).map(move |i| (job, i)))
             .collect();
         order.sort_by(|&(ja, a), &(jb, b)| {
-            let a = &jobs[ja].1[a].candidate;
-            let b = &jobs[jb].1[b].candidate;
+            let a = &jobs[ja].candidates[a];
+            let b = &jobs[jb].candidates[b];
             (a.entity_type != "GPE", &a.canonical_key)
                 .cmp(&(b.entity_type != "GPE", &b.canonical_key))
         });
@@ -60,26 +76,25 @@ impl EntityHandler {
                     .begin()
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
-                // Annotations can be redone from the stored article: no need to wait for the disk.
+                // Resolutions can be redone from the stored article: no need to wait for the disk.
                 sqlx::query("SET LOCAL synchronous_commit = off")
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
-                let ordered: Vec<(&entities::EntityCandidate, Option<uuid::Uuid>, NaiveDate)> =
-                    order
-                        .iter()
-                        .map(|&(job, i)| {
-                            (
-                                &jobs[job].1[i].candidate,
-                                jobs[job].0.article,
-                                jobs[job].0.seen_date,
-                            )
-                        })
-                        .collect();
+                let ordered: Vec<(&EntityCandidate, Option<uuid::Uuid>, Option<NaiveDate>)> = order
+                    .iter()
+                    .map(|&(job, i)| {
+                        (
+                            &jobs[job].candidates[i],
+                            jobs[job].article,
+                            jobs[job].seen_date,
+                        )
+                    })
+                    .collect();
                 // Reads first, outside the writer lock: which names are new, and
                 // which new person names are spelling variants of registry people
                 // (a trigram search, the slowest step).
-                let candidates: Vec<&entities::EntityCandidate> =
+                let candidates: Vec<&EntityCandidate> =
                     ordered.iter().map(|(candidate, ..)| *candidate).collect();
                 let present = entities::present(&mut tx, &candidates).await?;
                 let mut variants: Vec<Option<uuid::Uuid>> = vec![None; ordered.len()];
@@ -96,35 +111,24 @@ impl EntityHandler {
                 let known = entities::resolve_known(&mut tx, &ordered).await?;
                 let mut ids: Vec<Vec<uuid::Uuid>> = jobs
                     .iter()
-                    .map(|(_, recognised)| vec![uuid::Uuid::nil(); recognised.len()])
+                    .map(|job| vec![uuid::Uuid::nil(); job.candidates.len()])
                     .collect();
                 for ((&(job, index), known), variant_of) in order.iter().zip(known).zip(variants) {
                     ids[job][index] = match known {
                         Some(id) => id,
                         None => {
                             // Still new under the lock: the variant found before it stands.
-                            let candidate = &jobs[job].1[index].candidate;
                             entities::resolve(
                                 &mut tx,
-                                candidate,
-                                jobs[job].0.article,
-                                jobs[job].0.seen_date,
+                                &jobs[job].candidates[index],
+                                jobs[job].article,
+                                jobs[job].seen_date,
                                 variant_of,
                             )
                             .await?
                         }
                     };
                 }
-                let counts: Vec<(uuid::Uuid, i64)> = ids
-                    .iter()
-                    .zip(jobs)
-                    .flat_map(|(ids, (_, recognised))| {
-                        ids.iter()
-                            .zip(recognised)
-                            .map(|(id, entity)| (*id, entity.candidate.mention_count))
-                    })
-                    .collect();
-                entities::add_mention_counts(&mut tx, &counts).await?;
                 tx.commit()
                     .await
                     .map_err(|e| EntityError::Store(e.into()))?;
@@ -133,7 +137,7 @@ impl EntityHandler {
             .await;
             match result {
                 Err(EntityError::Store(error)) if attempt < 5 && entities::is_retryable(&error) => {
-                    tracing::info!(%error, attempt, "retrying annotation transaction");
+                    tracing::info!(%error, attempt, "retrying the resolution transaction");
                     tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
                 }
                 other => return other,
@@ -141,7 +145,7 @@ impl EntityHandler {
         }
     }
 
-    /// Checks one request; `prefix` names it inside a batch (`requests[3].`).
+    /// Checks one annotation request; `prefix` names it inside a batch (`requests[3].`).
     fn validate(
         &self,
         request: AnnotateTextRequest,
@@ -162,89 +166,100 @@ impl EntityHandler {
             )
             .into());
         }
-        let article = match request.article.as_str() {
-            "" => None,
-            name => Some(parse_resource_name(&field("article"), "articles", name)?),
-        };
-        let seen_date = match request.seen_date.as_str() {
-            "" => default_seen_date(),
-            text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                invalid(
-                    field("seen_date"),
-                    format!("expected YYYY-MM-DD, got {text:?}"),
-                )
-            })?,
-        };
-        let details = request.view() != EntityView::Basic;
+        // Kept for compatibility: annotation records nothing, but a malformed
+        // value is still the caller's mistake.
+        if !request.article.is_empty() {
+            parse_resource_name(&field("article"), "articles", &request.article)?;
+        }
+        if !request.seen_date.is_empty() {
+            parse_date(&field("seen_date"), &request.seen_date)?;
+        }
+        let view = EntityView::try_from(request.view).map_err(|_| {
+            invalid(
+                field("view"),
+                format!("unknown entity view {}", request.view),
+            )
+        })?;
         Ok(AnnotationJob {
             text: request.text,
-            article,
-            seen_date,
-            details,
+            details: view != EntityView::Basic,
         })
     }
 
-    /// Recognises and resolves the entities of each job.
+    /// Recognises the entities of each text and looks them up in the registry,
+    /// writing nothing.
     async fn annotate(
         &self,
         jobs: Vec<AnnotationJob>,
     ) -> Result<Vec<AnnotateTextResponse>, Status> {
-        let recognise_started = std::time::Instant::now();
-        let jobs: Vec<(AnnotationJob, Vec<Recognised>)> = tokio::task::spawn_blocking(move || {
+        let recognised: Vec<(bool, Vec<Recognised>)> = tokio::task::spawn_blocking(move || {
             jobs.into_iter()
-                .map(|job| {
-                    let recognised = recognise(&job.text);
-                    (job, recognised)
-                })
+                .map(|job| (job.details, recognise(&job.text)))
                 .collect()
         })
         .await
         .map_err(|error| readout_server::status::internal("recognising entities", error))?;
-        let recognise_ms = recognise_started.elapsed().as_millis() as u64;
-        let resolve_started = std::time::Instant::now();
-        let ids = self.resolve_all(&jobs).await?;
-        let resolve_ms = resolve_started.elapsed().as_millis() as u64;
-        let load_started = std::time::Instant::now();
-        let mut all_ids: Vec<uuid::Uuid> = ids.iter().flatten().copied().collect();
+        let names: Vec<(&str, &str)> = recognised
+            .iter()
+            .flat_map(|(_, entities)| entities.iter())
+            .map(|entity| {
+                (
+                    entity.candidate.entity_type.as_str(),
+                    entity.candidate.canonical_key.as_str(),
+                )
+            })
+            .collect();
+        let found = entities::lookup(&self.pool, &names)
+            .await
+            .map_err(EntityError::Store)?;
+        let mut all_ids: Vec<uuid::Uuid> = found.iter().flatten().copied().collect();
         all_ids.sort();
         all_ids.dedup();
-        let details = jobs.iter().any(|(job, _)| job.details);
+        let details = recognised.iter().any(|(details, _)| *details);
         let records = entities::get_many_with(&self.pool, &all_ids, details)
             .await
             .map_err(EntityError::Store)?;
-        tracing::debug!(
-            recognise_ms,
-            resolve_ms,
-            load_ms = load_started.elapsed().as_millis() as u64,
-            texts = jobs.len(),
-            "annotation timings"
-        );
-        Ok(jobs
+        let mut found = found.into_iter();
+        Ok(recognised
             .into_iter()
-            .zip(ids)
-            .map(|((job, recognised), ids)| AnnotateTextResponse {
-                entities: recognised
+            .map(|(details, entities)| AnnotateTextResponse {
+                entities: entities
                     .into_iter()
-                    .zip(ids)
-                    .map(|(entity, id)| {
-                        let record = records.iter().find(|r| r.id == id);
-                        let mut entity_message = record.map(convert::entity);
-                        if !job.details {
-                            if let Some(message) = entity_message.as_mut() {
-                                message.aliases.clear();
-                                message.roles.clear();
+                    .map(|entity| {
+                        let id = found.next().flatten();
+                        let record = id.and_then(|id| records.iter().find(|r| r.id == id));
+                        let entity_message = match record {
+                            Some(record) => {
+                                let mut message = convert::entity(record);
+                                if !details {
+                                    message.aliases.clear();
+                                    message.roles.clear();
+                                }
+                                message
                             }
-                        }
+                            // Not in the registry yet: the text's own name and type.
+                            None => Entity {
+                                display_name: entity.candidate.display_name.clone(),
+                                r#type: convert::entity_type(&entity.candidate.entity_type) as i32,
+                                ..Entity::default()
+                            },
+                        };
+                        let entity_name = entity_message.name.clone();
                         AnnotatedEntity {
-                            entity: entity_message,
-                            role: entity.role.unwrap_or_default(),
-                            affiliation: entity.affiliation.unwrap_or_default(),
+                            entity: Some(entity_message),
+                            role: entity.candidate.roles.first().cloned().unwrap_or_default(),
+                            affiliation: entity
+                                .candidate
+                                .affiliation
+                                .map(|(name, _)| name)
+                                .unwrap_or_default(),
                             mentions: entity
                                 .mentions
                                 .into_iter()
-                                .map(|(text, start, end)| Mention {
-                                    entity: resource_name("entities", id),
+                                .map(|(text, full_text, start, end)| Mention {
+                                    entity: entity_name.clone(),
                                     text,
+                                    full_text,
                                     start_offset: start,
                                     end_offset: end,
                                 })
@@ -262,6 +277,137 @@ impl EntityHandler {
             pool,
             max_text_bytes,
         }
+    }
+}
+
+fn parse_date(field: &str, text: &str) -> Result<NaiveDate, EntityError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| invalid(field, format!("expected YYYY-MM-DD, got {text:?}")))
+}
+
+/// Most entities of one article in a ResolveEntities call.
+pub const MAX_ARTICLE_ENTITIES: usize = 2_000;
+
+/// Checks one article of a ResolveEntities request.
+fn resolve_job(
+    index: usize,
+    article: readout_proto::v1::ArticleEntities,
+) -> Result<ResolveJob, Status> {
+    let field = |name: &str| format!("articles[{index}].{name}");
+    let article_id = match article.article.as_str() {
+        "" => None,
+        name => Some(parse_resource_name(&field("article"), "articles", name)?),
+    };
+    let seen_date = match article.seen_date.as_str() {
+        "" => None,
+        text => Some(parse_date(&field("seen_date"), text)?),
+    };
+    if article.entities.len() > MAX_ARTICLE_ENTITIES {
+        return Err(invalid(
+            field("entities"),
+            format!(
+                "has {} entities, over the limit of {MAX_ARTICLE_ENTITIES}",
+                article.entities.len()
+            ),
+        )
+        .into());
+    }
+    let name_ok =
+        |name: &str| !name.trim().is_empty() && name.chars().count() <= 200 && !name.contains('\0');
+    let mut candidates = Vec::with_capacity(article.entities.len());
+    for (i, found) in article.entities.into_iter().enumerate() {
+        let field = |name: &str| format!("articles[{index}].entities[{i}].{name}");
+        if !name_ok(&found.display_name) {
+            return Err(
+                invalid(field("display_name"), "must be 1 to 200 characters of text").into(),
+            );
+        }
+        let entity_type = EntityType::try_from(found.r#type)
+            .ok()
+            .and_then(convert::stored_type)
+            .ok_or_else(|| {
+                invalid(
+                    field("type"),
+                    format!("must be a known entity type, got {}", found.r#type),
+                )
+            })?;
+        if let Some(alias) = found.aliases.iter().position(|alias| !name_ok(alias)) {
+            return Err(invalid(
+                field(&format!("aliases[{alias}]")),
+                "must be 1 to 200 characters of text",
+            )
+            .into());
+        }
+        if let Some(role) = found.roles.iter().position(|role| !name_ok(role)) {
+            return Err(invalid(
+                field(&format!("roles[{role}]")),
+                "must be 1 to 200 characters of text",
+            )
+            .into());
+        }
+        if found.affiliation.chars().count() > 200 || found.affiliation.contains('\0') {
+            return Err(invalid(
+                field("affiliation"),
+                "must be at most 200 characters of text",
+            )
+            .into());
+        }
+        candidates.push(candidate(
+            found.display_name.trim(),
+            entity_type,
+            found.aliases,
+            found.roles,
+            Some(found.affiliation).filter(|country| !country.is_empty()),
+        ));
+    }
+    Ok(ResolveJob {
+        article: article_id,
+        seen_date,
+        candidates,
+    })
+}
+
+/// Most articles in one ResolveEntities call.
+pub const MAX_RESOLVE_ARTICLES: usize = 100;
+
+#[tonic::async_trait]
+impl EntityResolverService for EntityHandler {
+    #[tracing::instrument(skip_all, fields(articles = request.get_ref().articles.len()))]
+    async fn resolve_entities(
+        &self,
+        request: Request<ResolveEntitiesRequest>,
+    ) -> Result<Response<ResolveEntitiesResponse>, Status> {
+        let articles = request.into_inner().articles;
+        if articles.is_empty() {
+            return Err(invalid("articles", "must not be empty").into());
+        }
+        if articles.len() > MAX_RESOLVE_ARTICLES {
+            return Err(invalid(
+                "articles",
+                format!(
+                    "has {} articles, over the limit of {MAX_RESOLVE_ARTICLES}",
+                    articles.len()
+                ),
+            )
+            .into());
+        }
+        let jobs = articles
+            .into_iter()
+            .enumerate()
+            .map(|(index, article)| resolve_job(index, article))
+            .collect::<Result<Vec<_>, Status>>()?;
+        let ids = self.resolve_all(&jobs).await?;
+        Ok(Response::new(ResolveEntitiesResponse {
+            articles: ids
+                .into_iter()
+                .map(|ids| ResolvedEntities {
+                    entities: ids
+                        .into_iter()
+                        .map(|id| resource_name("entities", id))
+                        .collect(),
+                })
+                .collect(),
+        }))
     }
 }
 
@@ -307,8 +453,6 @@ pub const MAX_BATCH_TEXTS: usize = 100;
 /// One validated annotation request.
 struct AnnotationJob {
     text: String,
-    article: Option<uuid::Uuid>,
-    seen_date: NaiveDate,
     details: bool,
 }
 

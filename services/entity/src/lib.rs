@@ -10,6 +10,7 @@ pub mod handler;
 
 use std::future::Future;
 
+use readout_proto::v1::entity_resolver_service_server::EntityResolverServiceServer;
 use readout_proto::v1::entity_service_server::EntityServiceServer;
 use readout_server::serve::ServeError;
 use readout_server::Plumbing;
@@ -25,7 +26,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    // Mention counts are appended as deltas by annotation: fold them every second.
+    // Event, quote and mention counts are appended as deltas: fold them every second.
     let (stop_folding, fold_stop) = tokio::sync::watch::channel(false);
     let fold = tokio::spawn(readout_store::entities::fold_counts_until(
         pool.clone(),
@@ -33,24 +34,29 @@ pub async fn serve(
         fold_stop,
     ));
     let handler = handler::EntityHandler::new(pool.clone(), config.max_text_bytes);
-    let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::ENTITY])
+    let services = [
+        readout_proto::service_names::ENTITY,
+        readout_proto::service_names::ENTITY_RESOLVER,
+    ];
+    let plumbing = Plumbing::new(&config.common, &services)
         .await?
         .router(|router| {
-            router.add_service(
-                EntityServiceServer::new(handler)
-                    // One text of the limit, or a batch of up to 1 MiB of text.
-                    .max_decoding_message_size(config.max_text_bytes.max(1024 * 1024) + 64 * 1024),
-            )
+            router
+                .add_service(
+                    EntityServiceServer::new(handler.clone())
+                        // One text of the limit, or a batch of up to 1 MiB of text.
+                        .max_decoding_message_size(
+                            config.max_text_bytes.max(1024 * 1024) + 64 * 1024,
+                        ),
+                )
+                .add_service(
+                    // A batch of 100 articles' found entities.
+                    EntityResolverServiceServer::new(handler)
+                        .max_decoding_message_size(16 * 1024 * 1024),
+                )
         });
     let ready = async move { readout_store::wait_until_ready(&pool).await };
-    let served = plumbing
-        .serve(
-            listener,
-            &[readout_proto::service_names::ENTITY],
-            ready,
-            shutdown,
-        )
-        .await;
+    let served = plumbing.serve(listener, &services, ready, shutdown).await;
     let _ = stop_folding.send(true);
     let _ = fold.await;
     served

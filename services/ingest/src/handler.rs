@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use readout_proto::v1::ingest_service_server::IngestService;
 use readout_proto::v1::{
-    GetArticleRequest, GetArticleResponse, SubmitArticleRequest, SubmitArticleResponse,
-    SubmitArticlesRequest, SubmitArticlesResponse, SubmitArticlesResult,
+    ArticleState, ArticleView, GetArticleRequest, GetArticleResponse, SubmitArticleRequest,
+    SubmitArticleResponse, SubmitArticlesRequest, SubmitArticlesResponse, SubmitArticlesResult,
 };
 use readout_server::request::{parse_resource_name, resource_name};
 use readout_store::articles::NewArticle;
@@ -156,10 +156,28 @@ impl IngestService for IngestHandler {
         &self,
         request: Request<GetArticleRequest>,
     ) -> Result<Response<GetArticleResponse>, Status> {
-        let id = parse_resource_name("name", "articles", &request.get_ref().name)?;
-        let record = articles::get(&self.pool, id).await.map_err(store_status)?;
+        let request = request.into_inner();
+        let id = parse_resource_name("name", "articles", &request.name)?;
+        let view = ArticleView::try_from(request.view).map_err(|_| {
+            readout_server::status::invalid_argument(
+                "view",
+                format!("unknown article view {}", request.view),
+            )
+        })?;
+        let stored = articles::get(&self.pool, id).await.map_err(store_status)?;
+        let article = convert::article(&stored);
+        let record = if view == ArticleView::Full && article.state == ArticleState::Done as i32 {
+            Some(
+                crate::record::article_record(&self.pool, id)
+                    .await
+                    .map_err(store_status)?,
+            )
+        } else {
+            None
+        };
         Ok(Response::new(GetArticleResponse {
-            article: Some(convert::article(&record)),
+            article: Some(article),
+            record,
         }))
     }
 }

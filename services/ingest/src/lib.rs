@@ -1,12 +1,13 @@
 //! The ingest service: accepts articles (durably, idempotently) and processes
 //! them asynchronously with a pool of workers that claim pending articles under a
-//! lease, annotate them through the entity service, extract quotes and events,
-//! and store every result in one transaction.
+//! lease, run the extractor on them, have the entity service resolve their
+//! entities against the registry, and store every result in one transaction.
 
 pub mod config;
 pub mod convert;
 pub mod handler;
 pub mod pipeline;
+pub mod record;
 pub mod validate;
 pub mod worker;
 

@@ -1,16 +1,31 @@
-//! From an entity-service annotation and the article text to the rows the
-//! worker stores: the extractor's quote and event logic runs over the entities
-//! the registry resolved. Pure: no I/O.
+//! One article through the extractor, in process, and from its result to the
+//! rows the worker stores once the registry has resolved its entities. This is
+//! the same `readout_extract::analyze` that `readout extract` runs, so what
+//! the services store is what the extractor is measured on. Pure: no I/O.
 
-use std::collections::HashMap;
-
-use readout_extract::entities::{DocEntities, DocEntity, DocMention};
+use readout_extract::dates::Precision;
+use readout_extract::events::anchor_date;
 use readout_extract::offsets::CharOffsets;
-use readout_extract::text::segment;
-use readout_extract::{analyze_with_entities, EntityKind, Span, Ymd};
-use readout_proto::v1::{AnnotateTextResponse, EntityType};
+use readout_extract::registry::{entries, RegistryEntry};
+use readout_extract::{analyze, EntityKind, Ymd};
+use readout_proto::v1::{EntityType, FoundEntity};
 use readout_store::results::{NewEvent, NewMention, NewQuote};
 use uuid::Uuid;
+
+/// An analysed article: what to ask the registry to resolve, and its rows
+/// with entities as indexes into [`Analysed::entities`].
+#[derive(Clone, Debug, Default)]
+pub struct Analysed {
+    /// The entities to resolve, in the extractor's order.
+    pub entities: Vec<RegistryEntry>,
+    /// The day the article speaks from: its publication date, else the date
+    /// its dateline or body gives (relative dates resolve against it, and its
+    /// roles are recorded as seen then); `None` when the text gives none.
+    pub anchor: Option<Ymd>,
+    mentions: Vec<(usize, NewMention)>,
+    quotes: Vec<(Option<usize>, NewQuote)>,
+    events: Vec<(Vec<usize>, Option<usize>, NewEvent)>,
+}
 
 /// The rows one article produces.
 #[derive(Clone, Debug, Default)]
@@ -23,136 +38,161 @@ pub struct ArticleResults {
     pub events: Vec<NewEvent>,
 }
 
-fn kind(entity_type: i32) -> EntityKind {
-    match EntityType::try_from(entity_type).unwrap_or(EntityType::Unspecified) {
-        EntityType::Person => EntityKind::Person,
-        EntityType::Org => EntityKind::Org,
-        EntityType::Loc => EntityKind::Loc,
-        EntityType::EventName => EntityKind::EventName,
-        EntityType::Gpe | EntityType::Unspecified => EntityKind::Gpe,
+/// The proto type of an extracted entity kind.
+pub fn entity_type(kind: EntityKind) -> EntityType {
+    match kind {
+        EntityKind::Person => EntityType::Person,
+        EntityKind::Org => EntityType::Org,
+        EntityKind::Gpe => EntityType::Gpe,
+        EntityKind::Loc => EntityType::Loc,
+        EntityKind::EventName => EntityType::EventName,
     }
 }
 
-/// Runs quote and event extraction on `text` over the annotated entities.
-pub fn extract(
-    text: &str,
-    published: Option<Ymd>,
-    annotation: &AnnotateTextResponse,
-) -> ArticleResults {
-    let document = segment(text);
+/// The found entities of an analysed article, as the resolver takes them.
+pub fn found_entities(analysed: &Analysed) -> Vec<FoundEntity> {
+    analysed
+        .entities
+        .iter()
+        .map(|entry| FoundEntity {
+            display_name: entry.name.clone(),
+            r#type: entity_type(entry.kind) as i32,
+            aliases: entry.aliases.clone(),
+            roles: entry.roles.clone(),
+            affiliation: entry.affiliation.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Runs the extractor on `text`; `published` anchors relative dates.
+pub fn analyse(text: &str, published: Option<Ymd>) -> Analysed {
+    let analysis = analyze(text, published);
     let offsets = CharOffsets::new(text);
-    let mut entities = DocEntities::default();
-    let mut registry_ids: Vec<Uuid> = Vec::new();
-    let mut index_of: HashMap<Uuid, usize> = HashMap::new();
-    for annotated in &annotation.entities {
-        let Some(entity) = &annotated.entity else {
-            continue;
-        };
-        let Some(id) = entity
-            .name
-            .strip_prefix("entities/")
-            .and_then(|id| Uuid::parse_str(id).ok())
-        else {
-            continue;
-        };
-        let index = *index_of.entry(id).or_insert_with(|| {
-            entities.entities.push(DocEntity {
-                name: entity.display_name.clone(),
-                kind: kind(entity.r#type),
-                roles: Some(annotated.role.clone())
-                    .filter(|r| !r.is_empty())
-                    .into_iter()
-                    .collect(),
-                affiliation: Some(annotated.affiliation.clone()).filter(|a| !a.is_empty()),
-            });
-            registry_ids.push(id);
-            registry_ids.len() - 1
-        });
-        for mention in &annotated.mentions {
-            let start = offsets.byte_of(mention.start_offset.max(0) as usize);
-            let end = offsets.byte_of(mention.end_offset.max(0) as usize);
-            if start >= end {
-                continue;
-            }
-            let span = Span::new(start, end);
-            let sentence = document
-                .sentences
-                .partition_point(|s| s.span.end <= start)
-                .min(document.sentences.len().saturating_sub(1));
-            entities.mentions.push(DocMention {
-                span,
-                full_span: span,
-                entity: index,
-                sentence,
-            });
-        }
-    }
-    entities
-        .mentions
-        .sort_by_key(|m| (m.span.start, m.span.end));
-    let analysis = analyze_with_entities(document, entities, published);
     let char_of = |byte: usize| offsets.char_of(byte) as i32;
     let mentions = analysis
         .entities
         .mentions
         .iter()
-        .map(|m| NewMention {
-            entity_id: registry_ids[m.entity],
-            start: char_of(m.span.start),
-            end: char_of(m.span.end),
-            text: m.span.of(text).to_owned(),
+        .map(|m| {
+            (
+                m.entity,
+                NewMention {
+                    entity_id: Uuid::nil(),
+                    start: char_of(m.span.start),
+                    end: char_of(m.span.end),
+                    text: m.span.of(text).to_owned(),
+                    full_text: if m.full_span != m.span {
+                        m.full_span.of(text).to_owned()
+                    } else {
+                        String::new()
+                    },
+                },
+            )
         })
         .collect();
     let quotes = analysis
         .quotes
         .iter()
-        .map(|q| NewQuote {
-            text: q.span.of(text).to_owned(),
-            speaker_id: q.speaker.map(|e| registry_ids[e]),
-            speaker_text: q
-                .speaker_span
-                .map(|s| s.of(text).to_owned())
-                .unwrap_or_default(),
-            cue: q
-                .cue_span
-                .map(|s| s.of(text).to_owned())
-                .unwrap_or_default(),
-            partial: q.partial,
-            confidence: q.confidence,
-            start: char_of(q.span.start),
-            end: char_of(q.span.end),
+        .map(|q| {
+            (
+                q.speaker,
+                NewQuote {
+                    text: q.span.of(text).to_owned(),
+                    speaker_id: None,
+                    speaker_text: q
+                        .speaker_span
+                        .map(|s| s.of(text).to_owned())
+                        .unwrap_or_default(),
+                    cue: q
+                        .cue_span
+                        .map(|s| s.of(text).to_owned())
+                        .unwrap_or_default(),
+                    partial: q.partial,
+                    confidence: q.confidence,
+                    start: char_of(q.span.start),
+                    end: char_of(q.span.end),
+                },
+            )
         })
         .collect();
     let events = analysis
         .events
         .iter()
-        .map(|e| NewEvent {
-            event_type: e.event_type.as_str().to_owned(),
-            mode: e.mode.unwrap_or_default().to_owned(),
-            participants: e.participants.iter().map(|&p| registry_ids[p]).collect(),
-            place_id: e.place.map(|p| registry_ids[p]),
-            date_value: e.date.clone(),
-            date_precision: match e.precision {
-                Some(readout_extract::dates::Precision::Day) => "day",
-                Some(readout_extract::dates::Precision::Month) => "month",
-                Some(readout_extract::dates::Precision::Year) => "year",
-                None => "",
-            }
-            .to_owned(),
-            date_text: e
-                .date_span
-                .map(|s| s.of(text).to_owned())
-                .unwrap_or_default(),
-            status: e.status.as_str().to_owned(),
-            confidence: e.confidence,
-            evidence: e.evidence.of(text).to_owned(),
-            start: char_of(e.evidence.start),
-            end: char_of(e.evidence.end),
+        .map(|e| {
+            (
+                e.participants.clone(),
+                e.place,
+                NewEvent {
+                    event_type: e.event_type.as_str().to_owned(),
+                    mode: e.mode.unwrap_or_default().to_owned(),
+                    participants: Vec::new(),
+                    place_id: None,
+                    date_value: e.date.clone(),
+                    date_precision: match e.precision {
+                        Some(Precision::Day) => "day",
+                        Some(Precision::Month) => "month",
+                        Some(Precision::Year) => "year",
+                        None => "",
+                    }
+                    .to_owned(),
+                    date_text: e
+                        .date_span
+                        .map(|s| s.of(text).to_owned())
+                        .unwrap_or_default(),
+                    status: e.status.as_str().to_owned(),
+                    confidence: e.confidence,
+                    evidence: e.evidence.of(text).to_owned(),
+                    start: char_of(e.evidence.start),
+                    end: char_of(e.evidence.end),
+                },
+            )
         })
         .collect();
-    ArticleResults {
+    Analysed {
+        entities: entries(&analysis.entities, text),
+        anchor: anchor_date(&analysis.document, published),
         mentions,
         quotes,
         events,
+    }
+}
+
+impl Analysed {
+    /// The rows to store, with `ids[i]` the registry entity of `entities[i]`.
+    pub fn rows(&self, ids: &[Uuid]) -> ArticleResults {
+        let id = |index: usize| ids[index];
+        ArticleResults {
+            mentions: self
+                .mentions
+                .iter()
+                .map(|(entity, mention)| NewMention {
+                    entity_id: id(*entity),
+                    ..mention.clone()
+                })
+                .collect(),
+            quotes: self
+                .quotes
+                .iter()
+                .map(|(speaker, quote)| NewQuote {
+                    speaker_id: speaker.map(id),
+                    ..quote.clone()
+                })
+                .collect(),
+            events: self
+                .events
+                .iter()
+                .map(|(participants, place, event)| NewEvent {
+                    // Two of the article's entities may be one registry entity.
+                    participants: participants.iter().fold(Vec::new(), |mut unique, &p| {
+                        if !unique.contains(&id(p)) {
+                            unique.push(id(p));
+                        }
+                        unique
+                    }),
+                    place_id: place.map(id),
+                    ..event.clone()
+                })
+                .collect(),
+        }
     }
 }

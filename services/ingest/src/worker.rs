@@ -1,13 +1,14 @@
-//! Processing workers: claim an article under a lease, annotate it through the
-//! entity service, extract, and store everything in one transaction.
+//! Processing workers: claim articles under a lease, run the extractor on them
+//! in process, have the entity service resolve what it found against the
+//! registry, and store everything in one transaction.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use readout_extract::Ymd;
-use readout_proto::v1::entity_service_client::EntityServiceClient;
-use readout_proto::v1::{AnnotateTextRequest, BatchAnnotateTextsRequest, EntityView};
-use readout_server::request::resource_name;
+use readout_proto::v1::entity_resolver_service_client::EntityResolverServiceClient;
+use readout_proto::v1::{ArticleEntities, ResolveEntitiesRequest};
+use readout_server::request::{parse_resource_name, resource_name};
 use readout_store::articles::{self, ArticleRecord};
 use readout_store::{results, PgPool};
 use tokio::sync::{watch, Notify};
@@ -17,13 +18,15 @@ use tracing::Instrument;
 use crate::config::IngestConfig;
 use crate::pipeline;
 
-/// A lazily connected client of the entity service.
-pub fn entity_client(url: &str) -> Result<EntityServiceClient<Channel>, tonic::transport::Error> {
+/// A lazily connected client of the entity service's internal resolver.
+pub fn entity_client(
+    url: &str,
+) -> Result<EntityResolverServiceClient<Channel>, tonic::transport::Error> {
     let channel = Endpoint::from_shared(url.to_owned())?
         .connect_timeout(Duration::from_secs(5))
         .tcp_nodelay(true)
         .connect_lazy();
-    Ok(EntityServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024))
+    Ok(EntityResolverServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024))
 }
 
 /// Why processing one article failed.
@@ -44,7 +47,7 @@ pub enum ProcessError {
 pub struct Worker {
     name: String,
     pool: PgPool,
-    entity: EntityServiceClient<Channel>,
+    entity: EntityResolverServiceClient<Channel>,
     config: IngestConfig,
     wake: Arc<Notify>,
 }
@@ -54,7 +57,7 @@ impl Worker {
     pub fn new(
         name: String,
         pool: PgPool,
-        entity: EntityServiceClient<Channel>,
+        entity: EntityResolverServiceClient<Channel>,
         config: IngestConfig,
         wake: Arc<Notify>,
     ) -> Self {
@@ -199,69 +202,85 @@ impl Worker {
         }
     }
 
-    /// Annotates the batch through the entity service, extracts, and stores
-    /// every article's results in one transaction; returns each article's
-    /// quote and event counts.
+    /// Extracts every article of the batch, has the entity service resolve
+    /// their entities, and stores every article's results in one transaction;
+    /// returns each article's quote and event counts.
     async fn process(
         &mut self,
         batch: &[ArticleRecord],
     ) -> Result<Vec<(usize, usize)>, ProcessError> {
-        let annotate_started = std::time::Instant::now();
-        let mut annotations = Vec::with_capacity(batch.len());
-        for chunk in annotation_chunks(batch) {
-            let requests = chunk
-                .iter()
-                .map(|article| {
-                    let seen_date = article
-                        .published_date
-                        .unwrap_or_else(|| article.created_at.date_naive());
-                    AnnotateTextRequest {
-                        text: article.body.clone(),
-                        article: resource_name("articles", article.id),
-                        seen_date: seen_date.format("%Y-%m-%d").to_string(),
-                        view: EntityView::Basic as i32,
-                    }
-                })
-                .collect();
-            let mut request = tonic::Request::new(BatchAnnotateTextsRequest { requests });
-            request.set_timeout(Duration::from_secs(30 + chunk.len() as u64));
-            readout_server::trace_context::inject_current(request.metadata_mut());
-            let responses = self
-                .entity
-                .batch_annotate_texts(request)
-                .await?
-                .into_inner()
-                .responses;
-            if responses.len() != chunk.len() {
-                return Err(ProcessError::Entity(tonic::Status::internal(format!(
-                    "{} annotations for {} texts",
-                    responses.len(),
-                    chunk.len()
-                ))));
-            }
-            annotations.extend(responses);
-        }
-        let annotate_ms = annotate_started.elapsed().as_millis() as u64;
+        let extract_started = std::time::Instant::now();
         let inputs: Vec<(String, Option<Ymd>)> = batch
             .iter()
-            .map(|article| {
-                let published = article
-                    .published_date
-                    .and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()));
-                (article.body.clone(), published)
-            })
+            .map(|article| (article.body.clone(), published_of(article)))
             .collect();
-        let extracted = tokio::task::spawn_blocking(move || {
+        let analysed = tokio::task::spawn_blocking(move || {
             inputs
                 .iter()
-                .zip(&annotations)
-                .map(|((body, published), annotation)| {
-                    pipeline::extract(body, *published, annotation)
-                })
+                .map(|(body, published)| pipeline::analyse(body, *published))
                 .collect::<Vec<_>>()
         })
         .await
         .map_err(|error| ProcessError::Extraction(error.to_string()))?;
+        let extract_ms = extract_started.elapsed().as_millis() as u64;
+        let resolve_started = std::time::Instant::now();
+        let mut ids: Vec<Vec<uuid::Uuid>> = Vec::with_capacity(batch.len());
+        for (articles, analysed) in batch
+            .chunks(MAX_ARTICLES_PER_CALL)
+            .zip(analysed.chunks(MAX_ARTICLES_PER_CALL))
+        {
+            let request = ResolveEntitiesRequest {
+                articles: articles
+                    .iter()
+                    .zip(analysed)
+                    .map(|(article, analysed)| ArticleEntities {
+                        article: resource_name("articles", article.id),
+                        // Roles are dated by the day the article speaks from
+                        // (its publication date, else its dateline's), never by
+                        // the day it happened to be processed.
+                        seen_date: analysed.anchor.map(Ymd::format).unwrap_or_default(),
+                        entities: pipeline::found_entities(analysed),
+                    })
+                    .collect(),
+            };
+            let mut request = tonic::Request::new(request);
+            request.set_timeout(Duration::from_secs(30 + articles.len() as u64));
+            readout_server::trace_context::inject_current(request.metadata_mut());
+            let resolved = self
+                .entity
+                .resolve_entities(request)
+                .await?
+                .into_inner()
+                .articles;
+            if resolved.len() != articles.len() {
+                return Err(ProcessError::Entity(tonic::Status::internal(format!(
+                    "{} resolutions for {} articles",
+                    resolved.len(),
+                    articles.len()
+                ))));
+            }
+            for (resolved, analysed) in resolved.into_iter().zip(analysed) {
+                if resolved.entities.len() != analysed.entities.len() {
+                    return Err(ProcessError::Entity(tonic::Status::internal(format!(
+                        "{} entity ids for {} entities",
+                        resolved.entities.len(),
+                        analysed.entities.len()
+                    ))));
+                }
+                let article_ids = resolved
+                    .entities
+                    .iter()
+                    .map(|name| parse_resource_name("entities", "entities", name))
+                    .collect::<Result<Vec<_>, tonic::Status>>()?;
+                ids.push(article_ids);
+            }
+        }
+        let resolve_ms = resolve_started.elapsed().as_millis() as u64;
+        let extracted: Vec<pipeline::ArticleResults> = analysed
+            .iter()
+            .zip(&ids)
+            .map(|(analysed, ids)| analysed.rows(ids))
+            .collect();
         let store_started = std::time::Instant::now();
         let results: Vec<results::ArticleResults> = batch
             .iter()
@@ -276,8 +295,28 @@ impl Worker {
             })
             .collect();
         let ids: Vec<uuid::Uuid> = batch.iter().map(|article| article.id).collect();
-        // One transaction for every result and the state changes; retried when
-        // the database reports a deadlock with a concurrent worker.
+        self.store(&results, &ids).await?;
+        tracing::debug!(
+            extract_ms,
+            resolve_ms,
+            store_ms = store_started.elapsed().as_millis() as u64,
+            articles = batch.len(),
+            "batch timings"
+        );
+        Ok(extracted
+            .iter()
+            .map(|e| (e.quotes.len(), e.events.len()))
+            .collect())
+    }
+
+    /// One transaction for every result and the state changes (the mentions
+    /// it inserts are what counts them); retried when the database reports a
+    /// deadlock with a concurrent worker.
+    async fn store(
+        &self,
+        results: &[results::ArticleResults<'_>],
+        ids: &[uuid::Uuid],
+    ) -> Result<(), ProcessError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -288,8 +327,8 @@ impl Worker {
                 sqlx::query("SET LOCAL synchronous_commit = off")
                     .execute(&mut *tx)
                     .await?;
-                results::write_results(&mut tx, &results).await?;
-                articles::mark_done_many(&mut tx, &ids, &self.name).await?;
+                results::write_results(&mut tx, results).await?;
+                articles::mark_done_many(&mut tx, ids, &self.name).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -299,48 +338,18 @@ impl Worker {
                     tracing::info!(%error, attempt, "retrying the results transaction");
                     tokio::time::sleep(Duration::from_millis(10 * attempt)).await;
                 }
-                other => break other?,
+                other => return Ok(other?),
             }
         }
-        tracing::debug!(
-            annotate_ms,
-            store_ms = store_started.elapsed().as_millis() as u64,
-            articles = batch.len(),
-            "batch timings"
-        );
-        Ok(extracted
-            .iter()
-            .map(|e| (e.quotes.len(), e.events.len()))
-            .collect())
     }
 }
 
-/// Most text bytes sent in one annotation call: the entity service accepts a
-/// message of this much text (or one text of its own limit) at least.
-const ANNOTATION_CHUNK_BYTES: usize = 1024 * 1024;
-
-/// The batch split into annotation calls: at most the entity service's text
-/// count per call and about [`ANNOTATION_CHUNK_BYTES`] of text (an article
-/// larger than that goes alone).
-fn annotation_chunks(batch: &[ArticleRecord]) -> Vec<&[ArticleRecord]> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (index, article) in batch.iter().enumerate() {
-        let full = index - start >= MAX_TEXTS_PER_CALL
-            || (index > start && bytes + article.body.len() > ANNOTATION_CHUNK_BYTES);
-        if full {
-            chunks.push(&batch[start..index]);
-            start = index;
-            bytes = 0;
-        }
-        bytes += article.body.len();
-    }
-    if start < batch.len() {
-        chunks.push(&batch[start..]);
-    }
-    chunks
+/// The article's publication date, as the extractor's anchor.
+fn published_of(article: &ArticleRecord) -> Option<Ymd> {
+    article
+        .published_date
+        .and_then(|d| Ymd::parse(&d.format("%Y-%m-%d").to_string()))
 }
 
-/// The entity service's limit on texts per BatchAnnotateTexts call.
-const MAX_TEXTS_PER_CALL: usize = 100;
+/// The entity service's limit on articles per ResolveEntities call.
+const MAX_ARTICLES_PER_CALL: usize = 100;

@@ -1,5 +1,6 @@
-//! Batched ingest: a worker claims several articles, annotates them in one
-//! BatchAnnotateTexts call and stores them in one transaction; SubmitArticles
+//! Batched ingest: a worker claims several articles, extracts them, has their
+//! entities resolved in one ResolveEntities call and stores them in one
+//! transaction; SubmitArticles
 //! stores a stream in chunks. The results must be what one-by-one processing
 //! gives: one quote and one event however many articles of the batch carry
 //! them.
@@ -129,15 +130,49 @@ async fn a_batch_stores_one_quote_and_one_event_with_every_source() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn batch_annotation_equals_single_annotations_and_names_bad_requests() {
+async fn batch_annotation_equals_single_annotations_writes_nothing_and_names_bad_requests() {
     let pool = fresh_pool().await;
-    let mut app = spawn_app_on(pool, 0).await;
+    let mut app = spawn_app_on(pool.clone(), 1).await;
     let request = |text: &str, view: EntityView| AnnotateTextRequest {
         text: text.into(),
         article: String::new(),
         seen_date: "2023-06-19".into(),
         view: view as i32,
     };
+    let registry = |pool: sqlx::PgPool| async move {
+        // Entities, aliases, roles and mentions counted (folded or pending).
+        let counts: (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_aliases),
+                    (SELECT count(*) FROM entity_roles),
+                    (SELECT COALESCE(sum(mention_count), 0)::bigint FROM entities)
+                    + (SELECT COALESCE(sum(mentions), 0)::bigint FROM entity_count_deltas)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        counts
+    };
+    // Annotating names the registry does not hold finds them and writes nothing.
+    let before = registry(pool.clone()).await;
+    let unknown = app
+        .entities
+        .annotate_text(request(THIRD, EntityView::Full))
+        .await
+        .unwrap()
+        .into_inner();
+    let kishida = unknown
+        .entities
+        .iter()
+        .filter_map(|e| e.entity.as_ref())
+        .find(|e| e.display_name == "Fumio Kishida")
+        .expect("Kishida recognised");
+    assert!(kishida.name.is_empty(), "not in the registry: {kishida:?}");
+    assert_eq!(registry(pool.clone()).await, before, "annotation wrote");
+    // Once ingested, the same names resolve to their registry entities.
+    let (first, _) = app.submit(FIRST, "2023-06-19").await;
+    let (third, _) = app.submit(THIRD, "2023-05-21").await;
+    app.wait_processed(&[first.name, third.name]).await;
+    let after_ingest = registry(pool.clone()).await;
     let batch = app
         .entities
         .batch_annotate_texts(BatchAnnotateTextsRequest {
@@ -166,7 +201,18 @@ async fn batch_annotation_equals_single_annotations_and_names_bad_requests() {
         };
         assert_eq!(names(&response.entities), names(&single.entities));
         assert!(!single.entities.is_empty());
+        assert!(
+            names(&single.entities)
+                .iter()
+                .all(|name| name.starts_with("entities/")),
+            "every name of an ingested text is in the registry: {single:?}"
+        );
     }
+    assert_eq!(
+        registry(pool.clone()).await,
+        after_ingest,
+        "annotation wrote"
+    );
     // The basic view leaves out aliases and role sightings; the full view keeps them.
     let blinken = |entities: &[readout_proto::v1::AnnotatedEntity]| {
         entities

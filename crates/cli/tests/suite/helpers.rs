@@ -115,7 +115,10 @@ impl TestApp {
             loop {
                 let article = self
                     .ingest
-                    .get_article(GetArticleRequest { name: name.clone() })
+                    .get_article(GetArticleRequest {
+                        name: name.clone(),
+                        ..Default::default()
+                    })
                     .await
                     .expect("get")
                     .into_inner()
@@ -144,7 +147,12 @@ pub fn seeds_dir() -> PathBuf {
 
 /// The seed articles' texts, in file order.
 pub fn seed_texts() -> Vec<(String, String)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+    texts_in(&seeds_dir())
+}
+
+/// The `.txt` files of a directory as (file name, text), in file order.
+pub fn texts_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))

@@ -68,6 +68,7 @@ async fn bad_input_is_invalid_argument_naming_the_field() {
         .ingest
         .get_article(GetArticleRequest {
             name: "articles/not-a-uuid".into(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -77,6 +78,7 @@ async fn bad_input_is_invalid_argument_naming_the_field() {
         .ingest
         .get_article(GetArticleRequest {
             name: format!("articles/{}", uuid::Uuid::new_v4()),
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -1,0 +1,109 @@
+//! An article's stored record (GetArticle with ARTICLE_VIEW_FULL) rendered in
+//! the gold schema, so what the services stored is scored and compared exactly
+//! as `readout extract`'s output is. Entity ids are kebab-case display names,
+//! as the extractor's own ids are.
+
+use readout_extract::gold::{kebab, GoldDoc, GoldEntity, GoldEvent, GoldQuote};
+use readout_proto::v1::{Article, ArticleRecord, ConsultMode, EntityType, EventStatus, EventType};
+
+/// The suffix of an enum value's name after its prefix, in the gold spelling.
+fn enum_suffix<'a>(name: &'a str, prefix: &str) -> &'a str {
+    name.strip_prefix(prefix).unwrap_or(name)
+}
+
+fn entity_type(value: i32) -> String {
+    let name = EntityType::try_from(value)
+        .unwrap_or(EntityType::Unspecified)
+        .as_str_name();
+    enum_suffix(name, "ENTITY_TYPE_").to_owned()
+}
+
+/// Renders `record`, stored from `article`, as the gold document `doc`.
+pub fn record_to_gold(article: &Article, record: &ArticleRecord, doc: &str) -> GoldDoc {
+    let entities = record
+        .entities
+        .iter()
+        .filter_map(|entry| {
+            let entity = entry.entity.as_ref()?;
+            let mut mentions: Vec<String> = Vec::new();
+            for mention in &entry.mentions {
+                for form in [&mention.text, &mention.full_text] {
+                    if !form.is_empty() && !mentions.contains(form) {
+                        mentions.push(form.clone());
+                    }
+                }
+            }
+            let entity_type = entity_type(entity.r#type);
+            let affiliation = matches!(entity_type.as_str(), "PERSON" | "ORG")
+                .then(|| kebab(&entity.affiliation_display_name))
+                .filter(|id| !id.is_empty());
+            Some(GoldEntity {
+                id: kebab(&entity.display_name),
+                name: entity.display_name.clone(),
+                entity_type,
+                mentions,
+                roles: entry.roles.clone(),
+                affiliation,
+            })
+        })
+        .collect();
+    let non_empty = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    let quotes = record
+        .quotes
+        .iter()
+        .map(|quote| GoldQuote {
+            text: quote.text.clone(),
+            speaker: non_empty(&quote.speaker_display_name).map(|name| kebab(&name)),
+            speaker_text: non_empty(&quote.speaker_text),
+            cue: non_empty(&quote.cue),
+            partial: quote.partial,
+        })
+        .collect();
+    let events = record
+        .events
+        .iter()
+        .map(|event| {
+            let date = event.date.clone().unwrap_or_default();
+            let mode = ConsultMode::try_from(event.mode).unwrap_or(ConsultMode::Unspecified);
+            GoldEvent {
+                event_type: enum_suffix(
+                    EventType::try_from(event.r#type)
+                        .unwrap_or(EventType::Unspecified)
+                        .as_str_name(),
+                    "EVENT_TYPE_",
+                )
+                .to_owned(),
+                mode: (mode != ConsultMode::Unspecified)
+                    .then(|| enum_suffix(mode.as_str_name(), "CONSULT_MODE_").to_lowercase()),
+                participants: event
+                    .participants
+                    .iter()
+                    .map(|participant| kebab(&participant.display_name))
+                    .collect(),
+                place: non_empty(&event.place_display_name).map(|name| kebab(&name)),
+                date: non_empty(&date.value),
+                date_text: non_empty(&date.text),
+                status: enum_suffix(
+                    EventStatus::try_from(event.status)
+                        .unwrap_or(EventStatus::Unspecified)
+                        .as_str_name(),
+                    "EVENT_STATUS_",
+                )
+                .to_lowercase(),
+                evidence: event
+                    .sources
+                    .first()
+                    .map(|source| source.evidence.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    GoldDoc {
+        doc: doc.to_owned(),
+        headline: article.title.clone(),
+        published: non_empty(&article.published_date),
+        entities,
+        quotes,
+        events,
+    }
+}
