@@ -21,10 +21,10 @@ OVERLAYS = ["dev", "prod"]
 KUBERNETES_VERSION = "1.33.0"
 IMAGE = "ghcr.io/readout/readout"
 SERVED = {
-    "readout-gateway": {"readout.v1.GatewayService", "readout.v1.IngestService", "readout.v1.EntityService", ""},
-    "readout-ingest": {"readout.v1.IngestService", ""},
-    "readout-entity": {"readout.v1.EntityService", ""},
-    "readout-query": {"readout.v1.QueryService", ""},
+    "readout-gateway": {"readout.v1.GatewayService", "readout.v1.IngestService", "readout.v1.EntityService", "", "liveness"},
+    "readout-ingest": {"readout.v1.IngestService", "", "liveness"},
+    "readout-entity": {"readout.v1.EntityService", "readout.v1.EntityResolverService", "", "liveness"},
+    "readout-query": {"readout.v1.QueryService", "", "liveness"},
 }
 
 passed, failed = 0, 0

@@ -3,7 +3,7 @@
 processed, then run each gateway lookup.
 
     clients/python/generate.sh            # once: generate the client from proto/
-    PYTHONPATH=clients/python/generated python3 clients/python/example.py --target localhost:50051
+    PYTHONPATH=clients/python/generated python3 clients/python/example.py --target localhost:20051
 """
 import argparse
 import sys
@@ -25,7 +25,7 @@ Brandt called the meeting productive, according to his office.
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--target", default="localhost:50051", help="gateway address")
+    parser.add_argument("--target", default="localhost:20051", help="gateway address")
     args = parser.parse_args()
     channel = grpc.insecure_channel(args.target)
     submit = ingest_grpc.IngestServiceStub(channel)

@@ -15,7 +15,7 @@ use readout_proto::v1::{ArticleInput, ArticleState, GetArticleRequest, SubmitArt
 #[derive(Debug, clap::Args)]
 pub struct LoadArgs {
     /// The gateway (or ingest service) address.
-    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    #[arg(long, default_value = "http://127.0.0.1:20051")]
     target: String,
     /// How many articles to generate and submit.
     #[arg(long, default_value_t = 10_000)]
@@ -79,10 +79,14 @@ pub fn run(args: LoadArgs) -> Result<()> {
         // Wait for processing: articles are claimed oldest first, so checking them
         // in order, skipping ahead once one is done, finds the tail quickly.
         let mut done = 0;
+        let mut failed: Vec<(String, String)> = Vec::new();
         while done < names.len() {
             let article = client.get_article(GetArticleRequest { name: names[done].clone(), ..Default::default() }).await?.into_inner().article.context("no article")?;
             match ArticleState::try_from(article.state).unwrap_or(ArticleState::Unspecified) {
-                ArticleState::Done | ArticleState::Failed => {
+                state @ (ArticleState::Done | ArticleState::Failed) => {
+                    if state == ArticleState::Failed {
+                        failed.push((article.name, article.last_error));
+                    }
                     done += 1;
                     if done % 100 == 0 || done == names.len() {
                         progress("processed", done, names.len(), started);
@@ -101,6 +105,12 @@ pub fn run(args: LoadArgs) -> Result<()> {
             total_secs,
             names.len() as f64 / total_secs
         );
+        if !failed.is_empty() {
+            for (name, error) in failed.iter().take(10) {
+                eprintln!("load: {name} failed: {error}");
+            }
+            bail!("{} of {} articles failed (resubmitting an article retries it)", failed.len(), names.len());
+        }
         Ok(())
     })
 }

@@ -56,7 +56,8 @@ pub struct Suite {
     )>,
 }
 
-async fn stopped(mut receiver: watch::Receiver<bool>) {
+/// Completes once `receiver` turns true (or its sender is gone): a shutdown signal.
+pub async fn stopped(mut receiver: watch::Receiver<bool>) {
     while !*receiver.borrow() {
         if receiver.changed().await.is_err() {
             break;

@@ -20,16 +20,16 @@ pub struct UpArgs {
     #[arg(long, env = "READOUT_DATA_DIR", default_value = ".data")]
     data_dir: PathBuf,
     /// Gateway (public API) address.
-    #[arg(long, default_value = "127.0.0.1:50051")]
+    #[arg(long, default_value = "127.0.0.1:20051")]
     gateway: String,
     /// Ingest service address.
-    #[arg(long, default_value = "127.0.0.1:50052")]
+    #[arg(long, default_value = "127.0.0.1:20052")]
     ingest: String,
     /// Entity service address.
-    #[arg(long, default_value = "127.0.0.1:50053")]
+    #[arg(long, default_value = "127.0.0.1:20053")]
     entity: String,
     /// Query service address.
-    #[arg(long, default_value = "127.0.0.1:50054")]
+    #[arg(long, default_value = "127.0.0.1:20054")]
     query: String,
     /// Ingest worker count.
     #[arg(long, default_value_t = 2)]

@@ -34,6 +34,40 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
+/// The health-check name that reports liveness: SERVING from start-up until
+/// shutdown whatever the dependencies do (Kubernetes' liveness probe), while
+/// each service's own name (and the empty name) reports readiness.
+pub const LIVENESS: &str = "liveness";
+
+/// How often readiness is checked.
+const READINESS_PERIOD: Duration = Duration::from_secs(1);
+
+/// Checks, for each served service, whether it can do its work now: its
+/// database answers, the downstreams it cannot work without are SERVING.
+pub type ReadinessCheck = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Vec<(&'static str, bool)>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// A readiness check that reports every one of `names` ready exactly when
+/// `check` says so (a service whose only dependency is its database).
+pub fn all_ready_when<F, Fut>(names: &[&'static str], check: F) -> ReadinessCheck
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    let names: Vec<&'static str> = names.to_vec();
+    let check = std::sync::Arc::new(check);
+    std::sync::Arc::new(move || {
+        let (names, check) = (names.clone(), check.clone());
+        Box::pin(async move {
+            let ready = check().await;
+            names.into_iter().map(|name| (name, ready)).collect()
+        })
+    })
+}
+
 /// Binds a TCP listener (`127.0.0.1:0` for an ephemeral port).
 pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
     TcpListener::bind(addr)
@@ -71,6 +105,9 @@ impl Plumbing {
                 .set_service_status(*name, ServingStatus::NotServing)
                 .await;
         }
+        health
+            .set_service_status(LIVENESS, ServingStatus::Serving)
+            .await;
         let advertised: Vec<&str> = served
             .iter()
             .copied()
@@ -160,13 +197,16 @@ impl Plumbing {
     }
 
     /// Serves on `listener` until `shutdown` completes, then reports NOT_SERVING and
-    /// drains in-flight requests. Health flips to SERVING for `service_names` and the
-    /// whole server once `ready` resolves (e.g. when the database answers).
+    /// drains in-flight requests. Readiness follows `readiness`, checked every
+    /// second: each service is SERVING while its check passes and NOT_SERVING
+    /// while it fails (its database or a downstream it needs is unavailable),
+    /// and the whole server (the empty name) while all pass. [`LIVENESS`] stays
+    /// SERVING until shutdown.
     pub async fn serve(
         self,
         listener: TcpListener,
         service_names: &[&'static str],
-        ready: impl Future<Output = ()> + Send + 'static,
+        readiness: ReadinessCheck,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let local_addr: Option<SocketAddr> = listener.local_addr().ok();
@@ -175,19 +215,33 @@ impl Plumbing {
             tracing::info!(%addr, "serving prometheus metrics");
             tokio::spawn(crate::metrics::serve_metrics(metrics_listener));
         }
-        let names: Vec<&'static str> = service_names.to_vec();
         let reporter = self.health.clone();
         let readiness = tokio::spawn(async move {
-            ready.await;
-            for name in &names {
-                reporter
-                    .set_service_status(*name, ServingStatus::Serving)
-                    .await;
+            let mut last: Option<Vec<(&'static str, bool)>> = None;
+            loop {
+                let statuses = readiness().await;
+                if last.as_ref() != Some(&statuses) {
+                    for (name, ready) in &statuses {
+                        reporter
+                            .set_service_status(*name, serving_status(*ready))
+                            .await;
+                    }
+                    let all = statuses.iter().all(|(_, ready)| *ready);
+                    reporter.set_service_status("", serving_status(all)).await;
+                    let not_ready: Vec<&str> = statuses
+                        .iter()
+                        .filter(|(_, ready)| !ready)
+                        .map(|(name, _)| *name)
+                        .collect();
+                    if not_ready.is_empty() {
+                        tracing::info!(services = ?statuses.iter().map(|(n, _)| *n).collect::<Vec<_>>(), "serving");
+                    } else {
+                        tracing::warn!(services = ?not_ready, "not serving: a dependency is unavailable");
+                    }
+                    last = Some(statuses);
+                }
+                tokio::time::sleep(READINESS_PERIOD).await;
             }
-            reporter
-                .set_service_status("", ServingStatus::Serving)
-                .await;
-            tracing::info!(services = ?names, "serving");
         });
         let reporter = self.health.clone();
         let names: Vec<&'static str> = service_names.to_vec();
@@ -202,6 +256,9 @@ impl Plumbing {
             reporter
                 .set_service_status("", ServingStatus::NotServing)
                 .await;
+            reporter
+                .set_service_status(LIVENESS, ServingStatus::NotServing)
+                .await;
             tracing::info!("draining in-flight requests");
         };
         tracing::info!(addr = ?local_addr, "listening");
@@ -215,5 +272,13 @@ impl Plumbing {
             .await?;
         tracing::info!(addr = ?local_addr, "stopped");
         Ok(())
+    }
+}
+
+fn serving_status(ready: bool) -> ServingStatus {
+    if ready {
+        ServingStatus::Serving
+    } else {
+        ServingStatus::NotServing
     }
 }

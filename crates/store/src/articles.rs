@@ -164,6 +164,34 @@ pub async fn insert_or_get_many(
     } else {
         Vec::new()
     };
+    // Submitting an article that failed for good again is the way to retry it:
+    // it goes back to pending with its failures forgotten.
+    let failed: Vec<Uuid> = known
+        .iter()
+        .chain(&existing)
+        .filter(|record| record.state() == ArticleState::Failed)
+        .map(|record| record.id)
+        .collect();
+    let retried: Vec<ArticleRecord> = if failed.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(&format!(
+            "UPDATE articles SET state = 'pending', failures = 0
+             WHERE id = ANY($1) AND state = 'failed' RETURNING {COLUMNS}"
+        ))
+        .bind(&failed)
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    let refreshed = |record: &ArticleRecord| {
+        retried
+            .iter()
+            .find(|r| r.id == record.id)
+            .unwrap_or(record)
+            .clone()
+    };
+    let known: Vec<ArticleRecord> = known.iter().map(refreshed).collect();
+    let existing: Vec<ArticleRecord> = existing.iter().map(refreshed).collect();
     tx.commit().await?;
     batch
         .iter()
@@ -300,8 +328,9 @@ pub async fn listen_processed(pool: &PgPool) -> Result<sqlx::postgres::PgListene
     Ok(listener)
 }
 
-/// Records a failed attempt: back to pending for a retry, or failed for good
-/// once `max_attempts` are used up.
+/// Records an attempt that failed because of the article itself: back to
+/// pending for a retry, or failed once it has failed `max_attempts` times.
+/// (An outage is no fault of the article's: see [`release`].)
 pub async fn mark_attempt_failed(
     pool: &PgPool,
     id: Uuid,
@@ -310,7 +339,8 @@ pub async fn mark_attempt_failed(
     max_attempts: i32,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE articles SET state = CASE WHEN attempt_count >= $4 THEN 'failed' ELSE 'pending' END,
+        "UPDATE articles SET failures = failures + 1,
+                state = CASE WHEN failures + 1 >= $4 THEN 'failed' ELSE 'pending' END,
                 last_error = $3, lease_owner = NULL, lease_expires_at = NULL
          WHERE id = $1 AND lease_owner = $2",
     )
@@ -321,6 +351,55 @@ pub async fn mark_attempt_failed(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Gives claimed articles back, pending, without counting a failure against
+/// them: the worker could not process them because a dependency (the database,
+/// the entity service) is unavailable. `error` is kept as the last error.
+pub async fn release(
+    pool: &PgPool,
+    ids: &[Uuid],
+    worker: &str,
+    error: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE articles SET state = 'pending', last_error = $3, lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = ANY($1) AND state = 'processing' AND lease_owner = $2",
+    )
+    .bind(ids)
+    .bind(worker)
+    .bind(error)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Extends the leases `worker` holds on `ids` to `lease_secs` from now (the
+/// heartbeat of a live worker, so leases can be short and a crashed worker's
+/// articles are claimed again within seconds). Returns how many it still held.
+pub async fn renew_leases(
+    pool: &PgPool,
+    ids: &[Uuid],
+    worker: &str,
+    lease_secs: i64,
+) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    // A lost renewal only shortens the lease: no need to wait for the disk.
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
+    let renewed = sqlx::query(
+        "UPDATE articles SET lease_expires_at = now() + make_interval(secs => $3::double precision)
+         WHERE id = ANY($1) AND state = 'processing' AND lease_owner = $2",
+    )
+    .bind(ids)
+    .bind(worker)
+    .bind(lease_secs as f64)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(renewed)
 }
 
 /// How many articles wait for processing.

@@ -19,3 +19,30 @@ pub enum StoreError {
     #[error("malformed page cursor")]
     InvalidCursor,
 }
+
+impl StoreError {
+    /// True when the database could not be reached or is not accepting work
+    /// (down, restarting, out of connections): the caller's request was fine and
+    /// the same request can succeed later. The one rule every service maps to
+    /// UNAVAILABLE, and by which the ingest worker tells an outage from a bad
+    /// article.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(error) => match error {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                    // Class 08: connection exceptions; 57P01-57P03: shutdown or
+                    // start-up in progress; 53300: too many connections.
+                    code.starts_with("08")
+                        || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}

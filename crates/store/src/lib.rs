@@ -87,15 +87,23 @@ pub async fn wait_for_migrations(pool: &PgPool) -> Result<(), StoreError> {
     }
 }
 
-/// Completes once the database answers a trivial query; retries every half second.
-pub async fn wait_until_ready(pool: &PgPool) {
-    loop {
-        match sqlx::query("SELECT 1").execute(pool).await {
-            Ok(_) => return,
-            Err(error) => {
-                tracing::warn!(%error, "database not ready");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
+/// True when the database answers a trivial query within two seconds: the
+/// readiness check of every service that stores or reads.
+pub async fn is_ready(pool: &PgPool) -> bool {
+    let answered = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query("SELECT 1").execute(pool),
+    )
+    .await;
+    match answered {
+        Ok(Ok(_)) => true,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "database not ready");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer within 2 s");
+            false
         }
     }
 }

@@ -9,7 +9,7 @@ pub struct EntityConfig {
     #[arg(
         long = "listen",
         env = "READOUT_ENTITY_LISTEN",
-        default_value = "0.0.0.0:50053"
+        default_value = "0.0.0.0:20053"
     )]
     pub listen: String,
     /// PostgreSQL URL.

@@ -32,8 +32,8 @@ impl From<EntityError> for Status {
             EntityError::Store(StoreError::NotFound(what)) => {
                 Status::not_found(format!("{what} not found"))
             }
-            EntityError::Store(StoreError::Database(sqlx_error)) if is_unavailable(&sqlx_error) => {
-                tracing::warn!(error = %sqlx_error, "database unavailable");
+            EntityError::Store(error) if error.is_unavailable() => {
+                tracing::warn!(%error, "database unavailable");
                 Status::unavailable("database unavailable, retry later")
             }
             EntityError::Store(error) => {
@@ -41,11 +41,4 @@ impl From<EntityError> for Status {
             }
         }
     }
-}
-
-fn is_unavailable(error: &sqlx::Error) -> bool {
-    matches!(
-        error,
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-    )
 }

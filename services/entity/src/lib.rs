@@ -55,8 +55,14 @@ pub async fn serve(
                         .max_decoding_message_size(16 * 1024 * 1024),
                 )
         });
-    let ready = async move { readout_store::wait_until_ready(&pool).await };
-    let served = plumbing.serve(listener, &services, ready, shutdown).await;
+    // Ready while the database answers.
+    let readiness = readout_server::serve::all_ready_when(&services, move || {
+        let pool = pool.clone();
+        async move { readout_store::is_ready(&pool).await }
+    });
+    let served = plumbing
+        .serve(listener, &services, readiness, shutdown)
+        .await;
     let _ = stop_folding.send(true);
     let _ = fold.await;
     served

@@ -9,28 +9,28 @@ pub struct GatewayConfig {
     #[arg(
         long = "listen",
         env = "READOUT_GATEWAY_LISTEN",
-        default_value = "0.0.0.0:50051"
+        default_value = "0.0.0.0:20051"
     )]
     pub listen: String,
     /// The ingest service's URL.
     #[arg(
         long,
         env = "READOUT_INGEST_URL",
-        default_value = "http://127.0.0.1:50052"
+        default_value = "http://127.0.0.1:20052"
     )]
     pub ingest_url: String,
     /// The entity service's URL.
     #[arg(
         long,
         env = "READOUT_ENTITY_URL",
-        default_value = "http://127.0.0.1:50053"
+        default_value = "http://127.0.0.1:20053"
     )]
     pub entity_url: String,
     /// The query service's URL.
     #[arg(
         long,
         env = "READOUT_QUERY_URL",
-        default_value = "http://127.0.0.1:50054"
+        default_value = "http://127.0.0.1:20054"
     )]
     pub query_url: String,
     /// Largest request accepted for forwarding (articles), in bytes.

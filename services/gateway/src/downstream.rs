@@ -55,26 +55,44 @@ impl Clients {
         })
     }
 
-    /// Completes once every downstream service answers its health check with SERVING.
-    pub async fn wait_until_ready(&self) {
-        for (service, channel) in &self.channels {
-            let mut health = HealthClient::new(channel.clone());
-            loop {
-                let answer = health
-                    .check(HealthCheckRequest {
-                        service: (*service).to_owned(),
-                    })
-                    .await;
-                match answer {
-                    Ok(response) if response.get_ref().status == 1 => break,
-                    Ok(_) => tracing::info!(service, "downstream not serving yet"),
-                    Err(status) => {
-                        tracing::info!(service, error = %status.message(), "downstream not reachable yet")
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(300)).await;
+    /// Whether the downstream `service` answers its health check with SERVING
+    /// within two seconds.
+    async fn serving(&self, service: &'static str) -> bool {
+        let Some((_, channel)) = self.channels.iter().find(|(name, _)| *name == service) else {
+            return false;
+        };
+        let mut health = HealthClient::new(channel.clone());
+        let answer = tokio::time::timeout(
+            Duration::from_secs(2),
+            health.check(HealthCheckRequest {
+                service: service.to_owned(),
+            }),
+        )
+        .await;
+        match answer {
+            Ok(Ok(response)) => response.get_ref().status == 1,
+            Ok(Err(status)) => {
+                tracing::debug!(service, error = %status.message(), "downstream not reachable");
+                false
             }
+            Err(_) => false,
         }
+    }
+
+    /// The gateway's readiness: GatewayService needs the entity and query
+    /// services; the forwarded IngestService and EntityService need theirs.
+    pub async fn readiness(&self) -> Vec<(&'static str, bool)> {
+        use readout_proto::service_names::{ENTITY, GATEWAY, INGEST, QUERY};
+        let (ingest, entity, query) = tokio::join!(
+            self.serving(INGEST),
+            self.serving(ENTITY),
+            self.serving(QUERY)
+        );
+        vec![
+            (GATEWAY, entity && query),
+            (INGEST, ingest),
+            (ENTITY, entity),
+        ]
     }
 }
 

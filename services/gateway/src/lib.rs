@@ -47,8 +47,12 @@ pub async fn serve(
             .add_service(EntityServiceServer::new(entity).max_decoding_message_size(max_message))
             .add_service(IngestServiceServer::new(ingest).max_decoding_message_size(max_message))
     });
-    // Ready when every downstream service reports SERVING.
-    let ready = async move { clients.wait_until_ready().await };
+    // Each forwarded service is ready while its downstream reports SERVING;
+    // the lookups need the entity and query services.
+    let readiness: readout_server::serve::ReadinessCheck = std::sync::Arc::new(move || {
+        let clients = clients.clone();
+        Box::pin(async move { clients.readiness().await })
+    });
     plumbing
         .serve(
             listener,
@@ -57,7 +61,7 @@ pub async fn serve(
                 readout_proto::service_names::INGEST,
                 readout_proto::service_names::ENTITY,
             ],
-            ready,
+            readiness,
             shutdown,
         )
         .await

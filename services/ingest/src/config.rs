@@ -9,7 +9,7 @@ pub struct IngestConfig {
     #[arg(
         long = "listen",
         env = "READOUT_INGEST_LISTEN",
-        default_value = "0.0.0.0:50052"
+        default_value = "0.0.0.0:20052"
     )]
     pub listen: String,
     /// PostgreSQL URL.
@@ -19,15 +19,16 @@ pub struct IngestConfig {
     #[arg(
         long,
         env = "READOUT_ENTITY_URL",
-        default_value = "http://127.0.0.1:50053"
+        default_value = "http://127.0.0.1:20053"
     )]
     pub entity_url: String,
     /// Processing workers in this process.
     #[arg(long, env = "READOUT_INGEST_WORKERS", default_value_t = 2)]
     pub workers: usize,
-    /// Seconds a claimed article stays leased to its worker; a crashed worker's
-    /// articles are claimed again after it.
-    #[arg(long, env = "READOUT_LEASE_SECS", default_value_t = 60)]
+    /// Seconds a claimed article stays leased to its worker without a
+    /// heartbeat; a live worker renews its leases every third of this, so a
+    /// crashed worker's articles are claimed again within about this long.
+    #[arg(long, env = "READOUT_LEASE_SECS", default_value_t = 10, value_parser = clap::value_parser!(i64).range(3..))]
     pub lease_secs: i64,
     /// Most articles a worker claims and stores together: a batch is annotated
     /// in one entity-service call and stored in one transaction (a few
@@ -35,7 +36,9 @@ pub struct IngestConfig {
     /// small, so this adds no latency.
     #[arg(long, env = "READOUT_INGEST_BATCH", default_value_t = 32, value_parser = clap::value_parser!(i64).range(1..=100))]
     pub batch_size: i64,
-    /// Processing attempts before an article is marked failed.
+    /// Failures caused by the article itself before it is marked failed
+    /// (outages of the database or the entity service do not count: the
+    /// article waits, pending, until they end).
     #[arg(long, env = "READOUT_MAX_ATTEMPTS", default_value_t = 5)]
     pub max_attempts: i32,
     /// Largest accepted article text, in bytes.
@@ -57,7 +60,7 @@ impl IngestConfig {
             database_url: None,
             entity_url: entity_url.into(),
             workers: 2,
-            lease_secs: 60,
+            lease_secs: 10,
             batch_size: 32,
             max_attempts: 5,
             max_article_bytes: 1024 * 1024,

@@ -38,9 +38,9 @@ impl IngestHandler {
 fn store_status(error: StoreError) -> Status {
     match error {
         StoreError::NotFound(what) => Status::not_found(format!("{what} not found")),
-        StoreError::Database(
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
-        ) => Status::unavailable("database unavailable, retry later; nothing was stored"),
+        error if error.is_unavailable() => {
+            Status::unavailable("database unavailable, retry later; nothing was stored")
+        }
         error => readout_server::status::internal("storing the article", error),
     }
 }

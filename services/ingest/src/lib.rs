@@ -77,12 +77,17 @@ pub async fn serve(
                     .max_decoding_message_size(config.max_article_bytes + 64 * 1024),
             )
         });
-    let ready = async move { readout_store::wait_until_ready(&pool).await };
+    // Ready while the database answers.
+    let readiness =
+        readout_server::serve::all_ready_when(&[readout_proto::service_names::INGEST], move || {
+            let pool = pool.clone();
+            async move { readout_store::is_ready(&pool).await }
+        });
     let served = plumbing
         .serve(
             listener,
             &[readout_proto::service_names::INGEST],
-            ready,
+            readiness,
             shutdown,
         )
         .await;

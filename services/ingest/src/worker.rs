@@ -29,7 +29,7 @@ pub fn entity_client(
     Ok(EntityResolverServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024))
 }
 
-/// Why processing one article failed.
+/// Why processing articles failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {
     /// The entity service refused or failed.
@@ -43,6 +43,40 @@ pub enum ProcessError {
     Extraction(String),
 }
 
+impl ProcessError {
+    /// True when a dependency failed (the database or the entity service is
+    /// down, restarting, overloaded or too slow): no fault of the articles',
+    /// which wait, pending, until it returns.
+    pub fn is_outage(&self) -> bool {
+        match self {
+            ProcessError::Entity(status) => matches!(
+                status.code(),
+                tonic::Code::Unavailable
+                    | tonic::Code::DeadlineExceeded
+                    | tonic::Code::ResourceExhausted
+                    | tonic::Code::Cancelled
+                    | tonic::Code::Aborted
+                    | tonic::Code::Unknown
+            ),
+            ProcessError::Store(error) => error.is_unavailable(),
+            ProcessError::Extraction(_) => false,
+        }
+    }
+}
+
+/// The delays between tries while a dependency is down: exponential from
+/// 100 ms to 10 s with jitter, for as long as the outage lasts.
+fn outage_backoff() -> backon::ExponentialBackoff {
+    use backon::BackoffBuilder;
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(10))
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
 /// One processing worker.
 pub struct Worker {
     name: String,
@@ -50,6 +84,8 @@ pub struct Worker {
     entity: EntityResolverServiceClient<Channel>,
     config: IngestConfig,
     wake: Arc<Notify>,
+    /// Set while a dependency is down: the delays before the next tries.
+    outage: Option<backon::ExponentialBackoff>,
 }
 
 impl Worker {
@@ -67,6 +103,7 @@ impl Worker {
             entity,
             config,
             wake,
+            outage: None,
         }
     }
 
@@ -85,7 +122,15 @@ impl Worker {
             )
             .await;
             match claimed {
-                Ok(batch) if !batch.is_empty() => self.process_batch(batch).await,
+                Ok(batch) if !batch.is_empty() => {
+                    self.process_batch(batch).await;
+                    if let Some(delay) = self.outage.as_mut().and_then(Iterator::next) {
+                        tokio::select! {
+                            _ = tokio::time::sleep(delay) => {}
+                            _ = stop.changed() => {}
+                        }
+                    }
+                }
                 Ok(_) => {
                     tokio::select! {
                         _ = self.wake.notified() => {}
@@ -94,9 +139,14 @@ impl Worker {
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(worker = %self.name, %error, "cannot claim articles; retrying");
+                    let delay = self
+                        .outage
+                        .get_or_insert_with(outage_backoff)
+                        .next()
+                        .unwrap_or(Duration::from_secs(10));
+                    tracing::warn!(worker = %self.name, %error, ?delay, "cannot claim articles; retrying");
                     tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = tokio::time::sleep(delay) => {}
                         _ = stop.changed() => {}
                     }
                 }
@@ -105,27 +155,71 @@ impl Worker {
         tracing::info!(worker = %self.name, "worker stopped");
     }
 
-    /// Processes a batch together; when that fails, each article alone, so one
-    /// bad article only fails itself.
+    /// Processes a batch together; when that fails because of an article,
+    /// each article alone, so one bad article only fails itself. An outage
+    /// gives the articles back, pending, and the worker backs off until the
+    /// dependency returns. The leases are renewed while the batch is in hand.
     async fn process_batch(&mut self, batch: Vec<ArticleRecord>) {
+        let heartbeat = self.heartbeat(&batch);
         let started = std::time::Instant::now();
         match self.process_traced(&batch).await {
             Ok(counts) => {
+                self.outage = None;
                 for (article, counts) in batch.iter().zip(counts) {
                     self.record_success(article, counts, started);
                 }
             }
+            Err(error) if error.is_outage() => self.record_outage(&batch, error).await,
             Err(error) if batch.len() > 1 => {
                 tracing::warn!(%error, articles = batch.len(), "batch failed; processing its articles one by one");
-                for article in batch {
+                for (index, article) in batch.iter().enumerate() {
                     let started = std::time::Instant::now();
-                    match self.process_traced(std::slice::from_ref(&article)).await {
-                        Ok(counts) => self.record_success(&article, counts[0], started),
-                        Err(error) => self.record_failure(&article, error).await,
+                    match self.process_traced(std::slice::from_ref(article)).await {
+                        Ok(counts) => self.record_success(article, counts[0], started),
+                        Err(error) if error.is_outage() => {
+                            self.record_outage(&batch[index..], error).await;
+                            break;
+                        }
+                        Err(error) => self.record_failure(article, error).await,
                     }
                 }
             }
             Err(error) => self.record_failure(&batch[0], error).await,
+        }
+        heartbeat.abort();
+    }
+
+    /// Renews the leases on `batch` every third of the lease until aborted.
+    fn heartbeat(&self, batch: &[ArticleRecord]) -> tokio::task::JoinHandle<()> {
+        let ids: Vec<uuid::Uuid> = batch.iter().map(|article| article.id).collect();
+        let (pool, name, lease_secs) =
+            (self.pool.clone(), self.name.clone(), self.config.lease_secs);
+        tokio::spawn(async move {
+            let period = Duration::from_millis(lease_secs as u64 * 1000 / 3);
+            loop {
+                tokio::time::sleep(period).await;
+                if let Err(error) = articles::renew_leases(&pool, &ids, &name, lease_secs).await {
+                    tracing::warn!(worker = %name, %error, "cannot renew leases");
+                }
+            }
+        })
+    }
+
+    /// Gives the articles back, pending, and starts (or continues) backing off.
+    async fn record_outage(&mut self, articles: &[ArticleRecord], error: ProcessError) {
+        tracing::warn!(worker = %self.name, %error, articles = articles.len(), "dependency unavailable; articles released, backing off");
+        readout_server::metrics::add_counter(
+            "readout_ingest_outage_releases_total",
+            "Batches given back because a dependency was unavailable.",
+            1.0,
+        );
+        self.outage.get_or_insert_with(outage_backoff);
+        let ids: Vec<uuid::Uuid> = articles.iter().map(|article| article.id).collect();
+        if let Err(store_error) =
+            articles::release(&self.pool, &ids, &self.name, &error.to_string()).await
+        {
+            // The leases run out within seconds and another try claims them.
+            tracing::warn!(error = %store_error, "cannot release the articles");
         }
     }
 

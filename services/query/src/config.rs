@@ -9,7 +9,7 @@ pub struct QueryConfig {
     #[arg(
         long = "listen",
         env = "READOUT_QUERY_LISTEN",
-        default_value = "0.0.0.0:50054"
+        default_value = "0.0.0.0:20054"
     )]
     pub listen: String,
     /// PostgreSQL URL.

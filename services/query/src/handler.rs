@@ -176,9 +176,7 @@ async fn run_watch(
 
 fn store_status(error: StoreError) -> Status {
     match error {
-        StoreError::Database(
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
-        ) => Status::unavailable("database unavailable, retry later"),
+        error if error.is_unavailable() => Status::unavailable("database unavailable, retry later"),
         StoreError::Database(sqlx::Error::Database(db))
             if db.code().as_deref() == Some("57014") =>
         {

@@ -30,12 +30,17 @@ pub async fn serve(
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::QUERY])
         .await?
         .router(|router| router.add_service(QueryServiceServer::new(handler)));
-    let ready = async move { readout_store::wait_until_ready(&pool).await };
+    // Ready while the database answers.
+    let readiness =
+        readout_server::serve::all_ready_when(&[readout_proto::service_names::QUERY], move || {
+            let pool = pool.clone();
+            async move { readout_store::is_ready(&pool).await }
+        });
     plumbing
         .serve(
             listener,
             &[readout_proto::service_names::QUERY],
-            ready,
+            readiness,
             shutdown,
         )
         .await

@@ -13,6 +13,7 @@ mod exact_counts;
 mod ingest_api;
 mod lookups;
 mod one_path;
+mod outages;
 mod plans;
 mod seeds_e2e;
 mod store;

@@ -76,6 +76,68 @@ async fn failed_attempts_retry_then_fail() {
     let stored = articles::get(&pool, record.id).await.unwrap();
     assert_eq!(stored.state(), articles::ArticleState::Failed);
     assert_eq!(stored.last_error, "boom");
+    // Submitting it again is the way to retry it: pending, failures forgotten.
+    let (again, created) = articles::insert_or_get(&pool, &article("will fail"))
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.id, record.id);
+    assert_eq!(again.state(), articles::ArticleState::Pending);
+    let claimed = articles::claim_next(&pool, "w", 60)
+        .await
+        .unwrap()
+        .expect("claimable");
+    // An outage gives it back without counting against it.
+    articles::release(&pool, &[claimed.id], "w", "entity service unavailable")
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        articles::claim_next(&pool, "w", 60)
+            .await
+            .unwrap()
+            .expect("claimable");
+        articles::mark_attempt_failed(&pool, record.id, "w", "boom", 3)
+            .await
+            .unwrap();
+    }
+    let stored = articles::get(&pool, record.id).await.unwrap();
+    assert_eq!(
+        stored.state(),
+        articles::ArticleState::Pending,
+        "two failures of three"
+    );
+}
+
+#[tokio::test]
+async fn a_live_worker_renews_its_leases() {
+    let pool = fresh_pool().await;
+    let (record, _) = articles::insert_or_get(&pool, &article("leased"))
+        .await
+        .unwrap();
+    articles::claim_next(&pool, "w", 1)
+        .await
+        .unwrap()
+        .expect("claimed");
+    assert_eq!(
+        articles::renew_leases(&pool, &[record.id], "w", 60)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        articles::renew_leases(&pool, &[record.id], "other", 60)
+            .await
+            .unwrap(),
+        0
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(
+        articles::claim_next(&pool, "x", 60)
+            .await
+            .unwrap()
+            .is_none(),
+        "a renewed lease is not claimed after the first lease would have run out"
+    );
 }
 
 #[tokio::test]

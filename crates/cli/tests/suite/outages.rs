@@ -1,0 +1,223 @@
+//! Outages are no fault of the articles': with the entity service gone for a
+//! few seconds in the middle of an ingest, every article is processed in the
+//! end (none fails, none is lost) and the store holds exactly what a run
+//! without the outage stores. The workers back off and retry meanwhile.
+
+use std::time::Duration;
+
+use readout::corpus::{article, Rng, World};
+use readout_entity::EntityConfig;
+use readout_ingest::IngestConfig;
+use readout_proto::v1::ingest_service_client::IngestServiceClient;
+use readout_proto::v1::{ArticleInput, ArticleState, GetArticleRequest, SubmitArticlesRequest};
+use sqlx::PgPool;
+use tokio::sync::watch;
+
+use readout::suite::stopped;
+
+use crate::helpers::fresh_pool;
+
+/// A service task with its own stop switch.
+struct Running {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Starts the entity service on `addr`; returns it and the address it bound.
+async fn start_entity(pool: PgPool, addr: &str) -> (Running, String) {
+    let listener = readout_server::bind(addr).await.expect("entity port");
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, receiver) = watch::channel(false);
+    let config = EntityConfig::local(&addr);
+    let task = tokio::spawn(async move {
+        readout_entity::serve(&config, pool, listener, stopped(receiver))
+            .await
+            .expect("entity service");
+    });
+    (Running { stop, task }, addr)
+}
+
+async fn start_ingest(pool: PgPool, entity_url: &str) -> (Running, String) {
+    let listener = readout_server::bind("127.0.0.1:0")
+        .await
+        .expect("ingest port");
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, receiver) = watch::channel(false);
+    let mut config = IngestConfig::local(&addr, entity_url);
+    config.batch_size = 8;
+    config.poll_ms = 100;
+    let task = tokio::spawn(async move {
+        readout_ingest::serve(&config, pool, listener, stopped(receiver))
+            .await
+            .expect("ingest service");
+    });
+    (Running { stop, task }, format!("http://{addr}"))
+}
+
+/// The generated articles every run ingests.
+fn corpus() -> Vec<SubmitArticlesRequest> {
+    let mut rng = Rng::new(7);
+    let world = World::new(&mut rng, 40, 30);
+    (0..120)
+        .map(|index| {
+            let (text, published) = article(&world, &mut rng, index);
+            SubmitArticlesRequest {
+                article: Some(ArticleInput {
+                    text,
+                    title: String::new(),
+                    source_url: String::new(),
+                    published_date: published,
+                }),
+                request_id: format!("outage-{index}"),
+            }
+        })
+        .collect()
+}
+
+/// Ingests the corpus; with `outage`, stops the entity service right after
+/// submission and starts it again on the same port `outage` later. Returns the
+/// stored row counts (quotes, quote sources, events, event sources, mentions)
+/// and how many entities' counts differ from their rows.
+async fn ingest(outage: Option<Duration>) -> (Vec<i64>, i64) {
+    let pool = fresh_pool().await;
+    let (entity, entity_addr) = start_entity(pool.clone(), "127.0.0.1:0").await;
+    let (ingest, ingest_url) = start_ingest(pool.clone(), &format!("http://{entity_addr}")).await;
+    let mut client = IngestServiceClient::connect(ingest_url)
+        .await
+        .expect("ingest");
+    let names: Vec<String> = client
+        .submit_articles(tokio_stream::iter(corpus()))
+        .await
+        .expect("submit")
+        .into_inner()
+        .results
+        .into_iter()
+        .map(|result| result.article)
+        .collect();
+    let entity = match outage {
+        Some(pause) => {
+            entity.stop().await;
+            tokio::time::sleep(pause).await;
+            start_entity(pool.clone(), &entity_addr).await.0
+        }
+        None => entity,
+    };
+    let started = std::time::Instant::now();
+    for name in &names {
+        loop {
+            let article = client
+                .get_article(GetArticleRequest {
+                    name: name.clone(),
+                    ..Default::default()
+                })
+                .await
+                .expect("get")
+                .into_inner()
+                .article
+                .unwrap();
+            match ArticleState::try_from(article.state).unwrap() {
+                ArticleState::Done => break,
+                ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
+                _ => {
+                    assert!(
+                        started.elapsed() < Duration::from_secs(90),
+                        "{name} not processed 90 s after the outage"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+    ingest.stop().await;
+    entity.stop().await;
+    let mut counts = Vec::new();
+    for table in [
+        "quotes",
+        "quote_sources",
+        "events",
+        "event_sources",
+        "mentions",
+    ] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        counts.push(count);
+    }
+    let wrong_counts: i64 = sqlx::query_scalar(
+        "WITH pending AS (SELECT entity_id, sum(mentions) AS m FROM entity_count_deltas GROUP BY entity_id)
+         SELECT count(*) FROM entities e LEFT JOIN pending p ON p.entity_id = e.id
+         WHERE e.mention_count + COALESCE(p.m, 0) <> (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    (counts, wrong_counts)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_entity_service_outage_fails_nothing_and_stores_what_a_clean_run_stores() {
+    let (clean, clean_wrong) = ingest(None).await;
+    let (outage, outage_wrong) = ingest(Some(Duration::from_secs(3))).await;
+    assert!(clean.iter().all(|count| *count > 0), "{clean:?}");
+    assert_eq!(
+        outage, clean,
+        "quotes, quote sources, events, event sources, mentions"
+    );
+    assert_eq!(
+        (clean_wrong, outage_wrong),
+        (0, 0),
+        "entities whose mention counts differ from their rows"
+    );
+}
+
+/// The health status the server at `url` reports for `service`.
+async fn health_of(url: &str, service: &str) -> i32 {
+    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
+        .unwrap()
+        .connect_lazy();
+    tonic_health::pb::health_client::HealthClient::new(channel)
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: service.into(),
+        })
+        .await
+        .map(|response| response.into_inner().status)
+        .unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn readiness_follows_the_database_and_liveness_does_not() {
+    const SERVING: i32 = 1;
+    const NOT_SERVING: i32 = 2;
+    let pool = fresh_pool().await;
+    let mut app = crate::helpers::spawn_app_on(pool.clone(), 1).await;
+    let gateway = format!("http://{}", app.suite.as_ref().unwrap().gateway);
+    assert_eq!(
+        health_of(&gateway, "readout.v1.GatewayService").await,
+        SERVING
+    );
+    // The database goes away (every service's pool is this one).
+    pool.close().await;
+    let started = std::time::Instant::now();
+    while health_of(&gateway, "readout.v1.GatewayService").await != NOT_SERVING {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the gateway still reports SERVING with its downstreams' database gone"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(health_of(&gateway, "").await, NOT_SERVING);
+    assert_eq!(
+        health_of(&gateway, "liveness").await,
+        SERVING,
+        "liveness ignores dependencies"
+    );
+    app.stop().await;
+}
