@@ -5,6 +5,7 @@
 pub mod config;
 pub mod metrics;
 pub mod request;
+pub mod retry;
 pub mod serve;
 pub mod shutdown;
 pub mod status;

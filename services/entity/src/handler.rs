@@ -3,6 +3,7 @@
 //! `readout.v1.EntityResolverService` (the ingest worker's resolution): thin
 //! conversions around the candidate logic and the registry queries.
 
+use backon::Retryable;
 use chrono::NaiveDate;
 use readout_proto::v1::entity_resolver_service_server::EntityResolverService;
 use readout_proto::v1::entity_service_server::EntityService;
@@ -67,82 +68,77 @@ impl EntityHandler {
             (a.entity_type != "GPE", &a.canonical_key)
                 .cmp(&(b.entity_type != "GPE", &b.canonical_key))
         });
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result: Result<Vec<Vec<uuid::Uuid>>, EntityError> = async {
-                let mut tx = self
-                    .pool
-                    .begin()
-                    .await
-                    .map_err(|e| EntityError::Store(e.into()))?;
-                // Resolutions can be redone from the stored article: no need to wait for the disk.
-                sqlx::query("SET LOCAL synchronous_commit = off")
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| EntityError::Store(e.into()))?;
-                let ordered: Vec<(&EntityCandidate, Option<uuid::Uuid>, Option<NaiveDate>)> = order
-                    .iter()
-                    .map(|&(job, i)| {
-                        (
-                            &jobs[job].candidates[i],
+        let resolve = || async {
+            let mut tx = self
+                .pool
+                .begin()
+                .await
+                .map_err(|e| EntityError::Store(e.into()))?;
+            // Resolutions can be redone from the stored article: no need to wait for the disk.
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| EntityError::Store(e.into()))?;
+            let ordered: Vec<(&EntityCandidate, Option<uuid::Uuid>, Option<NaiveDate>)> = order
+                .iter()
+                .map(|&(job, i)| {
+                    (
+                        &jobs[job].candidates[i],
+                        jobs[job].article,
+                        jobs[job].seen_date,
+                    )
+                })
+                .collect();
+            // Reads first, outside the writer lock: which names are new, and
+            // which new person names are spelling variants of registry people
+            // (a trigram search, the slowest step).
+            let candidates: Vec<&EntityCandidate> =
+                ordered.iter().map(|(candidate, ..)| *candidate).collect();
+            let present = entities::present(&mut tx, &candidates).await?;
+            let mut variants: Vec<Option<uuid::Uuid>> = vec![None; ordered.len()];
+            for (index, candidate) in candidates.iter().enumerate() {
+                if !present[index] {
+                    variants[index] = spelling_variant_of(&mut tx, candidate).await?;
+                }
+            }
+            // One registry writer at a time: concurrent batches share names,
+            // and interleaved row locks of two batches deadlock. A batch holds
+            // the lock for its writes only.
+            entities::lock_registry(&mut tx).await?;
+            // Known names in a few statements, then the rest one by one.
+            let known = entities::resolve_known(&mut tx, &ordered).await?;
+            let mut ids: Vec<Vec<uuid::Uuid>> = jobs
+                .iter()
+                .map(|job| vec![uuid::Uuid::nil(); job.candidates.len()])
+                .collect();
+            for ((&(job, index), known), variant_of) in order.iter().zip(known).zip(variants) {
+                ids[job][index] = match known {
+                    Some(id) => id,
+                    None => {
+                        // Still new under the lock: the variant found before it stands.
+                        entities::resolve(
+                            &mut tx,
+                            &jobs[job].candidates[index],
                             jobs[job].article,
                             jobs[job].seen_date,
+                            variant_of,
                         )
-                    })
-                    .collect();
-                // Reads first, outside the writer lock: which names are new, and
-                // which new person names are spelling variants of registry people
-                // (a trigram search, the slowest step).
-                let candidates: Vec<&EntityCandidate> =
-                    ordered.iter().map(|(candidate, ..)| *candidate).collect();
-                let present = entities::present(&mut tx, &candidates).await?;
-                let mut variants: Vec<Option<uuid::Uuid>> = vec![None; ordered.len()];
-                for (index, candidate) in candidates.iter().enumerate() {
-                    if !present[index] {
-                        variants[index] = spelling_variant_of(&mut tx, candidate).await?;
+                        .await?
                     }
-                }
-                // One registry writer at a time: concurrent batches share names,
-                // and interleaved row locks of two batches deadlock. A batch holds
-                // the lock for its writes only.
-                entities::lock_registry(&mut tx).await?;
-                // Known names in a few statements, then the rest one by one.
-                let known = entities::resolve_known(&mut tx, &ordered).await?;
-                let mut ids: Vec<Vec<uuid::Uuid>> = jobs
-                    .iter()
-                    .map(|job| vec![uuid::Uuid::nil(); job.candidates.len()])
-                    .collect();
-                for ((&(job, index), known), variant_of) in order.iter().zip(known).zip(variants) {
-                    ids[job][index] = match known {
-                        Some(id) => id,
-                        None => {
-                            // Still new under the lock: the variant found before it stands.
-                            entities::resolve(
-                                &mut tx,
-                                &jobs[job].candidates[index],
-                                jobs[job].article,
-                                jobs[job].seen_date,
-                                variant_of,
-                            )
-                            .await?
-                        }
-                    };
-                }
-                tx.commit()
-                    .await
-                    .map_err(|e| EntityError::Store(e.into()))?;
-                Ok(ids)
+                };
             }
-            .await;
-            match result {
-                Err(EntityError::Store(error)) if attempt < 5 && entities::is_retryable(&error) => {
-                    tracing::info!(%error, attempt, "retrying the resolution transaction");
-                    tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
-                }
-                other => return other,
-            }
-        }
+            tx.commit()
+                .await
+                .map_err(|e| EntityError::Store(e.into()))?;
+            Ok(ids)
+        };
+        resolve
+            .retry(readout_server::retry::conflict())
+            .when(|error| matches!(error, EntityError::Store(error) if entities::is_retryable(error)))
+            .notify(|error, delay| {
+                tracing::info!(%error, ?delay, "retrying the resolution transaction")
+            })
+            .await
     }
 
     /// Checks one annotation request; `prefix` names it inside a batch (`requests[3].`).

@@ -2,6 +2,7 @@
 //! in process, have the entity service resolve what it found against the
 //! registry, and store everything in one transaction.
 
+use backon::Retryable;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,17 +65,10 @@ impl ProcessError {
     }
 }
 
-/// The delays between tries while a dependency is down: exponential from
-/// 100 ms to 10 s with jitter, for as long as the outage lasts.
+/// The delays between tries while a dependency is down (the suite's outage policy).
 fn outage_backoff() -> backon::ExponentialBackoff {
     use backon::BackoffBuilder;
-    backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::from_millis(100))
-        .with_max_delay(Duration::from_secs(10))
-        .with_factor(2.0)
-        .with_jitter()
-        .without_max_times()
-        .build()
+    readout_server::retry::outage().build()
 }
 
 /// One processing worker.
@@ -411,30 +405,26 @@ impl Worker {
         results: &[results::ArticleResults<'_>],
         ids: &[uuid::Uuid],
     ) -> Result<(), ProcessError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let stored: Result<(), readout_store::StoreError> = async {
-                let mut tx = self.pool.begin().await?;
-                // Results are derived from the durable articles: if a crash loses this
-                // commit, the leases expire and the articles are processed again.
-                sqlx::query("SET LOCAL synchronous_commit = off")
-                    .execute(&mut *tx)
-                    .await?;
-                results::write_results(&mut tx, results).await?;
-                articles::mark_done_many(&mut tx, ids, &self.name).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            .await;
-            match stored {
-                Err(error) if attempt < 5 && readout_store::entities::is_retryable(&error) => {
-                    tracing::info!(%error, attempt, "retrying the results transaction");
-                    tokio::time::sleep(Duration::from_millis(10 * attempt)).await;
-                }
-                other => return Ok(other?),
-            }
-        }
+        let store = || async {
+            let mut tx = self.pool.begin().await?;
+            // Results are derived from the durable articles: if a crash loses this
+            // commit, the leases expire and the articles are processed again.
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await?;
+            results::write_results(&mut tx, results).await?;
+            articles::mark_done_many(&mut tx, ids, &self.name).await?;
+            tx.commit().await?;
+            Ok::<(), readout_store::StoreError>(())
+        };
+        store
+            .retry(readout_server::retry::conflict())
+            .when(readout_store::entities::is_retryable)
+            .notify(
+                |error, delay| tracing::info!(%error, ?delay, "retrying the results transaction"),
+            )
+            .await?;
+        Ok(())
     }
 }
 

@@ -2,8 +2,7 @@
 //! service process, fanned out to every watch stream through a broadcast
 //! channel.
 
-use std::time::Duration;
-
+use backon::Retryable;
 use readout_server::shutdown::Draining;
 use readout_store::PgPool;
 use tokio::sync::broadcast;
@@ -42,13 +41,16 @@ impl ProcessedFeed {
 
 async fn listen(pool: PgPool, sender: broadcast::Sender<Uuid>) {
     loop {
-        let mut listener = match readout_store::articles::listen_processed(&pool).await {
-            Ok(listener) => listener,
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for processed articles; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
+        let connect = || readout_store::articles::listen_processed(&pool);
+        let Ok(mut listener) = connect
+            .retry(readout_server::retry::outage())
+            .notify(|error, delay| {
+                tracing::warn!(%error, ?delay, "cannot listen for processed articles; retrying")
+            })
+            .await
+        else {
+            // The outage policy retries for as long as it lasts.
+            continue;
         };
         loop {
             // try_recv reports a lost connection as None (announcements during the
@@ -70,6 +72,5 @@ async fn listen(pool: PgPool, sender: broadcast::Sender<Uuid>) {
                 }
             }
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
