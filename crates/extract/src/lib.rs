@@ -7,6 +7,7 @@
 //! [`entities::recognize`] → [`quotes::extract`] and [`events::extract`].
 //! [`gold`] renders the result in the gold-annotation JSON schema.
 
+pub mod cues;
 pub mod dates;
 pub mod entities;
 pub mod events;

@@ -13,8 +13,11 @@
 //! earlier sentence that names a person; anonymous sources ("one of the senior
 //! officials") stay unattributed with their words kept.
 
+use std::collections::HashMap;
+
+use crate::cues::{CueForm, CUE_LEXICON};
 use crate::entities::DocEntities;
-use crate::lexicon::EntityKind;
+use crate::lexicon::{EntityKind, LEXICON};
 use crate::text::{BlockKind, Document, Span};
 use crate::tokens::{tokenize, Token, TokenKind};
 
@@ -152,76 +155,22 @@ fn push_quote(
     }
 }
 
-/// Cue phrases, longest first; each is a sequence of lower-case words.
-const CUES: &[&str] = &[
-    "was quoted as saying",
-    "called it",
-    "calling it",
-    "called",
-    "is quoted as saying",
-    "were quoted as saying",
-    "according to",
-    "described as",
-    "describing",
-    "asked for",
-    "called for",
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "telling",
-    "wrote",
-    "writes",
-    "added",
-    "adds",
-    "adding",
-    "noted",
-    "notes",
-    "stated",
-    "states",
-    "reiterated",
-    "declared",
-    "expressed",
-    "asked",
-    "urged",
-    "warned",
-    "insisted",
-    "argued",
-    "explained",
-    "continued",
-    "saying",
-    "condemned",
-    "stressed",
-    "emphasized",
-    "emphasised",
-    "announced",
-    "acknowledged",
-    "admitted",
-    "replied",
-    "responded",
-    "posted",
-    "tweeted",
-    "remarked",
-    "commented",
-    "claimed",
-    "cautioned",
-    "recalled",
-    "observed",
-    "concluded",
-    "pledged",
-    "vowed",
-    "promised",
-    "predicted",
-    "suggested",
-    "underscored",
-    "affirmed",
-    "calling",
-    "confirmed",
-    "reported",
+const AUXILIARIES: &[&str] = &["has", "have", "had"];
+
+/// Words after which a base-form verb is a cue ("they say", "will tell").
+const BASE_CUE_AFTER: &[&str] = &[
+    "to", "will", "would", "can", "could", "should", "may", "might", "must", "did", "does", "do",
+    "they", "we", "I", "you", "also", "often", "always", "never", "not", "just", "still", "n't",
+    "often", "again",
 ];
 
-const AUXILIARIES: &[&str] = &["has", "have", "had"];
+/// Words before which a verb-like word is a noun or an adjective ("the claims",
+/// "the alleged").
+const NOUN_MARKERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those",
+    "such", "any", "no", "every", "some", "many", "few", "one", "two", "so", "of", "whose", "new",
+    "first", "last", "latest",
+];
 
 /// Prepositions that end the head of a speaker phrase ("of" stays: "one of the officials").
 const PREPOSITIONS: &[&str] = &[
@@ -250,7 +199,7 @@ const PREPOSITIONS: &[&str] = &[
 /// Words that open a new clause: a speaker phrase never reaches back past them.
 const CLAUSE_OPENERS: &[&str] = &[
     "that", "which", "who", "whom", "while", "when", "but", "because", "although", "though",
-    "where", "whether", "if", "whereas", "so",
+    "where", "whether", "if", "whereas", "so", "as",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "He", "She"];
@@ -292,11 +241,242 @@ const DOCUMENT_HEADS: &[&str] = &[
     "ministry",
 ];
 
-/// Words that end a speaker phrase.
+/// Words that end a speaker phrase after its cue.
 const PHRASE_BREAKS: &[&str] = &[
     "that", "which", "who", "while", "when", "but", "because", "during", "in", "on", "at", "after",
     "before", "as", "if", "and", "to", "for", "with", "without", "since", "although", "though",
     "where", "whether", "by", "from",
+];
+
+/// Abbreviations whose period stays inside a name phrase ("Rep. Jane Doe (D-Ore.)").
+const NAME_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Col", "Lt",
+    "Sgt", "Capt", "Adm", "Maj", "Cmdr", "Cpl", "Pvt", "Rev", "Atty", "Supt", "Det", "Hon", "St",
+    "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Mt", "Ft", "Ala", "Ariz", "Ark", "Calif", "Colo",
+    "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn",
+    "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Va", "Vt", "Wash",
+    "Wis", "Wyo",
+];
+
+/// Words that may open a sentence before its subject ("But", "Meanwhile,").
+const SENTENCE_ADVERBS: &[&str] = &[
+    "But",
+    "And",
+    "So",
+    "Yet",
+    "Still",
+    "Meanwhile",
+    "Instead",
+    "Now",
+    "Then",
+    "Also",
+    "However",
+    "Later",
+    "Earlier",
+    "Indeed",
+    "Moreover",
+    "Separately",
+    "Nonetheless",
+    "Nevertheless",
+];
+
+/// Words that open an introductory phrase ending in a comma ("In July, ...").
+const INTRODUCTORY: &[&str] = &[
+    "In",
+    "At",
+    "On",
+    "After",
+    "During",
+    "Before",
+    "When",
+    "While",
+    "As",
+    "Although",
+    "Though",
+    "Since",
+    "Because",
+    "If",
+    "Asked",
+    "Speaking",
+    "Following",
+    "Writing",
+    "Earlier",
+    "Later",
+    "Last",
+    "This",
+    "On",
+    "From",
+    "Under",
+    "Over",
+    "With",
+    "Without",
+    "Despite",
+    "Amid",
+    "Unlike",
+    "Like",
+    "For",
+    "Even",
+    "Once",
+    "Until",
+    "Responding",
+    "Addressing",
+    "Referring",
+    "Talking",
+];
+
+/// Cue lemmas after which the speaker may follow ("said Harris", "added one of the officials").
+const INVERTING_LEMMAS: &[&str] = &[
+    "say",
+    "add",
+    "write",
+    "note",
+    "state",
+    "continue",
+    "explain",
+    "ask",
+    "reply",
+    "respond",
+    "declare",
+    "conclude",
+    "insist",
+    "warn",
+    "recall",
+    "remark",
+    "observe",
+    "argue",
+    "quip",
+    "joke",
+    "tweet",
+    "answer",
+    "retort",
+    "counter",
+    "acknowledge",
+    "admit",
+    "concede",
+    "comment",
+    "caution",
+    "suggest",
+    "boast",
+    "complain",
+    "predict",
+    "exclaim",
+    "shout",
+    "muse",
+    "report",
+    "announce",
+    "post",
+    "recount",
+    "confirm",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "tell",
+];
+
+/// Nouns that name a person's role, for descriptions ("the senator").
+const PERSON_NOUNS: &[&str] = &[
+    "senator",
+    "congressman",
+    "congresswoman",
+    "lawmaker",
+    "governor",
+    "mayor",
+    "president",
+    "candidate",
+    "nominee",
+    "businessman",
+    "businesswoman",
+    "billionaire",
+    "mogul",
+    "minister",
+    "chancellor",
+    "secretary",
+    "leader",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "chief",
+    "executive",
+    "founder",
+    "host",
+    "anchor",
+    "commentator",
+    "columnist",
+    "author",
+    "actor",
+    "actress",
+    "singer",
+    "star",
+    "judge",
+    "attorney",
+    "lawyer",
+    "prosecutor",
+    "general",
+    "officer",
+    "commissioner",
+    "ambassador",
+    "envoy",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "hopeful",
+    "contender",
+    "rival",
+    "incumbent",
+    "veteran",
+    "professor",
+    "economist",
+    "aide",
+    "adviser",
+    "advisor",
+    "strategist",
+    "pollster",
+    "manager",
+    "man",
+    "woman",
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+];
+
+/// Nouns that name an organisation, for descriptions ("the company").
+const ORG_NOUNS: &[&str] = &[
+    "company",
+    "firm",
+    "group",
+    "campaign",
+    "agency",
+    "department",
+    "ministry",
+    "government",
+    "administration",
+    "committee",
+    "organization",
+    "organisation",
+    "bank",
+    "newspaper",
+    "network",
+    "party",
+    "union",
+    "council",
+    "court",
+    "board",
+    "bureau",
+    "office",
+    "team",
+    "club",
+    "university",
+    "paper",
+    "magazine",
 ];
 
 #[derive(Clone, Copy, Debug)]
@@ -305,38 +485,88 @@ struct Cue {
     first: usize,
     /// Token index one past the last cue word.
     last: usize,
+    /// The lemma ("say").
+    lemma: &'static str,
+    /// The form matched.
+    form: CueForm,
 }
 
+fn word_at<'t>(text: &'t str, tokens: &[Token], index: usize) -> Option<&'t str> {
+    tokens
+        .get(index)
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text))
+}
+
+/// Finds the reporting cues of a token run with the lexicon of `cues.rs`.
 fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
-    // Cues are matched case-sensitively: "States" in "United States" is no cue.
-    let lower: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+    let lexicon = &*CUE_LEXICON;
     let mut cues = Vec::new();
     let mut i = 0;
+    let mut lower = String::new();
     while i < tokens.len() {
+        let token = tokens[i];
+        if token.kind != TokenKind::Word {
+            i += 1;
+            continue;
+        }
+        let word = token.text(text);
+        // Cues are lower case ("States" in "United States" is no cue), but a
+        // fixed phrase may open a sentence ("According to").
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        if word.chars().skip(1).any(char::is_uppercase) {
+            i += 1;
+            continue;
+        }
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        let previous = if i > 0 && tokens[i - 1].kind == TokenKind::Word {
+            Some(tokens[i - 1].text(text))
+        } else if i > 0 && tokens[i - 1].kind == TokenKind::Possessive {
+            Some("'s")
+        } else {
+            None
+        };
         let mut matched = None;
-        for cue in CUES {
-            let words: Vec<&str> = cue.split(' ').collect();
-            if i + words.len() <= tokens.len()
-                && words
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| lower[i + k] == *w && tokens[i + k].kind == TokenKind::Word)
-            {
-                matched = Some(words.len());
+        for entry in lexicon.get(&lower) {
+            if capitalised && entry.form != CueForm::Phrase {
+                continue;
+            }
+            let rest_ok = entry.rest.iter().enumerate().all(|(k, w)| {
+                word_at(text, tokens, i + 1 + k).is_some_and(|t| t.eq_ignore_ascii_case(w))
+            });
+            if !rest_ok {
+                continue;
+            }
+            let fits = match entry.form {
+                CueForm::Base => previous.is_some_and(|p| BASE_CUE_AFTER.contains(&p)),
+                CueForm::ThirdPerson | CueForm::Past => !previous.is_some_and(|p| {
+                    p == "'s" || NOUN_MARKERS.contains(&p.to_lowercase().as_str())
+                }),
+                CueForm::Participle => !previous.is_some_and(|p| {
+                    NOUN_MARKERS.contains(&p) || matches!(p, "is" | "are" | "was" | "were" | "be")
+                }),
+                CueForm::Phrase => true,
+            };
+            if fits {
+                matched = Some(entry);
                 break;
             }
         }
-        if let Some(length) = matched {
-            let first = if i > 0 && AUXILIARIES.contains(&lower[i - 1]) {
+        if let Some(entry) = matched {
+            let first = if i > 0 && previous.is_some_and(|p| AUXILIARIES.contains(&p)) {
                 i - 1
             } else {
                 i
             };
+            let last = i + 1 + entry.rest.len();
             cues.push(Cue {
                 first,
-                last: i + length,
+                last,
+                lemma: entry.lemma,
+                form: entry.form,
             });
-            i += length;
+            i = last;
         } else {
             i += 1;
         }
@@ -351,44 +581,155 @@ struct Speaker {
     confidence: f32,
 }
 
+/// What attribution reads: the text, its segmentation, entities and a name index.
+struct Context<'a> {
+    text: &'a str,
+    document: &'a Document<'a>,
+    entities: &'a DocEntities,
+    /// Lower-case name word → entities whose name or mentions hold it.
+    names: HashMap<String, Vec<usize>>,
+}
+
+fn normalise_word(word: &str) -> String {
+    word.chars()
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl<'a> Context<'a> {
+    fn new(document: &'a Document<'a>, entities: &'a DocEntities) -> Self {
+        let text = document.text;
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut add = |word: &str, entity: usize| {
+            let word = word
+                .trim_end_matches(['\'', '\u{2019}', 's'])
+                .trim_matches('.');
+            if word.len() < 2 || !word.chars().next().is_some_and(char::is_uppercase) {
+                return;
+            }
+            if LEXICON.is_title_word(word) {
+                return;
+            }
+            let list = names.entry(normalise_word(word)).or_default();
+            if !list.contains(&entity) {
+                list.push(entity);
+            }
+        };
+        for (index, entity) in entities.entities.iter().enumerate() {
+            for word in entity.name.split_whitespace() {
+                add(word, index);
+            }
+        }
+        for mention in &entities.mentions {
+            for word in mention.span.of(text).split_whitespace() {
+                add(word, mention.entity);
+            }
+        }
+        Context {
+            text,
+            document,
+            entities,
+            names,
+        }
+    }
+
+    fn kind(&self, entity: usize) -> EntityKind {
+        self.entities.entities[entity].kind
+    }
+
+    /// The entity a name word denotes: a person or organisation of the document
+    /// whose name holds it, the one mentioned last before `position` first.
+    fn entity_named(&self, word: &str, position: usize) -> Option<usize> {
+        let candidates = self.names.get(&normalise_word(word))?;
+        let usable: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&e| matches!(self.kind(e), EntityKind::Person | EntityKind::Org))
+            .collect();
+        match usable.len() {
+            0 => None,
+            1 => Some(usable[0]),
+            _ => {
+                let last_before = |e: usize| {
+                    self.entities
+                        .mentions
+                        .iter()
+                        .filter(|m| m.entity == e && m.span.start < position)
+                        .map(|m| m.span.start)
+                        .max()
+                };
+                usable
+                    .iter()
+                    .copied()
+                    .max_by_key(|&e| (self.kind(e) == EntityKind::Person, last_before(e)))
+            }
+        }
+    }
+}
+
 fn is_pronoun(word: &str) -> bool {
     PRONOUNS.contains(&word)
 }
 
+fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// True when token `k` is the period of a name abbreviation ("Rep.", "Calif.").
+fn abbreviation_dot(text: &str, tokens: &[Token], k: usize) -> bool {
+    k > 0
+        && tokens[k].text(text) == "."
+        && tokens[k - 1].kind == TokenKind::Word
+        && tokens[k - 1].span.end == tokens[k].span.start
+        && NAME_ABBREVIATIONS.contains(&tokens[k - 1].text(text))
+}
+
 /// Resolves the speaker phrase `tokens[from..to]` of the sentence `sentence`.
 fn resolve_phrase(
-    text: &str,
+    ctx: &Context<'_>,
     tokens: &[Token],
     from: usize,
     to: usize,
     sentence: usize,
-    entities: &DocEntities,
-    document: &Document<'_>,
 ) -> Option<Speaker> {
+    let text = ctx.text;
+    let entities = ctx.entities;
     // Trim punctuation at both ends.
     let mut from = from;
     let mut to = to;
     while from < to && tokens[from].kind != TokenKind::Word {
         from += 1;
     }
-    while to > from && tokens[to - 1].kind != TokenKind::Word {
+    while to > from
+        && tokens[to - 1].kind != TokenKind::Word
+        && !abbreviation_dot(text, tokens, to - 1)
+    {
         to -= 1;
     }
     if from >= to {
         return None;
     }
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
-    // The head of the phrase is the last word before its first preposition:
-    // "The foreign ministry readouts for Wang's meetings with Blinken" → "readouts".
+    // The head of the phrase ends at its first preposition, comma or parenthesis:
+    // "The foreign ministry readouts for Wang's meetings with Blinken" → "readouts",
+    // "Jane Doe, head of the caucus" → "Jane Doe".
     let head_end = (from + 1..to)
         .find(|&k| {
-            tokens[k].kind == TokenKind::Word && PREPOSITIONS.contains(&tokens[k].text(text))
+            let word = tokens[k].text(text);
+            (tokens[k].kind == TokenKind::Word && PREPOSITIONS.contains(&word))
+                || (tokens[k].kind == TokenKind::Punct && matches!(word, "," | "(" | "\u{2014}"))
         })
         .unwrap_or(to);
-    let head_span = Span::new(span.start, tokens[head_end - 1].span.end);
-    let head = tokens[head_end - 1].text(text);
+    let mut head_last = head_end - 1;
+    while head_last > from && tokens[head_last].kind != TokenKind::Word {
+        head_last -= 1;
+    }
+    let head_span = Span::new(span.start, tokens[head_last].span.end);
+    let head = tokens[head_last].text(text);
+    let head_lower = head.to_lowercase();
     let kind_of = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind;
-    if DOCUMENT_HEADS.contains(&head.to_lowercase().as_str()) && head_end < to {
+    if DOCUMENT_HEADS.contains(&head_lower.as_str()) && head_end < to {
         // "a readout by spokesman Matthew Miller": the author after "by".
         let by = (head_end..to).find(|&k| tokens[k].text(text) == "by");
         if let Some(by) = by {
@@ -407,7 +748,7 @@ fn resolve_phrase(
         }
     }
     let mentions: Vec<_> = entities.mentions_in(head_span).collect();
-    let (span, to) = (head_span, head_end);
+    let (span, to) = (head_span, head_last + 1);
     if let Some(person) = mentions
         .iter()
         .rev()
@@ -420,7 +761,7 @@ fn resolve_phrase(
         });
     }
     if to - from == 1 && is_pronoun(head) {
-        let entity = resolve_pronoun(span.start, sentence, entities, document);
+        let entity = resolve_pronoun(span.start, sentence, entities, ctx.document);
         return Some(Speaker {
             entity,
             span,
@@ -440,13 +781,31 @@ fn resolve_phrase(
         .find(|m| kind_of(m) == EntityKind::Org)
     {
         if org.span.end == span.end
-            || DOCUMENT_HEADS.contains(&head.to_lowercase().as_str())
-            || head.chars().next().is_some_and(char::is_uppercase)
+            || DOCUMENT_HEADS.contains(&head_lower.as_str())
+            || is_capitalised(head)
         {
             return Some(Speaker {
                 entity: Some(org.entity),
                 span,
                 confidence: 0.8,
+            });
+        }
+    }
+    // A name recognition missed in this place ("Reid", "O'Neill"): its capitalised
+    // words, last first, looked up among the names of the document.
+    let name_words: Vec<&str> = (from..to)
+        .rev()
+        .filter(|&k| tokens[k].kind == TokenKind::Word)
+        .map(|k| tokens[k].text(text))
+        .filter(|w| is_capitalised(w) && !LEXICON.is_title_word(w))
+        .filter(|w| !matches!(*w, "The" | "A" | "An" | "In" | "But" | "And"))
+        .collect();
+    for word in &name_words {
+        if let Some(entity) = ctx.entity_named(word, span.start) {
+            return Some(Speaker {
+                entity: Some(entity),
+                span,
+                confidence: 0.7,
             });
         }
     }
@@ -483,11 +842,64 @@ fn resolve_phrase(
             });
         }
     }
+    // A description ("the senator", "the company"): the entity of that kind
+    // the text last named, when the description has no name of its own.
+    let first_word = tokens[from].text(text);
+    if matches!(first_word, "the" | "The") && name_words.is_empty() {
+        let want = if PERSON_NOUNS.contains(&head_lower.as_str()) {
+            Some(EntityKind::Person)
+        } else if ORG_NOUNS.contains(&head_lower.as_str()) {
+            Some(EntityKind::Org)
+        } else {
+            None
+        };
+        if let Some(want) = want {
+            let entity = last_entity_before(ctx, span.start, sentence, want, &head_lower);
+            return Some(Speaker {
+                entity,
+                span,
+                confidence: 0.55,
+            });
+        }
+    }
     Some(Speaker {
         entity: None,
         span,
         confidence: 0.5,
     })
+}
+
+/// The entity of `kind` a description refers to: one whose roles name the
+/// description's head noun, else the last of that kind named in the three
+/// sentences before.
+fn last_entity_before(
+    ctx: &Context<'_>,
+    position: usize,
+    sentence: usize,
+    kind: EntityKind,
+    head: &str,
+) -> Option<usize> {
+    let entities = ctx.entities;
+    let end = entities
+        .mentions
+        .partition_point(|m| m.span.start < position);
+    let earlier = &entities.mentions[..end];
+    let of_kind = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind == kind;
+    if let Some(m) = earlier.iter().rev().filter(of_kind).find(|m| {
+        entities.entities[m.entity]
+            .roles
+            .iter()
+            .any(|r| r.to_lowercase().split_whitespace().any(|w| w == head))
+    }) {
+        return Some(m.entity);
+    }
+    let first_sentence = sentence.saturating_sub(3);
+    earlier
+        .iter()
+        .rev()
+        .filter(of_kind)
+        .find(|m| m.sentence >= first_sentence)
+        .map(|m| m.entity)
 }
 
 /// The person a pronoun at `position` refers to: the first person named in the
@@ -533,19 +945,139 @@ fn sentence_of(document: &Document<'_>, position: usize) -> usize {
         .min(document.sentences.len().saturating_sub(1))
 }
 
+/// A transcript's speaker label opening a paragraph ("PENCE: ...", "MR. DOE: ...").
+fn speaker_label(ctx: &Context<'_>, block: Span) -> Option<(Speaker, Span)> {
+    let content = block.of(ctx.text);
+    let skip = content.len()
+        - content
+            .trim_start_matches(['"', '\u{201c}', ' ', '\u{a0}'])
+            .len();
+    let rest = &content[skip..];
+    let colon = rest.find(':')?;
+    let label = &rest[..colon];
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > 4
+        || !label.chars().any(char::is_alphabetic)
+        || label
+            .chars()
+            .any(|c| c.is_lowercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
+    let start = block.start + skip;
+    let span = Span::new(start, start + colon);
+    let entity = words
+        .iter()
+        .rev()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.len() > 1)
+        .find_map(|w| {
+            let mut title = String::new();
+            for (k, c) in w.chars().enumerate() {
+                if k == 0 {
+                    title.push(c);
+                } else {
+                    title.extend(c.to_lowercase());
+                }
+            }
+            ctx.entity_named(&title, start)
+        });
+    Some((
+        Speaker {
+            entity,
+            span,
+            confidence: 0.8,
+        },
+        Span::new(start + colon, start + colon + 1),
+    ))
+}
+
+/// The subject of the sentence part `tokens[..end]`: the name, pronoun or
+/// description that opens its main clause ("In July, Doe dismissed ... as a
+/// \"...\"" → Doe).
+fn clause_subject(
+    ctx: &Context<'_>,
+    tokens: &[Token],
+    end: usize,
+    sentence: usize,
+) -> Option<Speaker> {
+    let text = ctx.text;
+    let mut start = 0;
+    while start < end
+        && (tokens[start].kind != TokenKind::Word
+            || SENTENCE_ADVERBS.contains(&tokens[start].text(text)))
+    {
+        start += 1;
+    }
+    if start >= end {
+        return None;
+    }
+    let first = tokens[start].text(text);
+    let opens_phrase = INTRODUCTORY.contains(&first)
+        || (first.ends_with("ing") && is_capitalised(first))
+        || first.ends_with("ly") && is_capitalised(first);
+    if opens_phrase {
+        let comma = (start..end).find(|&k| tokens[k].text(text) == ",")?;
+        start = comma + 1;
+    }
+    // The subject phrase: to the first lower-case word that is no determiner or
+    // name particle, after at least one word.
+    let mut stop = start;
+    while stop < end {
+        let token = tokens[stop];
+        let word = token.text(text);
+        let inside = match token.kind {
+            TokenKind::Word => {
+                is_capitalised(word)
+                    || matches!(word, "the" | "former" | "of" | "de" | "van" | "von" | "bin")
+                    || word.chars().all(|c| c.is_ascii_digit())
+            }
+            TokenKind::Possessive => true,
+            TokenKind::Punct => abbreviation_dot(text, tokens, stop) || word == "-",
+        };
+        if !inside {
+            break;
+        }
+        stop += 1;
+    }
+    // One lower-case head noun after a determiner: "The company said".
+    if stop < end
+        && stop > start
+        && matches!(tokens[stop - 1].text(text), "The" | "the")
+        && tokens[stop].kind == TokenKind::Word
+    {
+        stop += 1;
+    }
+    if stop == start {
+        return None;
+    }
+    let speaker = resolve_phrase(ctx, tokens, start, stop, sentence)?;
+    if speaker.entity.is_some() {
+        Some(Speaker {
+            confidence: speaker.confidence * 0.7,
+            ..speaker
+        })
+    } else {
+        None
+    }
+}
+
 /// Extracts the quotes of a document.
 pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuote> {
     let text = document.text;
     let marked = find_marked(document);
     let mut found: Vec<FoundQuote> = Vec::new();
+    if marked.is_empty() || document.sentences.is_empty() {
+        return found;
+    }
+    let ctx = Context::new(document, entities);
+    let ctx = &ctx;
     let mut previous: Option<(usize, FoundQuote)> = None; // (block, quote)
                                                           // Paragraphs of one multi-paragraph quote waiting for the attribution that
                                                           // comes after its last paragraph: indices into `found`.
     let mut chain: Vec<usize> = Vec::new();
     for (index, quote) in marked.iter().enumerate() {
-        if document.sentences.is_empty() {
-            break;
-        }
         let sentence_index = sentence_of(document, quote.outer.start);
         let sentence = document.sentences[sentence_index].span;
         // A quote may run over several sentences: what follows it is read in the
@@ -557,6 +1089,7 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         if inner.start >= inner.end {
             continue;
         }
+        let block_span = document.blocks[quote.block].span;
         let before = Span::new(sentence.start.min(quote.outer.start), quote.outer.start);
         // Quotes sharing the closing sentence share an attribution at its end.
         let last_in_sentence = marked[index..]
@@ -573,14 +1106,20 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         let before_tokens = tokenize(text, before);
         let before_cues = find_cues(text, &before_tokens);
         let ends_with_colon = before_text.ends_with(':');
+        let opens_block = text[block_span.start..quote.outer.start]
+            .trim()
+            .chars()
+            .all(|c| !c.is_alphanumeric());
 
         let mut attribution: Option<(Speaker, Span)> = None; // (speaker, cue span)
-                                                             // 1. Right after the quote.
+                                                             // 0. A transcript's speaker label.
+        if opens_block {
+            attribution = speaker_label(ctx, block_span);
+        }
+        // 1. Right after the quote.
         let direct_after = Span::new(quote.outer.end.min(after_end), after_end);
-        if let Some(found_after) =
-            attribution_after(text, direct_after, close_index, entities, document)
-        {
-            attribution = Some(found_after);
+        if attribution.is_none() {
+            attribution = attribution_after(ctx, direct_after, close_index);
         }
         // 2. Before the quote, in its sentence.
         if attribution.is_none() && !opens_sentence && !before_cues.is_empty() {
@@ -590,15 +1129,7 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
                 before_tokens[cue.first].span.start,
                 before_tokens[cue.last - 1].span.end,
             );
-            let speaker = resolve_cue(
-                text,
-                &before_tokens,
-                &before_cues,
-                last,
-                sentence_index,
-                entities,
-                document,
-            );
+            let speaker = resolve_cue(ctx, &before_tokens, &before_cues, last, sentence_index);
             if let Some(speaker) = speaker {
                 attribution = Some((speaker, cue_span));
             }
@@ -606,7 +1137,15 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         // 3. At the end of the sentence, after its last quote.
         if attribution.is_none() && last_in_sentence > quote.outer.end {
             let tail = Span::new(last_in_sentence.min(after_end), after_end);
-            attribution = attribution_after(text, tail, close_index, entities, document);
+            attribution = attribution_after(ctx, tail, close_index);
+        }
+        // 4. The subject of the writer's sentence around a partial quote.
+        if attribution.is_none() && !opens_sentence {
+            if let Some(speaker) =
+                clause_subject(ctx, &before_tokens, before_tokens.len(), sentence_index)
+            {
+                attribution = Some((speaker, Span::new(quote.outer.start, quote.outer.start)));
+            }
         }
         let words = inner.of(text).split_whitespace().count();
         let partial = !(opens_sentence
@@ -618,12 +1157,12 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
                 span: inner,
                 speaker: speaker.entity,
                 speaker_span: Some(speaker.span),
-                cue_span: Some(cue_span),
+                cue_span: (cue_span.start < cue_span.end).then_some(cue_span),
                 partial,
                 confidence: speaker.confidence,
             },
             None => {
-                // 4. A quote opening its sentence continues the previous speaker.
+                // 5. A quote opening its sentence continues the previous speaker.
                 let continues = opens_sentence
                     && previous.as_ref().is_some_and(|(block, _)| {
                         quote.block >= *block && quote.block - *block <= 2
@@ -686,62 +1225,49 @@ fn trim_span(text: &str, span: Span) -> Span {
 /// when there is none, the phrase after an inverting cue ("said Harris"), the
 /// previous cue's speaker ("Kirby said, adding: ..."), or the sentence's subject.
 fn resolve_cue(
-    text: &str,
+    ctx: &Context<'_>,
     tokens: &[Token],
     cues: &[Cue],
     index: usize,
     sentence: usize,
-    entities: &DocEntities,
-    document: &Document<'_>,
 ) -> Option<Speaker> {
+    let text = ctx.text;
     let cue = cues[index];
-    let cue_text = Span::new(tokens[cue.first].span.start, tokens[cue.last - 1].span.end).of(text);
-    if cue_text.ends_with("according to") {
+    if cue.form == CueForm::Phrase && cue.lemma == "according" {
         let end = phrase_end(text, tokens, cue.last);
-        return resolve_phrase(text, tokens, cue.last, end, sentence, entities, document);
+        return resolve_phrase(ctx, tokens, cue.last, end, sentence);
     }
-    let start = phrase_start(text, tokens, cue.first);
+    let (start, end) = phrase_start(text, tokens, cue.first);
     // "..., and asked for": a bare conjunction is no subject.
-    let has_subject = tokens[start..cue.first].iter().any(|t| {
+    let has_subject = tokens[start..end].iter().any(|t| {
         t.kind == TokenKind::Word
             && !matches!(
                 t.text(text),
                 "and" | "but" | "or" | "then" | "also" | "later"
             )
     });
-    if has_subject {
-        return resolve_phrase(text, tokens, start, cue.first, sentence, entities, document);
+    if has_subject && cue.form != CueForm::Participle {
+        if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
+            return Some(speaker);
+        }
     }
     if speaker_follows(text, tokens, cue) {
         let end = phrase_end(text, tokens, cue.last);
-        return resolve_phrase(text, tokens, cue.last, end, sentence, entities, document);
+        return resolve_phrase(ctx, tokens, cue.last, end, sentence);
     }
     if index > 0 {
-        return resolve_cue(text, tokens, cues, index - 1, sentence, entities, document);
+        return resolve_cue(ctx, tokens, cues, index - 1, sentence);
     }
-    sentence_subject(tokens, cue.first, entities)
+    clause_subject(ctx, tokens, cue.first, sentence)
+        .or_else(|| sentence_subject(tokens, cue.first, ctx.entities))
 }
-
-/// Cues after which the speaker may follow ("said Harris", "added one of the officials").
-const INVERTING_CUES: &[&str] = &[
-    "said",
-    "says",
-    "added",
-    "adds",
-    "wrote",
-    "writes",
-    "noted",
-    "stated",
-    "continued",
-    "explained",
-    "asked",
-];
 
 /// True when the speaker follows the cue: an inverting cue followed, before any
 /// punctuation and within six words, by a capitalised name or a source noun.
 fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
-    let cue_word = tokens[cue.last - 1].text(text);
-    if !INVERTING_CUES.contains(&cue_word) {
+    if !INVERTING_LEMMAS.contains(&cue.lemma)
+        || !matches!(cue.form, CueForm::Past | CueForm::ThirdPerson)
+    {
         return false;
     }
     let mut words = tokens[cue.last..]
@@ -754,7 +1280,7 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     };
     if matches!(
         first,
-        "that" | "it" | "this" | "he" | "she" | "they" | "we" | "I"
+        "that" | "it" | "this" | "he" | "she" | "they" | "we" | "I" | "him" | "her" | "them"
     ) {
         return false;
     }
@@ -787,13 +1313,27 @@ fn sentence_subject(tokens: &[Token], cue: usize, entities: &DocEntities) -> Opt
     })
 }
 
-/// Where a speaker phrase ending before `cue` starts: after the nearest
-/// punctuation or clause opener.
-fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> usize {
-    let mut start = cue;
+/// Where a phrase ending before `end` starts: after the nearest punctuation or
+/// clause opener, stepping over name abbreviations and parenthesised tags.
+fn simple_start(text: &str, tokens: &[Token], end: usize) -> usize {
+    let mut start = end;
     while start > 0 {
         let token = tokens[start - 1];
         let word = token.text(text);
+        if token.kind == TokenKind::Punct && word == ")" {
+            // "(D-Ore.)": step over a short parenthesis.
+            let open = (start.saturating_sub(10)..start - 1)
+                .rev()
+                .find(|&k| tokens[k].text(text) == "(");
+            if let Some(open) = open {
+                start = open;
+                continue;
+            }
+        }
+        if abbreviation_dot(text, tokens, start - 1) {
+            start -= 1;
+            continue;
+        }
         let is_break_punct = token.kind == TokenKind::Punct
             && matches!(
                 word,
@@ -811,7 +1351,7 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> usize {
             );
         if is_break_punct
             || (token.kind == TokenKind::Word && CLAUSE_OPENERS.contains(&word))
-            || cue - start >= 20
+            || end - start >= 20
         {
             break;
         }
@@ -820,13 +1360,82 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> usize {
     start
 }
 
+/// True for a phrase set off by commas that describes the name before it:
+/// "a lawyer", "25", "R-Ore.", "himself a candidate".
+fn looks_appositive(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
+    let Some(first) = tokens[from..to].iter().find(|t| t.kind == TokenKind::Word) else {
+        return false;
+    };
+    let word = first.text(text);
+    let party_tag = word.len() >= 3
+        && matches!(&word[..2], "R-" | "D-" | "I-")
+        && word[2..].starts_with(|c: char| c.is_uppercase());
+    party_tag
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The speaker phrase ending before `cue`: `(start, end)`. Appositives between
+/// the name and the cue are stepped over: "Jane Doe, a lawyer, said" → "Jane Doe".
+fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
+    let start = simple_start(text, tokens, cue);
+    let has_word = |from: usize, to: usize| {
+        tokens[from..to].iter().any(|t| {
+            t.kind == TokenKind::Word
+                && !matches!(
+                    t.text(text),
+                    "and" | "but" | "or" | "then" | "also" | "later"
+                )
+        })
+    };
+    if has_word(start, cue) {
+        return (start, cue);
+    }
+    // Nothing but a comma before the cue: "Doe, a lawyer, said", "Doe, 25, said"
+    // (not "..., and asked": a coordinated verb shares the earlier subject).
+    if start != cue {
+        return (start, cue);
+    }
+    let mut end = start;
+    for _ in 0..3 {
+        if end == 0 || tokens[end - 1].text(text) != "," {
+            break;
+        }
+        let comma = end - 1;
+        let segment_start = simple_start(text, tokens, comma);
+        if segment_start == comma {
+            break;
+        }
+        if !looks_appositive(text, tokens, segment_start, comma) {
+            return (segment_start, comma);
+        }
+        end = segment_start;
+    }
+    (start, cue)
+}
+
 /// Where a speaker phrase starting at `from` (after the cue) ends.
 fn phrase_end(text: &str, tokens: &[Token], from: usize) -> usize {
     let mut end = from;
     while end < tokens.len() {
         let token = tokens[end];
         let word = token.text(text);
-        if token.kind == TokenKind::Punct && word != "-" && word != "\u{2019}" {
+        if token.kind == TokenKind::Punct && word == "(" {
+            // "(D-Ore.)": step over a short parenthesis.
+            if let Some(close) =
+                (end + 1..tokens.len().min(end + 10)).find(|&k| tokens[k].text(text) == ")")
+            {
+                end = close + 1;
+                continue;
+            }
+        }
+        if token.kind == TokenKind::Punct
+            && word != "-"
+            && word != "\u{2019}"
+            && !abbreviation_dot(text, tokens, end)
+        {
             break;
         }
         if token.kind == TokenKind::Word && end > from && PHRASE_BREAKS.contains(&word) {
@@ -841,49 +1450,74 @@ fn phrase_end(text: &str, tokens: &[Token], from: usize) -> usize {
 }
 
 /// An attribution right after a quote: `, Han said`, `, said spokesperson Wang
-/// Wenbin during a briefing`, `he added`. The cue must come within a short phrase.
-fn attribution_after(
-    text: &str,
-    after: Span,
-    sentence: usize,
-    entities: &DocEntities,
-    document: &Document<'_>,
-) -> Option<(Speaker, Span)> {
+/// Wenbin during a briefing`, `he added`, `― Jane Doe`. The cue must come within a
+/// short phrase.
+fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<(Speaker, Span)> {
+    let text = ctx.text;
     if after.start >= after.end {
         return None;
     }
     let tokens = tokenize(text, after);
     let mut first = 0;
+    let mut dash = false;
     while first < tokens.len()
         && tokens[first].kind == TokenKind::Punct
         && matches!(
             tokens[first].text(text),
-            "," | "\u{2014}" | "-" | "\u{201d}" | "\""
+            "," | "\u{2014}" | "\u{2015}" | "\u{2013}" | "-" | "\u{201d}" | "\""
         )
     {
+        dash |= matches!(
+            tokens[first].text(text),
+            "\u{2014}" | "\u{2015}" | "\u{2013}" | "-"
+        );
         first += 1;
     }
     // The attribution must start the clause: no other words before it than the phrase.
     let cues = find_cues(text, &tokens[first..]);
-    let cue = cues.first()?;
+    let Some(cue) = cues.first() else {
+        // "― Jane Doe": a signature after a dash.
+        if dash {
+            let end = phrase_end(text, &tokens, first);
+            let rest_is_empty = tokens[end..].iter().all(|t| t.kind != TokenKind::Word);
+            let name_like = tokens[first..end]
+                .iter()
+                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text)));
+            if end > first && rest_is_empty && name_like {
+                let speaker = resolve_phrase(ctx, &tokens, first, end, sentence)?;
+                let dash_span = tokens[first - 1].span;
+                return Some((speaker, dash_span));
+            }
+        }
+        return None;
+    };
     let (cue_first, cue_last) = (cue.first + first, cue.last + first);
-    if tokens[first..cue_first].iter().any(|t| {
-        t.kind == TokenKind::Punct && !matches!(t.text(text), "-" | "\u{2019}" | "'" | ".")
-    }) {
+    if cue_first - first > 12 {
         return None;
     }
-    if cue_first - first > 10 {
-        return None;
+    // Punctuation before the cue only inside the phrase: "Doe, 25, said".
+    let mut subject_end = cue_first;
+    if tokens[first..cue_first].iter().any(|t| {
+        t.kind == TokenKind::Punct
+            && !matches!(t.text(text), "-" | "\u{2019}" | "'" | "." | "(" | ")")
+    }) {
+        let (start, end) = phrase_start(text, &tokens, cue_first);
+        if start > first {
+            return None;
+        }
+        subject_end = end;
     }
     let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
+    let according = cue.form == CueForm::Phrase && cue.lemma == "according";
+    if cue_first == first && !according && !speaker_follows(text, &tokens[first..], *cue) {
+        return None;
+    }
     let speaker = if cue_first == first {
         // Cue first: the speaker follows ("said Oriana Skylar Mastro, a ... expert").
         let end = phrase_end(text, &tokens, cue_last);
-        resolve_phrase(text, &tokens, cue_last, end, sentence, entities, document)?
+        resolve_phrase(ctx, &tokens, cue_last, end, sentence)?
     } else {
-        resolve_phrase(
-            text, &tokens, first, cue_first, sentence, entities, document,
-        )?
+        resolve_phrase(ctx, &tokens, first, subject_end, sentence)?
     };
     Some((speaker, cue_span))
 }
