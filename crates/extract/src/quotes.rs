@@ -164,6 +164,63 @@ const BASE_CUE_AFTER: &[&str] = &[
     "often", "again",
 ];
 
+/// Cue lemmas whose third-person form is also a plural noun ("remarks").
+const NOUN_LEMMAS: &[&str] = &[
+    "comment",
+    "remark",
+    "report",
+    "claim",
+    "call",
+    "charge",
+    "attack",
+    "question",
+    "answer",
+    "reply",
+    "post",
+    "tweet",
+    "quote",
+    "note",
+    "state",
+    "promise",
+    "pledge",
+    "demand",
+    "vow",
+    "boast",
+    "joke",
+    "quip",
+    "blast",
+    "slam",
+    "praise",
+    "blame",
+    "protest",
+    "object",
+    "counter",
+    "estimate",
+    "email",
+    "rant",
+    "point",
+    "label",
+    "brand",
+    "term",
+    "counter",
+    "hint",
+    "sigh",
+    "groan",
+    "shout",
+    "complaint",
+    "mention",
+    "find",
+    "rule",
+    "challenge",
+    "defend",
+    "concern",
+    "plead",
+    "warn",
+    "chant",
+    "sneer",
+    "whisper",
+];
+
 /// Words before which a verb-like word is a noun or an adjective ("the claims",
 /// "the alleged").
 const NOUN_MARKERS: &[&str] = &[
@@ -540,6 +597,14 @@ fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
             }
             let fits = match entry.form {
                 CueForm::Base => previous.is_some_and(|p| BASE_CUE_AFTER.contains(&p)),
+                // "comments", "reports": nouns too; a verb after a name or pronoun.
+                CueForm::ThirdPerson if NOUN_LEMMAS.contains(&entry.lemma) => {
+                    previous.is_some_and(|p| {
+                        is_capitalised(p)
+                            || matches!(p, "he" | "she" | "it" | "who" | "which" | "also" | "then")
+                            || p.ends_with("ly")
+                    })
+                }
                 CueForm::ThirdPerson | CueForm::Past => !previous.is_some_and(|p| {
                     p == "'s" || NOUN_MARKERS.contains(&p.to_lowercase().as_str())
                 }),
@@ -1123,15 +1188,29 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         }
         // 2. Before the quote, in its sentence.
         if attribution.is_none() && !opens_sentence && !before_cues.is_empty() {
+            // The main clause's cue first, then the one nearest the quote.
+            let main = main_cue(text, &before_tokens, &before_cues);
             let last = before_cues.len() - 1;
-            let cue = before_cues[last];
-            let cue_span = Span::new(
-                before_tokens[cue.first].span.start,
-                before_tokens[cue.last - 1].span.end,
-            );
-            let speaker = resolve_cue(ctx, &before_tokens, &before_cues, last, sentence_index);
-            if let Some(speaker) = speaker {
-                attribution = Some((speaker, cue_span));
+            for (attempt, index) in [main, last].into_iter().enumerate() {
+                if attempt == 1
+                    && (index == main
+                        || attribution
+                            .as_ref()
+                            .is_some_and(|(s, _)| s.entity.is_some()))
+                {
+                    break;
+                }
+                let cue = before_cues[index];
+                let cue_span = Span::new(
+                    before_tokens[cue.first].span.start,
+                    before_tokens[cue.last - 1].span.end,
+                );
+                let speaker = resolve_cue(ctx, &before_tokens, &before_cues, index, sentence_index);
+                if let Some(speaker) = speaker {
+                    if attribution.is_none() || speaker.entity.is_some() {
+                        attribution = Some((speaker, cue_span));
+                    }
+                }
             }
         }
         // 3. At the end of the sentence, after its last quote.
@@ -1219,6 +1298,40 @@ fn trim_span(text: &str, span: Span) -> Span {
         span.start + trimmed_start,
         span.start + trimmed_start + trimmed.len(),
     )
+}
+
+/// The cue of the main clause: the first cue that does not sit in a relative
+/// clause ("Doe, who says ..., tweeted that \"...\"" → "tweeted"); the reported
+/// speech of the main clause holds the later ones.
+fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
+    // Only the clause of the quote: "China has condemned ..., and while Doe has
+    // declared ... \"...\"" → "declared".
+    let boundary = (1..tokens.len())
+        .rev()
+        .find(|&k| {
+            let word = tokens[k].text(text);
+            matches!(
+                word,
+                "while" | "whereas" | "but" | "although" | "though" | "because" | "when"
+            ) || (word == "and" && tokens[k - 1].text(text) == ",")
+        })
+        .unwrap_or(0);
+    let first_in_clause = cues
+        .iter()
+        .position(|cue| cue.first >= boundary)
+        .unwrap_or(0);
+    cues.iter()
+        .enumerate()
+        .skip(first_in_clause)
+        .position(|(_, cue)| {
+            let start = simple_start(text, tokens, cue.first);
+            !(start > 0
+                && matches!(
+                    tokens[start - 1].text(text),
+                    "who" | "which" | "whom" | "whose" | "that"
+                ))
+        })
+        .map_or(cues.len() - 1, |k| k + first_in_clause)
 }
 
 /// The speaker of the `index`-th cue of a sentence part: the phrase before it;
@@ -1404,9 +1517,20 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
             break;
         }
         let comma = end - 1;
-        let segment_start = simple_start(text, tokens, comma);
+        let mut segment_start = simple_start(text, tokens, comma);
         if segment_start == comma {
             break;
+        }
+        // "Doe, who leads the group, said": the relative clause describes Doe.
+        let relative = segment_start > 0
+            && matches!(
+                tokens[segment_start - 1].text(text),
+                "who" | "whose" | "which"
+            );
+        if relative {
+            segment_start -= 1;
+            end = segment_start;
+            continue;
         }
         if !looks_appositive(text, tokens, segment_start, comma) {
             return (segment_start, comma);
