@@ -750,6 +750,63 @@ fn abbreviation_dot(text: &str, tokens: &[Token], k: usize) -> bool {
         && NAME_ABBREVIATIONS.contains(&tokens[k - 1].text(text))
 }
 
+/// Capitalised words that open a clause rather than name anyone.
+const FUNCTION_OPENERS: &[&str] = &[
+    "But",
+    "And",
+    "Recently",
+    "Then",
+    "Later",
+    "Earlier",
+    "Still",
+    "Yet",
+    "So",
+    "When",
+    "While",
+    "If",
+    "Now",
+    "Also",
+    "Meanwhile",
+    "However",
+    "Instead",
+    "Previously",
+    "Separately",
+];
+
+/// Determiners and quantifiers that open a description ("a spokesman", "one of").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "one", "some", "many", "several", "his", "her", "their", "its", "our",
+    "another", "two", "three", "most", "all", "both", "each", "other", "others", "few", "this",
+    "these", "those",
+];
+
+/// True when a phrase can name a source: a capitalised word, a pronoun, a
+/// determiner or a source noun; "and", "arrived" or "that was" cannot.
+fn plausible_source(text: &str, tokens: &[Token]) -> bool {
+    let first = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text));
+    if first.is_some_and(|w| PREPOSITIONS.contains(&w)) {
+        return false;
+    }
+    tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .any(|t| {
+            let word = t.text(text);
+            let lower = word.to_lowercase();
+            (is_capitalised(word) && !FUNCTION_OPENERS.contains(&word))
+                || is_pronoun(word)
+                || DETERMINERS.contains(&lower.as_str())
+                || ANONYMOUS_HEADS.contains(&word)
+                || DOCUMENT_HEADS.contains(&lower.as_str())
+                || PERSON_NOUNS.contains(&lower.as_str())
+                || ORG_NOUNS.contains(&lower.as_str())
+                || word.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
 /// Resolves the speaker phrase `tokens[from..to]` of the sentence `sentence`.
 fn resolve_phrase(
     ctx: &Context<'_>,
@@ -774,6 +831,37 @@ fn resolve_phrase(
     }
     if from >= to {
         return None;
+    }
+    if !plausible_source(text, &tokens[from..to]) {
+        return None;
+    }
+    // "but he also", "Recently she": a pronoun among function words.
+    let words: Vec<usize> = (from..to)
+        .filter(|&k| tokens[k].kind == TokenKind::Word)
+        .collect();
+    let pronouns: Vec<usize> = words
+        .iter()
+        .copied()
+        .filter(|&k| is_pronoun(tokens[k].text(text)))
+        .collect();
+    if pronouns.len() == 1
+        && words.len() > 1
+        && words.iter().all(|&k| {
+            let word = tokens[k].text(text);
+            k == pronouns[0] || !is_capitalised(word) || FUNCTION_OPENERS.contains(&word)
+        })
+        && entities
+            .mentions_in(Span::new(tokens[from].span.start, tokens[to - 1].span.end))
+            .next()
+            .is_none()
+    {
+        let pronoun = tokens[pronouns[0]].span;
+        let entity = resolve_pronoun(pronoun.start, sentence, entities, ctx.document);
+        return Some(Speaker {
+            entity,
+            span: pronoun,
+            confidence: if entity.is_some() { 0.7 } else { 0.3 },
+        });
     }
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
     // The head of the phrase ends at its first preposition, comma or parenthesis:
