@@ -747,8 +747,62 @@ fn abbreviation_dot(text: &str, tokens: &[Token], k: usize) -> bool {
         && tokens[k].text(text) == "."
         && tokens[k - 1].kind == TokenKind::Word
         && tokens[k - 1].span.end == tokens[k].span.start
-        && NAME_ABBREVIATIONS.contains(&tokens[k - 1].text(text))
+        && {
+            let word = tokens[k - 1].text(text);
+            // "R-Ky.", "D-N.Y.": a party tag ends in a state abbreviation.
+            let last = word.rsplit('-').next().unwrap_or(word);
+            NAME_ABBREVIATIONS.contains(&word)
+                || NAME_ABBREVIATIONS.contains(&last)
+                || (word.len() <= 6 && word.contains('.'))
+        }
 }
+
+/// Lower-case words of a title before a name ("presidential nominee Jane Doe").
+const SUBJECT_MODIFIERS: &[&str] = &[
+    "former",
+    "presidential",
+    "vice",
+    "senior",
+    "top",
+    "deputy",
+    "assistant",
+    "national",
+    "political",
+    "conservative",
+    "liberal",
+    "progressive",
+    "retired",
+    "late",
+    "longtime",
+    "then",
+    "state",
+    "federal",
+    "chief",
+    "front-runner",
+    "frontrunner",
+    "party",
+    "campaign",
+    "press",
+    "foreign",
+    "defense",
+    "defence",
+    "majority",
+    "minority",
+    "house",
+    "senate",
+    "white",
+    "democratic",
+    "republican",
+    "independent",
+    "acting",
+    "outgoing",
+    "incoming",
+    "new",
+    "u.s.",
+    "2016",
+    "gop",
+    "white house",
+];
 
 /// Capitalised words that open a clause rather than name anyone.
 const FUNCTION_OPENERS: &[&str] = &[
@@ -1183,7 +1237,9 @@ fn clause_subject(
         let inside = match token.kind {
             TokenKind::Word => {
                 is_capitalised(word)
-                    || matches!(word, "the" | "former" | "of" | "de" | "van" | "von" | "bin")
+                    || matches!(word, "the" | "of" | "de" | "van" | "von" | "bin")
+                    || SUBJECT_MODIFIERS.contains(&word)
+                    || PERSON_NOUNS.contains(&word)
                     || word.chars().all(|c| c.is_ascii_digit())
             }
             TokenKind::Possessive => true,
@@ -1485,6 +1541,9 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     ) {
         return false;
     }
+    if DETERMINERS.contains(&first) {
+        return true;
+    }
     std::iter::once(first).chain(words).any(|word| {
         word.chars().next().is_some_and(char::is_uppercase)
             || ANONYMOUS_HEADS.contains(&word)
@@ -1713,11 +1772,24 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         t.kind == TokenKind::Punct
             && !matches!(t.text(text), "-" | "\u{2019}" | "'" | "." | "(" | ")")
     }) {
-        let (start, end) = phrase_start(text, &tokens, cue_first);
-        if start > first {
+        // "Doe, 25, said", "Jane Doe, the group's director, said": the name is
+        // the first segment, the others describe it.
+        let comma = (first..cue_first).find(|&k| {
+            tokens[k].kind == TokenKind::Punct
+                && !matches!(tokens[k].text(text), "-" | "\u{2019}" | "'" | "(" | ")")
+                && !abbreviation_dot(text, &tokens, k)
+        });
+        let Some(comma) = comma else { return None };
+        if tokens[comma].text(text) != ","
+            || (comma..cue_first).any(|k| {
+                tokens[k].kind == TokenKind::Punct
+                    && matches!(tokens[k].text(text), "." | ";" | ":" | "?" | "!")
+                    && !abbreviation_dot(text, &tokens, k)
+            })
+        {
             return None;
         }
-        subject_end = end;
+        subject_end = comma;
     }
     let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
     let according = cue.form == CueForm::Phrase && cue.lemma == "according";
