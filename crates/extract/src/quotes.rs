@@ -1200,6 +1200,22 @@ fn speaker_label(ctx: &Context<'_>, block: Span) -> Option<(Speaker, Span)> {
     ))
 }
 
+/// The speaker a whole sentence attributes: its main cue's subject.
+fn sentence_attribution(ctx: &Context<'_>, sentence: usize) -> Option<(Speaker, Span)> {
+    let span = ctx.document.sentences[sentence].span;
+    let tokens = tokenize(ctx.text, span);
+    let cues = find_cues(ctx.text, &tokens);
+    if cues.is_empty() {
+        return None;
+    }
+    let index = main_cue(ctx.text, &tokens, &cues);
+    let cue = cues[index];
+    let speaker = resolve_cue(ctx, &tokens, &cues, index, sentence)?;
+    speaker.entity?;
+    let cue_span = Span::new(tokens[cue.first].span.start, tokens[cue.last - 1].span.end);
+    Some((speaker, cue_span))
+}
+
 /// The subject of the sentence part `tokens[..end]`: the name, pronoun or
 /// description that opens its main clause ("In July, Doe dismissed ... as a
 /// \"...\"" → Doe).
@@ -1361,6 +1377,40 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         if attribution.is_none() && last_in_sentence > quote.outer.end {
             let tail = Span::new(last_in_sentence.min(after_end), after_end);
             attribution = attribution_after(ctx, tail, close_index);
+        }
+        // 3b. At the end of the sentence, after its last comma: "...\" that Doe
+        // can win, said Jane Roe."
+        if attribution.is_none() {
+            let tail = Span::new(last_in_sentence.min(after_end), after_end);
+            let tail_tokens = tokenize(text, tail);
+            if let Some(comma) = tail_tokens.iter().rposition(|t| t.text(text) == ",") {
+                let rest = Span::new(tail_tokens[comma].span.start, tail.end);
+                attribution = attribution_after(ctx, rest, close_index);
+            }
+        }
+        let after_is_empty = direct_after.of(text).chars().all(|c| !c.is_alphanumeric());
+        // 3c. A quote opening its paragraph after a sentence that introduces it
+        // ("Doe said:").
+        if attribution.is_none() && opens_sentence && sentence_index > 0 {
+            let previous_sentence = &document.sentences[sentence_index - 1];
+            let introduces = previous_sentence.span.of(text).trim_end().ends_with(':')
+                && quote.block - previous_sentence.block <= 1;
+            if introduces {
+                attribution = sentence_attribution(ctx, sentence_index - 1);
+            }
+        }
+        // 3d. A whole quoted sentence followed by its attribution: "\"...?\" Doe
+        // asked reporters."
+        if attribution.is_none() && opens_sentence && after_is_empty {
+            if let Some(next) = document.sentences.get(close_index + 1) {
+                if next.block == quote.block
+                    && !marked[index + 1..]
+                        .first()
+                        .is_some_and(|q| q.outer.start < next.span.start + 2)
+                {
+                    attribution = attribution_after(ctx, next.span, close_index + 1);
+                }
+            }
         }
         // 4. The subject of the writer's sentence around a partial quote.
         if attribution.is_none() && !opens_sentence {
