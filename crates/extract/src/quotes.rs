@@ -1506,26 +1506,75 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
             let word = tokens[k].text(text);
             matches!(
                 word,
-                "while" | "whereas" | "but" | "although" | "though" | "because" | "when"
+                "while"
+                    | "whereas"
+                    | "but"
+                    | "although"
+                    | "though"
+                    | "because"
+                    | "when"
+                    | "\u{2014}"
             ) || (word == "and" && tokens[k - 1].text(text) == ",")
         })
         .unwrap_or(0);
+    // An introductory clause ("As Doe spoke, the crowd chanted \"...\"", "After
+    // Doe asked ..., Roe replied \"...\"") holds no cue of a quote after it.
+    let opens_with_subordinate = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::Word)
+        .is_some_and(|t| {
+            matches!(
+                t.text(text),
+                "As" | "When"
+                    | "While"
+                    | "After"
+                    | "Before"
+                    | "If"
+                    | "Although"
+                    | "Though"
+                    | "Because"
+                    | "Since"
+                    | "Once"
+                    | "Until"
+                    | "Unless"
+                    | "Asked"
+                    | "Pressed"
+            )
+        });
+    let boundary = if opens_with_subordinate {
+        let comma = tokens.iter().position(|t| t.text(text) == ",");
+        boundary.max(comma.unwrap_or(0))
+    } else {
+        boundary
+    };
     let first_in_clause = cues
         .iter()
         .position(|cue| cue.first >= boundary)
         .unwrap_or(0);
-    cues.iter()
+    let in_main_clause = |cue: &Cue| {
+        let start = simple_start(text, tokens, cue.first);
+        !(start > 0
+            && matches!(
+                tokens[start - 1].text(text),
+                "who" | "which" | "whom" | "whose" | "that"
+            ))
+    };
+    // A finite verb heads the clause; a participle ("..., saying") hangs off it.
+    let finite = cues
+        .iter()
         .enumerate()
         .skip(first_in_clause)
-        .position(|(_, cue)| {
-            let start = simple_start(text, tokens, cue.first);
-            !(start > 0
-                && matches!(
-                    tokens[start - 1].text(text),
-                    "who" | "which" | "whom" | "whose" | "that"
-                ))
+        .find(|(_, cue)| cue.form != CueForm::Participle && in_main_clause(cue))
+        .map(|(k, _)| k);
+    finite
+        .or_else(|| {
+            cues.iter()
+                .enumerate()
+                .skip(first_in_clause)
+                .find(|(_, cue)| in_main_clause(cue))
+                .map(|(k, _)| k)
         })
-        .map_or(cues.len() - 1, |k| k + first_in_clause)
+        .unwrap_or(cues.len() - 1)
 }
 
 /// The speaker of the `index`-th cue of a sentence part: the phrase before it;
@@ -1543,6 +1592,24 @@ fn resolve_cue(
     if cue.form == CueForm::Phrase && cue.lemma == "according" {
         let end = phrase_end(text, tokens, cue.last);
         return resolve_phrase(ctx, tokens, cue.last, end, sentence);
+    }
+    // "Doe was asked by moderator Jane Roe whether ...": the agent speaks.
+    let passive = cue.form == CueForm::Past
+        && cue.first > 0
+        && matches!(
+            tokens[cue.first - 1].text(text),
+            "was" | "were" | "is" | "are" | "been" | "be" | "being"
+        );
+    if passive {
+        if let Some(by) =
+            (cue.last..tokens.len().min(cue.last + 3)).find(|&k| tokens[k].text(text) == "by")
+        {
+            let end = phrase_end(text, tokens, by + 1);
+            if let Some(speaker) = resolve_phrase(ctx, tokens, by + 1, end, sentence) {
+                return Some(speaker);
+            }
+        }
+        return None;
     }
     let (start, end) = phrase_start(text, tokens, cue.first);
     // "..., and asked for": a bare conjunction is no subject.
@@ -1702,6 +1769,13 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
     };
     if has_word(start, cue) {
         return (start, cue);
+    }
+    // "a tweet from Jane Doe who wrote": the name before the relative pronoun.
+    if start > 0 && start == cue && matches!(tokens[start - 1].text(text), "who" | "which") {
+        let name_start = simple_start(text, tokens, start - 1);
+        if has_word(name_start, start - 1) {
+            return (name_start, start - 1);
+        }
     }
     // Nothing but a comma before the cue: "Doe, a lawyer, said", "Doe, 25, said"
     // (not "..., and asked": a coordinated verb shares the earlier subject).
