@@ -1200,6 +1200,23 @@ fn speaker_label(ctx: &Context<'_>, block: Span) -> Option<(Speaker, Span)> {
     ))
 }
 
+/// True when a cue goes on to report other words ("Doe said he would ..."):
+/// then its sentence is no attribution of the quote before it.
+fn reports_more(text: &str, cue: Span, sentence: Span) -> bool {
+    let rest = Span::new(cue.end.min(sentence.end), sentence.end);
+    let tokens = tokenize(text, rest);
+    tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::Word)
+        .is_some_and(|t| {
+            matches!(
+                t.text(text),
+                "that" | "he" | "she" | "it" | "they" | "we" | "I" | "the" | "a" | "an" | "there"
+                    | "his" | "her" | "their"
+            )
+        })
+}
+
 /// The speaker a whole sentence attributes: its main cue's subject.
 fn sentence_attribution(ctx: &Context<'_>, sentence: usize) -> Option<(Speaker, Span)> {
     let span = ctx.document.sentences[sentence].span;
@@ -1401,14 +1418,18 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         }
         // 3d. A whole quoted sentence followed by its attribution: "\"...?\" Doe
         // asked reporters."
-        if attribution.is_none() && opens_sentence && after_is_empty {
+        let same_block_speaker = previous
+            .as_ref()
+            .is_some_and(|(block, q)| *block == quote.block && q.speaker.is_some());
+        if attribution.is_none() && opens_sentence && after_is_empty && !same_block_speaker {
             if let Some(next) = document.sentences.get(close_index + 1) {
                 if next.block == quote.block
                     && !marked[index + 1..]
                         .first()
                         .is_some_and(|q| q.outer.start < next.span.start + 2)
                 {
-                    attribution = attribution_after(ctx, next.span, close_index + 1);
+                    attribution = attribution_after(ctx, next.span, close_index + 1)
+                        .filter(|(_, cue)| !reports_more(text, *cue, next.span));
                 }
             }
         }
