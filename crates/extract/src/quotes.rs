@@ -557,6 +557,13 @@ fn word_at<'t>(text: &'t str, tokens: &[Token], index: usize) -> Option<&'t str>
 
 /// Finds the reporting cues of a token run with the lexicon of `cues.rs`.
 fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
+    find_cues_in(text, tokens, true)
+}
+
+/// Finds cues; `strict` rejects a noun-like third-person form ("reports")
+/// unless a name or pronoun precedes it. Right after a quote the first words
+/// are the attribution, and "the document states" is a cue.
+fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
     let lexicon = &*CUE_LEXICON;
     let mut cues = Vec::new();
     let mut i = 0;
@@ -598,7 +605,7 @@ fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
             let fits = match entry.form {
                 CueForm::Base => previous.is_some_and(|p| BASE_CUE_AFTER.contains(&p)),
                 // "comments", "reports": nouns too; a verb after a name or pronoun.
-                CueForm::ThirdPerson if NOUN_LEMMAS.contains(&entry.lemma) => {
+                CueForm::ThirdPerson if strict && NOUN_LEMMAS.contains(&entry.lemma) => {
                     previous.is_some_and(|p| {
                         is_capitalised(p)
                             || matches!(p, "he" | "she" | "it" | "who" | "which" | "also" | "then")
@@ -1890,7 +1897,7 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         first += 1;
     }
     // The attribution must start the clause: no other words before it than the phrase.
-    let cues = find_cues(text, &tokens[first..]);
+    let cues = find_cues_in(text, &tokens[first..], false);
     let Some(cue) = cues.first() else {
         // "― Jane Doe": a signature after a dash.
         if dash {
