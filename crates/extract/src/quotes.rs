@@ -605,13 +605,12 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
             let fits = match entry.form {
                 CueForm::Base => previous.is_some_and(|p| BASE_CUE_AFTER.contains(&p)),
                 // "comments", "reports": nouns too; a verb after a name or pronoun.
-                CueForm::ThirdPerson if strict && NOUN_LEMMAS.contains(&entry.lemma) => {
-                    previous.is_some_and(|p| {
+                CueForm::ThirdPerson if strict && NOUN_LEMMAS.contains(&entry.lemma) => previous
+                    .is_some_and(|p| {
                         is_capitalised(p)
                             || matches!(p, "he" | "she" | "it" | "who" | "which" | "also" | "then")
                             || p.ends_with("ly")
-                    })
-                }
+                    }),
                 CueForm::ThirdPerson | CueForm::Past => !previous.is_some_and(|p| {
                     p == "'s" || NOUN_MARKERS.contains(&p.to_lowercase().as_str())
                 }),
@@ -1218,8 +1217,20 @@ fn reports_more(text: &str, cue: Span, sentence: Span) -> bool {
         .is_some_and(|t| {
             matches!(
                 t.text(text),
-                "that" | "he" | "she" | "it" | "they" | "we" | "I" | "the" | "a" | "an" | "there"
-                    | "his" | "her" | "their"
+                "that"
+                    | "he"
+                    | "she"
+                    | "it"
+                    | "they"
+                    | "we"
+                    | "I"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "there"
+                    | "his"
+                    | "her"
+                    | "their"
             )
         })
 }
@@ -1510,6 +1521,126 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         found.push(quote_record);
     }
     found
+}
+
+/// Completes the entities with the speakers recognition missed: a quote's
+/// speaker phrase that holds a name no entity covers ("said Rep. Jane Q. Doe
+/// (D-Ore.)", "The Daily Planet reported") becomes a person (after a title or
+/// with two or more name words) or an organisation ("The ..."), with a mention.
+/// For the local pipeline ([`crate::analyze`]); a service that takes entities
+/// from elsewhere may call it before [`extract`].
+pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
+    let text = document.text;
+    let quotes = extract(document, entities);
+    let mut added = false;
+    for quote in quotes {
+        let (None, Some(span)) = (quote.speaker, quote.speaker_span) else {
+            continue;
+        };
+        let Some((name_span, full_span, kind)) = name_in_phrase(text, span) else {
+            continue;
+        };
+        if entities.mentions_in(full_span).next().is_some() {
+            continue;
+        }
+        let name = name_span.of(text).replace('\u{a0}', " ");
+        let entity = match entities
+            .entities
+            .iter()
+            .position(|e| e.name == name && e.kind == kind)
+        {
+            Some(index) => index,
+            None => {
+                entities.entities.push(crate::entities::DocEntity {
+                    name,
+                    kind,
+                    roles: Vec::new(),
+                    affiliation: None,
+                });
+                entities.entities.len() - 1
+            }
+        };
+        entities.mentions.push(crate::entities::DocMention {
+            span: name_span,
+            full_span,
+            entity,
+            sentence: sentence_of(document, name_span.start),
+        });
+        added = true;
+    }
+    if added {
+        entities
+            .mentions
+            .sort_by_key(|m| (m.span.start, m.span.end));
+    }
+}
+
+/// The name a speaker phrase holds: `(name, name with its title, kind)`.
+fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> {
+    let tokens = tokenize(text, phrase);
+    // The first run of capitalised words, initials and name abbreviations.
+    let is_name_token = |k: usize| {
+        let token = tokens[k];
+        let word = token.text(text);
+        match token.kind {
+            TokenKind::Word => {
+                is_capitalised(word) || matches!(word, "de" | "van" | "von" | "bin" | "al")
+            }
+            TokenKind::Punct => abbreviation_dot(text, &tokens, k) || word == "-",
+            TokenKind::Possessive => false,
+        }
+    };
+    let start =
+        (0..tokens.len()).find(|&k| tokens[k].kind == TokenKind::Word && is_name_token(k))?;
+    let mut end = start;
+    while end < tokens.len() && is_name_token(end) {
+        end += 1;
+    }
+    while end > start && tokens[end - 1].kind != TokenKind::Word {
+        end -= 1;
+    }
+    // Titles before the name: "Rep.", "Senate Majority Leader", "Gov.".
+    let mut name_start = start;
+    let mut titled = false;
+    while name_start < end {
+        let word = tokens[name_start].text(text);
+        let title = LEXICON.is_title_word(word) || NAME_ABBREVIATIONS.contains(&word);
+        if !title {
+            break;
+        }
+        titled = true;
+        name_start += 1;
+        if name_start < end && abbreviation_dot(text, &tokens, name_start) {
+            name_start += 1;
+        }
+    }
+    if name_start >= end {
+        return None;
+    }
+    let first_word = tokens[name_start].text(text);
+    let words: Vec<&str> = (name_start..end)
+        .filter(|&k| tokens[k].kind == TokenKind::Word)
+        .map(|k| tokens[k].text(text))
+        .collect();
+    if words.iter().any(|w| {
+        FUNCTION_OPENERS.contains(w) || matches!(*w, "I" | "He" | "She" | "They" | "It" | "We")
+    }) {
+        return None;
+    }
+    let full = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
+    let name = Span::new(tokens[name_start].span.start, tokens[end - 1].span.end);
+    if matches!(first_word, "The") {
+        return (words.len() >= 2 && start == 0).then_some((name, full, EntityKind::Org));
+    }
+    if matches!(first_word, "A" | "An") {
+        return None;
+    }
+    // The name must open the phrase ("said Jane Doe, a lawyer").
+    if start != 0 {
+        return None;
+    }
+    let person_like = words.len() >= 2 && words.len() <= 5 || (titled && words.len() == 1);
+    person_like.then_some((name, full, EntityKind::Person))
 }
 
 fn trim_span(text: &str, span: Span) -> Span {
