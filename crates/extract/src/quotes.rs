@@ -1442,9 +1442,9 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         if attribution.is_none() && opens_sentence && after_is_empty && !same_block_speaker {
             if let Some(next) = document.sentences.get(close_index + 1) {
                 if next.block == quote.block
-                    && !marked[index + 1..]
+                    && marked[index + 1..]
                         .first()
-                        .is_some_and(|q| q.outer.start < next.span.start + 2)
+                        .is_none_or(|q| q.outer.start >= next.span.start + 2)
                 {
                     attribution = attribution_after(ctx, next.span, close_index + 1)
                         .filter(|(_, cue)| !reports_more(text, *cue, next.span));
@@ -2062,7 +2062,7 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
                 && !matches!(tokens[k].text(text), "-" | "\u{2019}" | "'" | "(" | ")")
                 && !abbreviation_dot(text, &tokens, k)
         });
-        let Some(comma) = comma else { return None };
+        let comma = comma?;
         if tokens[comma].text(text) != ","
             || (comma..cue_first).any(|k| {
                 tokens[k].kind == TokenKind::Punct
