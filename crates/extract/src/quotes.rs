@@ -1346,7 +1346,9 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
             sentence_of(document, quote.outer.end.saturating_sub(1)).max(sentence_index);
         let close_sentence = document.sentences[close_index].span;
         let inner = trim_span(text, quote.inner);
-        if inner.start >= inner.end {
+        // A single quoted word is a term the writer marks ("so-called"), a title
+        // or a one-word reply: no statement to attribute.
+        if inner.start >= inner.end || inner.of(text).split_whitespace().count() <= 1 {
             continue;
         }
         let block_span = document.blocks[quote.block].span;
@@ -1487,9 +1489,6 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
                         confidence: last.confidence * 0.8,
                         ..last.clone()
                     }
-                } else if words <= 1 {
-                    // A scare quote: a single unattributed term.
-                    continue;
                 } else {
                     FoundQuote {
                         span: inner,
