@@ -256,7 +256,7 @@ const PREPOSITIONS: &[&str] = &[
 /// Words that open a new clause: a speaker phrase never reaches back past them.
 const CLAUSE_OPENERS: &[&str] = &[
     "that", "which", "who", "whom", "while", "when", "but", "because", "although", "though",
-    "where", "whether", "if", "whereas", "so", "as",
+    "where", "whether", "if", "whereas", "so", "as", "how", "why", "what",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "He", "She"];
@@ -1211,27 +1211,20 @@ fn speaker_label(ctx: &Context<'_>, block: Span) -> Option<(Speaker, Span)> {
 fn reports_more(text: &str, cue: Span, sentence: Span) -> bool {
     let rest = Span::new(cue.end.min(sentence.end), sentence.end);
     let tokens = tokenize(text, rest);
+    // "asked the moderator", "told reporters": an addressee, then nothing more.
+    let addressee = matches!(
+        cue.of(text).rsplit(' ').next().unwrap_or(""),
+        "asked" | "told" | "asks" | "tells" | "pressed" | "answered"
+    );
     tokens
         .iter()
         .find(|t| t.kind == TokenKind::Word)
         .is_some_and(|t| {
+            let word = t.text(text);
             matches!(
-                t.text(text),
-                "that"
-                    | "he"
-                    | "she"
-                    | "it"
-                    | "they"
-                    | "we"
-                    | "I"
-                    | "the"
-                    | "a"
-                    | "an"
-                    | "there"
-                    | "his"
-                    | "her"
-                    | "their"
-            )
+                word,
+                "that" | "he" | "she" | "it" | "they" | "we" | "I" | "there"
+            ) || (!addressee && matches!(word, "the" | "a" | "an" | "his" | "her" | "their"))
         })
 }
 
@@ -1241,7 +1234,10 @@ fn sentence_attribution(ctx: &Context<'_>, sentence: usize) -> Option<(Speaker, 
     let tokens = tokenize(ctx.text, span);
     let cues = find_cues(ctx.text, &tokens);
     if cues.is_empty() {
-        return None;
+        // "Doe released the following statement:": its subject.
+        let speaker = clause_subject(ctx, &tokens, tokens.len(), sentence)?;
+        let colon = tokens.last()?.span;
+        return Some((speaker, colon));
     }
     let index = main_cue(ctx.text, &tokens, &cues);
     let cue = cues[index];
@@ -1420,9 +1416,19 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         if attribution.is_none() {
             let tail = Span::new(last_in_sentence.min(after_end), after_end);
             let tail_tokens = tokenize(text, tail);
-            if let Some(comma) = tail_tokens.iter().rposition(|t| t.text(text) == ",") {
+            let commas = tail_tokens
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(_, t)| t.text(text) == ",")
+                .map(|(k, _)| k)
+                .take(3);
+            for comma in commas {
                 let rest = Span::new(tail_tokens[comma].span.start, tail.end);
                 attribution = attribution_after(ctx, rest, close_index);
+                if attribution.is_some() {
+                    break;
+                }
             }
         }
         let after_is_empty = direct_after.of(text).chars().all(|c| !c.is_alphanumeric());
@@ -1714,7 +1720,7 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
         !(start > 0
             && matches!(
                 tokens[start - 1].text(text),
-                "who" | "which" | "whom" | "whose" | "that"
+                "who" | "which" | "whom" | "whose" | "that" | "how" | "why" | "what" | "whether"
             ))
     };
     // A finite verb heads the clause; a participle ("..., saying") hangs off it.
@@ -1778,7 +1784,14 @@ fn resolve_cue(
                 "and" | "but" | "or" | "then" | "also" | "later"
             )
     });
-    if has_subject && cue.form != CueForm::Participle {
+    // A participle takes the subject right before it only in "with Doe telling".
+    let (start, has_subject) = if cue.form == CueForm::Participle {
+        let with = start < end && matches!(tokens[start].text(text), "with" | "With");
+        (start + usize::from(with), has_subject && with)
+    } else {
+        (start, has_subject)
+    };
+    if has_subject {
         if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
             return Some(speaker);
         }
@@ -1817,7 +1830,33 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
         return false;
     }
     if DETERMINERS.contains(&first) {
-        return true;
+        // "said one official", "wrote the authors"; not "emphasized the threat".
+        return matches!(
+            cue.lemma,
+            "say"
+                | "add"
+                | "write"
+                | "ask"
+                | "continue"
+                | "explain"
+                | "reply"
+                | "respond"
+                | "answer"
+                | "tweet"
+                | "read"
+                | "declare"
+                | "conclude"
+                | "quip"
+                | "joke"
+                | "insist"
+                | "warn"
+                | "note"
+                | "argue"
+                | "state"
+                | "report"
+                | "post"
+                | "recall"
+        );
     }
     std::iter::once(first).chain(words).any(|word| {
         word.chars().next().is_some_and(char::is_uppercase)
@@ -1941,24 +1980,33 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
         return (start, cue);
     }
     let mut end = start;
-    for _ in 0..3 {
+    for _ in 0..4 {
         if end == 0 || tokens[end - 1].text(text) != "," {
             break;
         }
         let comma = end - 1;
-        let mut segment_start = simple_start(text, tokens, comma);
+        let segment_start = simple_start(text, tokens, comma);
         if segment_start == comma {
             break;
         }
-        // "Doe, who leads the group, said": the relative clause describes Doe.
-        let relative = segment_start > 0
+        // "Doe, who leads the group, said", "Doe, a lawyer who ..., said",
+        // "Doe, later alleging that ..., said": the clause describes Doe.
+        let clause = segment_start > 0
             && matches!(
                 tokens[segment_start - 1].text(text),
-                "who" | "whose" | "which"
+                "who" | "whose" | "which" | "that"
             );
-        if relative {
-            segment_start -= 1;
-            end = segment_start;
+        if clause {
+            let opener = segment_start - 1;
+            let head_start = simple_start(text, tokens, opener);
+            if head_start == opener {
+                end = opener;
+                continue;
+            }
+            if !looks_appositive(text, tokens, head_start, opener) {
+                return (head_start, opener);
+            }
+            end = head_start;
             continue;
         }
         if !looks_appositive(text, tokens, segment_start, comma) {
@@ -2045,7 +2093,16 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         return None;
     };
     let (cue_first, cue_last) = (cue.first + first, cue.last + first);
-    if cue_first - first > 12 {
+    let has_comma = tokens[first..cue_first].iter().any(|t| t.text(text) == ",");
+    if cue_first - first > if has_comma { 30 } else { 12 } {
+        return None;
+    }
+    // "- voters who watched the debate said ...": a new clause, not an attribution.
+    if !has_comma
+        && tokens[first..cue_first]
+            .iter()
+            .any(|t| matches!(t.text(text), "who" | "that" | "which"))
+    {
         return None;
     }
     // Punctuation before the cue only inside the phrase: "Doe, 25, said".
