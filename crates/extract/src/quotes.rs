@@ -1467,7 +1467,6 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
                 attribution = Some((speaker, Span::new(quote.outer.start, quote.outer.start)));
             }
         }
-        let words = inner.of(text).split_whitespace().count();
         let partial = !(opens_sentence
             || ends_with_colon
             || before_text.ends_with(',') && !before_cues.is_empty());
