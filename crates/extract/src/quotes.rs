@@ -14,6 +14,7 @@
 //! officials") stay unattributed with their words kept.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::cues::{CueForm, CUE_LEXICON};
 use crate::entities::DocEntities;
@@ -659,6 +660,58 @@ struct Context<'a> {
     entities: &'a DocEntities,
     /// Lower-case name word → entities whose name or mentions hold it.
     names: HashMap<String, Vec<usize>>,
+    /// The gender of each person entity, when its name or title tells it.
+    genders: Vec<Option<Gender>>,
+    /// The quotes of the document (with their marks), in order: a name inside
+    /// one is no antecedent of the writer's pronoun.
+    quoted: Vec<Span>,
+}
+
+/// A person's grammatical gender, for pronouns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+/// Given names and their usual gender, from `data/given_names.txt`.
+static GIVEN_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
+    include_str!("../data/given_names.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (name, gender) = line.split_once(' ')?;
+            let gender = match gender.trim() {
+                "M" => Gender::Male,
+                "F" => Gender::Female,
+                _ => return None,
+            };
+            Some((name, gender))
+        })
+        .collect()
+});
+
+/// The gender a title or honorific tells ("Mrs.", "congresswoman").
+fn title_gender(word: &str) -> Option<Gender> {
+    match word.trim_end_matches('.').to_lowercase().as_str() {
+        "mr" | "sir" | "king" | "prince" | "congressman" | "chairman" | "spokesman"
+        | "businessman" | "father" | "husband" | "son" | "brother" | "lord" | "duke" => {
+            Some(Gender::Male)
+        }
+        "mrs" | "ms" | "miss" | "madam" | "queen" | "princess" | "congresswoman" | "chairwoman"
+        | "spokeswoman" | "businesswoman" | "mother" | "wife" | "daughter" | "sister" | "lady"
+        | "duchess" | "actress" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// The gender of a pronoun.
+fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word {
+        "he" | "He" | "his" | "His" | "him" => Some(Gender::Male),
+        "she" | "She" | "her" | "Her" => Some(Gender::Female),
+        _ => None,
+    }
 }
 
 fn normalise_word(word: &str) -> String {
@@ -697,11 +750,58 @@ impl<'a> Context<'a> {
                 add(word, mention.entity);
             }
         }
+        let mut genders: Vec<Option<Gender>> = entities
+            .entities
+            .iter()
+            .map(|entity| {
+                if entity.kind != EntityKind::Person {
+                    return None;
+                }
+                entity
+                    .roles
+                    .iter()
+                    .flat_map(|r| r.split_whitespace())
+                    .find_map(title_gender)
+                    .or_else(|| {
+                        entity
+                            .name
+                            .split_whitespace()
+                            .find(|w| !LEXICON.is_title_word(w))
+                            .and_then(|w| GIVEN_NAMES.get(w).copied())
+                    })
+            })
+            .collect();
+        // "Mrs. Doe", "Congresswoman Doe": the words before a mention.
+        for mention in &entities.mentions {
+            if genders[mention.entity].is_none()
+                && entities.entities[mention.entity].kind == EntityKind::Person
+            {
+                let mut from = mention.full_span.start.saturating_sub(16);
+                while !text.is_char_boundary(from) {
+                    from -= 1;
+                }
+                let before = &text[from..mention.span.start];
+                genders[mention.entity] = before
+                    .split_whitespace()
+                    .last()
+                    .and_then(title_gender)
+                    .or_else(|| {
+                        mention
+                            .full_span
+                            .of(text)
+                            .split_whitespace()
+                            .find_map(title_gender)
+                    });
+            }
+        }
+        let quoted = find_marked(document).iter().map(|q| q.outer).collect();
         Context {
             text,
             document,
             entities,
             names,
+            genders,
+            quoted,
         }
     }
 
@@ -916,7 +1016,7 @@ fn resolve_phrase(
             .is_none()
     {
         let pronoun = tokens[pronouns[0]].span;
-        let entity = resolve_pronoun(pronoun.start, sentence, entities, ctx.document);
+        let entity = resolve_pronoun(ctx, pronoun, sentence);
         return Some(Speaker {
             entity,
             span: pronoun,
@@ -974,7 +1074,7 @@ fn resolve_phrase(
         });
     }
     if to - from == 1 && is_pronoun(head) {
-        let entity = resolve_pronoun(span.start, sentence, entities, ctx.document);
+        let entity = resolve_pronoun(ctx, span, sentence);
         return Some(Speaker {
             entity,
             span,
@@ -1117,20 +1217,32 @@ fn last_entity_before(
 
 /// The person a pronoun at `position` refers to: the first person named in the
 /// nearest sentence (this one before the pronoun, then up to three earlier).
-fn resolve_pronoun(
-    position: usize,
-    sentence: usize,
-    entities: &DocEntities,
-    document: &Document<'_>,
-) -> Option<usize> {
+fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<usize> {
+    let entities = ctx.entities;
+    let document = ctx.document;
+    let position = pronoun.start;
+    let gender = pronoun_gender(pronoun.of(ctx.text));
+    let quoted = |span: Span| {
+        let k = ctx.quoted.partition_point(|q| q.end <= span.start);
+        ctx.quoted.get(k).is_some_and(|q| q.start <= span.start)
+    };
+    // A person of the pronoun's gender (or of unknown gender) named outside quotes.
+    let fits = |m: &&crate::entities::DocMention| {
+        entities.entities[m.entity].kind == EntityKind::Person
+            && !quoted(m.span)
+            && match (gender, ctx.genders[m.entity]) {
+                (Some(want), Some(have)) => want == have,
+                _ => true,
+            }
+    };
     let current = document.sentences[sentence].span;
     if let Some(m) = entities
         .mentions_in(Span::new(current.start, position))
-        .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
+        .find(fits)
     {
         return Some(m.entity);
     }
-    for back in 1..=3 {
+    for back in 1..=4 {
         let Some(index) = sentence.checked_sub(back) else {
             break;
         };
@@ -1141,10 +1253,7 @@ fn resolve_pronoun(
         ) {
             continue;
         }
-        if let Some(m) = entities
-            .mentions_in(earlier.span)
-            .find(|m| entities.entities[m.entity].kind == EntityKind::Person)
-        {
+        if let Some(m) = entities.mentions_in(earlier.span).find(fits) {
             return Some(m.entity);
         }
     }
