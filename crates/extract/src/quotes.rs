@@ -705,6 +705,66 @@ fn title_gender(word: &str) -> Option<Gender> {
     }
 }
 
+/// Genders the text tells: a person alone in a sentence (outside quotes) whose
+/// sentence, or the next one naming nobody, says "he" or "his" and never "she"
+/// or "her" is male (and the other way round).
+fn infer_genders(
+    document: &Document<'_>,
+    entities: &DocEntities,
+    quoted: &[Span],
+    genders: &mut [Option<Gender>],
+) {
+    let text = document.text;
+    let outside = |span: Span| {
+        let k = quoted.partition_point(|q| q.end <= span.start);
+        !quoted.get(k).is_some_and(|q| q.start <= span.start)
+    };
+    let people = |span: Span| -> Vec<usize> {
+        let mut found: Vec<usize> = entities
+            .mentions_in(span)
+            .filter(|m| entities.entities[m.entity].kind == EntityKind::Person && outside(m.span))
+            .map(|m| m.entity)
+            .collect();
+        found.dedup();
+        found
+    };
+    let mut votes: HashMap<usize, (u32, u32)> = HashMap::new();
+    for (index, sentence) in document.sentences.iter().enumerate() {
+        let here = people(sentence.span);
+        let [person] = here.as_slice() else {
+            continue;
+        };
+        if genders[*person].is_some() {
+            continue;
+        }
+        let mut spans = vec![sentence.span];
+        if let Some(next) = document.sentences.get(index + 1) {
+            if next.block == sentence.block && people(next.span).is_empty() {
+                spans.push(next.span);
+            }
+        }
+        let vote = votes.entry(*person).or_default();
+        for span in spans {
+            for token in tokenize(text, span) {
+                if token.kind == TokenKind::Word && outside(token.span) {
+                    match pronoun_gender(token.text(text)) {
+                        Some(Gender::Male) => vote.0 += 1,
+                        Some(Gender::Female) => vote.1 += 1,
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+    for (person, (male, female)) in votes {
+        if male > 0 && female == 0 {
+            genders[person] = Some(Gender::Male);
+        } else if female > 0 && male == 0 {
+            genders[person] = Some(Gender::Female);
+        }
+    }
+}
+
 /// The gender of a pronoun.
 fn pronoun_gender(word: &str) -> Option<Gender> {
     match word {
@@ -794,7 +854,8 @@ impl<'a> Context<'a> {
                     });
             }
         }
-        let quoted = find_marked(document).iter().map(|q| q.outer).collect();
+        let quoted: Vec<Span> = find_marked(document).iter().map(|q| q.outer).collect();
+        infer_genders(document, entities, &quoted, &mut genders);
         Context {
             text,
             document,
@@ -1226,38 +1287,55 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
         let k = ctx.quoted.partition_point(|q| q.end <= span.start);
         ctx.quoted.get(k).is_some_and(|q| q.start <= span.start)
     };
-    // A person of the pronoun's gender (or of unknown gender) named outside quotes.
-    let fits = |m: &&crate::entities::DocMention| {
-        entities.entities[m.entity].kind == EntityKind::Person
-            && !quoted(m.span)
-            && match (gender, ctx.genders[m.entity]) {
-                (Some(want), Some(have)) => want == have,
-                _ => true,
-            }
-    };
+    // People named outside quotes, this sentence before the pronoun first, then
+    // up to four sentences back, each sentence from its start (its subject).
+    let mut candidates: Vec<usize> = Vec::new();
     let current = document.sentences[sentence].span;
-    if let Some(m) = entities
-        .mentions_in(Span::new(current.start, position))
-        .find(fits)
-    {
-        return Some(m.entity);
-    }
+    let mut spans = vec![Span::new(current.start, position)];
     for back in 1..=4 {
         let Some(index) = sentence.checked_sub(back) else {
             break;
         };
         let earlier = &document.sentences[index];
-        if matches!(
+        if !matches!(
             document.blocks[earlier.block].kind,
             BlockKind::Caption | BlockKind::Heading
         ) {
-            continue;
-        }
-        if let Some(m) = entities.mentions_in(earlier.span).find(fits) {
-            return Some(m.entity);
+            spans.push(earlier.span);
         }
     }
-    None
+    for (k, span) in spans.into_iter().enumerate() {
+        // An earlier sentence whose subject is a pronoun of the same gender
+        // continues the same person: its other names are no antecedents.
+        if k > 0 {
+            let first = tokenize(ctx.text, span).into_iter().find(|t| {
+                t.kind == TokenKind::Word && !SENTENCE_ADVERBS.contains(&t.text(ctx.text))
+            });
+            let same = first.is_some_and(|t| {
+                let word = t.text(ctx.text);
+                matches!(word, "He" | "She") && pronoun_gender(word) == gender
+            });
+            if same {
+                continue;
+            }
+        }
+        candidates.extend(
+            entities
+                .mentions_in(span)
+                .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                .filter(|m| !quoted(m.span))
+                .map(|m| m.entity),
+        );
+    }
+    // The nearest person whose name or title shows the pronoun's gender; else
+    // the nearest of unknown gender.
+    let agrees = |e: &usize| gender.is_some() && ctx.genders[*e] == gender;
+    let unknown = |e: &usize| gender.is_none() || ctx.genders[*e].is_none();
+    candidates
+        .iter()
+        .copied()
+        .find(agrees)
+        .or_else(|| candidates.iter().copied().find(unknown))
 }
 
 fn sentence_of(document: &Document<'_>, position: usize) -> usize {
