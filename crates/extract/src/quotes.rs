@@ -13,6 +13,7 @@
 //! earlier sentence that names a person; anonymous sources ("one of the senior
 //! officials") stay unattributed with their words kept.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -665,6 +666,8 @@ struct Context<'a> {
     /// The quotes of the document (with their marks), in order: a name inside
     /// one is no antecedent of the writer's pronoun.
     quoted: Vec<Span>,
+    /// The quotes attributed so far to a person: (start of the quote, speaker).
+    speakers: RefCell<Vec<(usize, usize)>>,
 }
 
 /// A person's grammatical gender, for pronouns.
@@ -717,7 +720,7 @@ fn infer_genders(
     let text = document.text;
     let outside = |span: Span| {
         let k = quoted.partition_point(|q| q.end <= span.start);
-        !quoted.get(k).is_some_and(|q| q.start <= span.start)
+        quoted.get(k).is_none_or(|q| q.start > span.start)
     };
     let people = |span: Span| -> Vec<usize> {
         let mut found: Vec<usize> = entities
@@ -863,6 +866,7 @@ impl<'a> Context<'a> {
             names,
             genders,
             quoted,
+            speakers: RefCell::new(Vec::new()),
         }
     }
 
@@ -1292,18 +1296,52 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
     let mut candidates: Vec<usize> = Vec::new();
     let current = document.sentences[sentence].span;
     let mut spans = vec![Span::new(current.start, position)];
-    for back in 1..=4 {
+    // Sentences that open inside a quote do not count towards the four.
+    let mut counted = 0;
+    for back in 1..=12 {
         let Some(index) = sentence.checked_sub(back) else {
             break;
         };
         let earlier = &document.sentences[index];
-        if !matches!(
+        if matches!(
             document.blocks[earlier.block].kind,
             BlockKind::Caption | BlockKind::Heading
         ) {
-            spans.push(earlier.span);
+            continue;
+        }
+        spans.push(earlier.span);
+        if !quoted(Span::new(earlier.span.start, earlier.span.start)) {
+            counted += 1;
+            if counted == 4 {
+                break;
+            }
         }
     }
+    // The speaker of the last quote before, when no person is named outside
+    // quotes since: "\"...,\" Doe said. \"...,\" he added."
+    let last_named = entities
+        .mentions
+        .iter()
+        .take_while(|m| m.span.start < position)
+        .filter(|m| {
+            entities.entities[m.entity].kind == EntityKind::Person
+                && !quoted(m.span)
+                && m.span.start >= document.sentences[sentence.saturating_sub(4)].span.start
+        })
+        .map(|m| m.span.start)
+        .last();
+    let speakers = ctx.speakers.borrow();
+    if let Some(&(at, speaker)) = speakers.iter().rev().find(|(at, _)| *at < position) {
+        let recent = at >= document.sentences[sentence.saturating_sub(3)].span.start;
+        let fits = match (gender, ctx.genders[speaker]) {
+            (Some(want), Some(have)) => want == have,
+            _ => true,
+        };
+        if recent && fits && last_named.is_none_or(|named| named < at) {
+            return Some(speaker);
+        }
+    }
+    drop(speakers);
     for (k, span) in spans.into_iter().enumerate() {
         // An earlier sentence whose subject is a pronoun of the same gender
         // continues the same person: its other names are no antecedents.
@@ -1708,6 +1746,11 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         } else {
             chain.clear();
         }
+        if let Some(speaker) = quote_record.speaker {
+            if entities.entities[speaker].kind == EntityKind::Person {
+                ctx.speakers.borrow_mut().push((quote.outer.start, speaker));
+            }
+        }
         previous = Some((quote.block, quote_record.clone()));
         found.push(quote_record);
     }
@@ -1983,8 +2026,11 @@ fn resolve_cue(
         }
     }
     if speaker_follows(text, tokens, cue) {
+        // "said Doe: \"...\"", not "insists Doe is mounting a \"...\"".
         let end = phrase_end(text, tokens, cue.last);
-        return resolve_phrase(ctx, tokens, cue.last, end, sentence);
+        if end == tokens.len() || tokens[end].kind == TokenKind::Punct {
+            return resolve_phrase(ctx, tokens, cue.last, end, sentence);
+        }
     }
     if index > 0 {
         return resolve_cue(ctx, tokens, cues, index - 1, sentence);
