@@ -1357,13 +1357,18 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
                 continue;
             }
         }
-        candidates.extend(
-            entities
-                .mentions_in(span)
-                .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
-                .filter(|m| !quoted(m.span))
-                .map(|m| m.entity),
-        );
+        // In each sentence, a person who speaks in it ("..., Doe said") first,
+        // then the others in order (the subject first).
+        let people: Vec<&crate::entities::DocMention> = entities
+            .mentions_in(span)
+            .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
+            .filter(|m| !quoted(m.span))
+            .collect();
+        type Mentions<'m> = Vec<&'m crate::entities::DocMention>;
+        let (speaking, others): (Mentions<'_>, Mentions<'_>) = people
+            .into_iter()
+            .partition(|m| k > 0 && next_to_cue(ctx.text, m.span, span));
+        candidates.extend(speaking.iter().chain(others.iter()).map(|m| m.entity));
     }
     // The nearest person whose name or title shows the pronoun's gender; else
     // the nearest of unknown gender.
@@ -1374,6 +1379,33 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
         .copied()
         .find(agrees)
         .or_else(|| candidates.iter().copied().find(unknown))
+}
+
+/// True when a name is the subject or inverted subject of a reporting verb
+/// right next to it: "Doe said", "Doe has said", "said Doe".
+fn next_to_cue(text: &str, name: Span, sentence: Span) -> bool {
+    let is_cue = |word: &str| {
+        CUE_LEXICON
+            .get(word)
+            .iter()
+            .any(|e| matches!(e.form, CueForm::Past | CueForm::ThirdPerson) && e.rest.is_empty())
+    };
+    let after = tokenize(text, Span::new(name.end.min(sentence.end), sentence.end));
+    let mut words = after
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text));
+    let next = words.next();
+    let next_is_cue = next.is_some_and(|w| {
+        is_cue(w) || (matches!(w, "has" | "had" | "also") && words.next().is_some_and(is_cue))
+    });
+    let before = tokenize(text, Span::new(sentence.start, name.start));
+    let previous_is_cue = before
+        .iter()
+        .rev()
+        .find(|t| t.kind == TokenKind::Word)
+        .is_some_and(|t| is_cue(t.text(text)));
+    next_is_cue || previous_is_cue
 }
 
 fn sentence_of(document: &Document<'_>, position: usize) -> usize {
@@ -2028,7 +2060,17 @@ fn resolve_cue(
     if speaker_follows(text, tokens, cue) {
         // "said Doe: \"...\"", not "insists Doe is mounting a \"...\"".
         let end = phrase_end(text, tokens, cue.last);
-        if end == tokens.len() || tokens[end].kind == TokenKind::Punct {
+        let only_names = tokens[cue.last..end].iter().all(|t| {
+            let word = t.text(text);
+            t.kind != TokenKind::Word
+                || is_capitalised(word)
+                || DETERMINERS.contains(&word)
+                || matches!(word, "of" | "for")
+                || ANONYMOUS_HEADS.contains(&word)
+                || PERSON_NOUNS.contains(&word)
+        });
+        let closed = end < tokens.len() && tokens[end].kind == TokenKind::Punct;
+        if closed || (end == tokens.len() && only_names) {
             return resolve_phrase(ctx, tokens, cue.last, end, sentence);
         }
     }
