@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use crate::cues::{CueForm, CUE_LEXICON};
 use crate::entities::DocEntities;
-use crate::lexicon::{EntityKind, LEXICON};
+use crate::lexicon::{EntityKind, Known, LEXICON};
 use crate::text::{BlockKind, Document, Span};
 use crate::tokens::{tokenize, Token, TokenKind};
 
@@ -975,6 +975,38 @@ const SUBJECT_MODIFIERS: &[&str] = &[
     "white house",
 ];
 
+/// Days and months: "said Saturday" names no speaker.
+const DATE_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Aug",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Today",
+    "Tonight",
+];
+
 /// Capitalised words that open a clause rather than name anyone.
 const FUNCTION_OPENERS: &[&str] = &[
     "But",
@@ -1021,7 +1053,9 @@ fn plausible_source(text: &str, tokens: &[Token]) -> bool {
         .any(|t| {
             let word = t.text(text);
             let lower = word.to_lowercase();
-            (is_capitalised(word) && !FUNCTION_OPENERS.contains(&word))
+            (is_capitalised(word)
+                && !FUNCTION_OPENERS.contains(&word)
+                && !DATE_WORDS.contains(&word))
                 || is_pronoun(word)
                 || DETERMINERS.contains(&lower.as_str())
                 || ANONYMOUS_HEADS.contains(&word)
@@ -1806,7 +1840,15 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
         let Some((name_span, full_span, kind)) = name_in_phrase(text, span) else {
             continue;
         };
-        if entities.mentions_in(full_span).next().is_some() {
+        // A name already recognised, unless only a place inside an
+        // organisation's name was ("The New York Times").
+        let inside: Vec<_> = entities.mentions_in(full_span).collect();
+        let covered = inside.iter().any(|m| {
+            entities.entities[m.entity].kind != EntityKind::Gpe
+                || kind != EntityKind::Org
+                || m.full_span.start <= name_span.start && m.full_span.end >= name_span.end
+        });
+        if covered || (!inside.is_empty() && kind != EntityKind::Org) {
             continue;
         }
         let name = name_span.of(text).replace('\u{a0}', " ");
@@ -2103,6 +2145,9 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     ) {
         return false;
     }
+    if DATE_WORDS.contains(&first) {
+        return false;
+    }
     if DETERMINERS.contains(&first) {
         // "said one official", "wrote the authors"; not "emphasized the threat".
         return matches!(
@@ -2218,7 +2263,13 @@ fn looks_appositive(text: &str, tokens: &[Token], from: usize, to: usize) -> boo
     let party_tag = word.len() >= 3
         && matches!(&word[..2], "R-" | "D-" | "I-")
         && word[2..].starts_with(|c: char| c.is_uppercase());
+    // "Sacramento": a place set off by commas describes what comes before it.
+    let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    let place = LEXICON
+        .lookup(span.of(text))
+        .is_some_and(|known| known.iter().any(|k| matches!(k, Known::Place { .. })));
     party_tag
+        || place
         || word
             .chars()
             .next()
@@ -2265,13 +2316,22 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
         }
         // "Doe, who leads the group, said", "Doe, a lawyer who ..., said",
         // "Doe, later alleging that ..., said": the clause describes Doe.
-        let clause = segment_start > 0
-            && matches!(
-                tokens[segment_start - 1].text(text),
-                "who" | "whose" | "which" | "that"
-            );
-        if clause {
-            let opener = segment_start - 1;
+        // The relative pronoun may sit inside the segment: "Doe, who identifies
+        // as a Democrat, said" (the segment ends at "as").
+        let segment_from = (0..comma)
+            .rev()
+            .find(|&k| {
+                tokens[k].text(text) == ","
+                    || tokens[k].kind == TokenKind::Punct
+                        && matches!(
+                            tokens[k].text(text),
+                            ";" | ":" | "\u{201c}" | "\u{201d}" | "\""
+                        )
+            })
+            .map_or(0, |k| k + 1);
+        let opener = (segment_from..comma)
+            .find(|&k| matches!(tokens[k].text(text), "who" | "whose" | "which" | "that"));
+        if let Some(opener) = opener {
             let head_start = simple_start(text, tokens, opener);
             if head_start == opener {
                 end = opener;
