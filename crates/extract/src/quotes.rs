@@ -386,6 +386,7 @@ const INTRODUCTORY: &[&str] = &[
 /// Cue lemmas after which the speaker may follow ("said Harris", "added one of the officials").
 const INVERTING_LEMMAS: &[&str] = &[
     "say",
+    "remember",
     "add",
     "write",
     "note",
@@ -616,9 +617,7 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
                 CueForm::ThirdPerson | CueForm::Past => !previous.is_some_and(|p| {
                     p == "'s" || NOUN_MARKERS.contains(&p.to_lowercase().as_str())
                 }),
-                CueForm::Participle => !previous.is_some_and(|p| {
-                    NOUN_MARKERS.contains(&p) || matches!(p, "is" | "are" | "was" | "were" | "be")
-                }),
+                CueForm::Participle => !previous.is_some_and(|p| NOUN_MARKERS.contains(&p)),
                 CueForm::Phrase => true,
             };
             if fits {
@@ -627,17 +626,25 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
             }
         }
         if let Some(entry) = matched {
-            let first = if i > 0 && previous.is_some_and(|p| AUXILIARIES.contains(&p)) {
-                i - 1
-            } else {
-                i
-            };
+            // "is telling", "was insisting": a progressive is a finite verb.
+            let progressive = entry.form == CueForm::Participle
+                && previous.is_some_and(|p| matches!(p, "is" | "are" | "was" | "were"));
+            let first =
+                if i > 0 && (progressive || previous.is_some_and(|p| AUXILIARIES.contains(&p))) {
+                    i - 1
+                } else {
+                    i
+                };
             let last = i + 1 + entry.rest.len();
             cues.push(Cue {
                 first,
                 last,
                 lemma: entry.lemma,
-                form: entry.form,
+                form: if progressive {
+                    CueForm::Past
+                } else {
+                    entry.form
+                },
             });
             i = last;
         } else {
