@@ -797,7 +797,10 @@ impl<'a> Context<'a> {
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         let mut add = |word: &str, entity: usize| {
             let word = word
-                .trim_end_matches(['\'', '\u{2019}', 's'])
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("\u{2019}s"))
+                .unwrap_or(word)
+                .trim_end_matches(['\'', '\u{2019}'])
                 .trim_matches('.');
             if word.len() < 2 || !word.chars().next().is_some_and(char::is_uppercase) {
                 return;
@@ -932,6 +935,7 @@ fn abbreviation_dot(text: &str, tokens: &[Token], k: usize) -> bool {
             NAME_ABBREVIATIONS.contains(&word)
                 || NAME_ABBREVIATIONS.contains(&last)
                 || (word.len() <= 6 && word.contains('.'))
+                || (word.len() == 1 && word.chars().all(char::is_uppercase))
         }
 }
 
@@ -1140,6 +1144,20 @@ fn resolve_phrase(
                 || (tokens[k].kind == TokenKind::Punct && matches!(word, "," | "(" | "\u{2014}"))
         })
         .unwrap_or(to);
+    // "Jane Doe of New York": after a name, "of" opens where she is from (not
+    // in "Secretary of State" or a recognised "Bank of America").
+    let head_end = (from + 1..head_end)
+        .find(|&k| {
+            let before = tokens[k - 1].text(text);
+            tokens[k].text(text) == "of"
+                && is_capitalised(before)
+                && !LEXICON.is_title_word(before)
+                && !entities
+                    .mentions
+                    .iter()
+                    .any(|m| m.span.start < tokens[k].span.start && m.span.end > tokens[k].span.end)
+        })
+        .unwrap_or(head_end);
     let mut head_last = head_end - 1;
     while head_last > from && tokens[head_last].kind != TokenKind::Word {
         head_last -= 1;
