@@ -819,7 +819,12 @@ impl<'a> Context<'a> {
             }
         }
         for mention in &entities.mentions {
-            for word in mention.span.of(text).split_whitespace() {
+            let phrase = mention.span.of(text);
+            // Not the descriptions resolved to an entity ("the Vermont senator").
+            if phrase.starts_with("the ") || phrase.starts_with("The ") {
+                continue;
+            }
+            for word in phrase.split_whitespace() {
                 add(word, mention.entity);
             }
         }
@@ -1282,7 +1287,8 @@ fn resolve_phrase(
     // A description ("the senator", "the company"): the entity of that kind
     // the text last named, when the description has no name of its own.
     let first_word = tokens[from].text(text);
-    if matches!(first_word, "the" | "The") && name_words.is_empty() {
+    // (Its capitalised words name no one here: "the Vermont senator".)
+    if matches!(first_word, "the" | "The") && head_lower == head {
         let want = if PERSON_NOUNS.contains(&head_lower.as_str()) {
             Some(EntityKind::Person)
         } else if ORG_NOUNS.contains(&head_lower.as_str()) {
@@ -1859,6 +1865,22 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
     let quotes = extract(document, entities);
     let mut added = false;
     for quote in quotes {
+        // A description resolved to its entity ("the Vermont senator") is a
+        // mention of it.
+        if let (Some(entity), Some(span)) = (quote.speaker, quote.speaker_span) {
+            let phrase = span.of(text);
+            let description = phrase.starts_with("the ") || phrase.starts_with("The ");
+            if description && entities.mentions_in(span).next().is_none() {
+                entities.mentions.push(crate::entities::DocMention {
+                    span,
+                    full_span: span,
+                    entity,
+                    sentence: sentence_of(document, span.start),
+                });
+                added = true;
+            }
+            continue;
+        }
         let (None, Some(span)) = (quote.speaker, quote.speaker_span) else {
             continue;
         };
