@@ -2061,6 +2061,15 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
     } else {
         boundary
     };
+    // A cue right before the quote ("Doe interjected: \"...\"") is its cue.
+    if let Some(last) = cues.last() {
+        let adjacent = tokens[last.last..]
+            .iter()
+            .all(|t| t.kind == TokenKind::Punct && matches!(t.text(text), ":" | ","));
+        if adjacent && last.last < tokens.len() && last.form != CueForm::Participle {
+            return cues.len() - 1;
+        }
+    }
     let first_in_clause = cues
         .iter()
         .position(|cue| cue.first >= boundary)
@@ -2136,8 +2145,12 @@ fn resolve_cue(
     });
     // A participle takes the subject right before it only in "with Doe telling".
     let (start, has_subject) = if cue.form == CueForm::Participle {
+        // "..., Trump calling it \"...\"": a name right before is its subject.
+        let named = cue.first > 0
+            && tokens[cue.first - 1].kind == TokenKind::Word
+            && is_capitalised(tokens[cue.first - 1].text(text));
         let with = start < end && matches!(tokens[start].text(text), "with" | "With");
-        (start + usize::from(with), has_subject && with)
+        (start + usize::from(with), has_subject && (with || named))
     } else {
         (start, has_subject)
     };
