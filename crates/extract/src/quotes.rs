@@ -1947,8 +1947,14 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
             TokenKind::Possessive => false,
         }
     };
+    // "But Sen. Jane Doe": a clause opener is no part of the name.
+    let skip = usize::from(
+        tokens
+            .first()
+            .is_some_and(|t| FUNCTION_OPENERS.contains(&t.text(text))),
+    );
     let start =
-        (0..tokens.len()).find(|&k| tokens[k].kind == TokenKind::Word && is_name_token(k))?;
+        (skip..tokens.len()).find(|&k| tokens[k].kind == TokenKind::Word && is_name_token(k))?;
     let mut end = start;
     while end < tokens.len() && is_name_token(end) {
         end += 1;
@@ -1987,16 +1993,50 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
     let full = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
     let name = Span::new(tokens[name_start].span.start, tokens[end - 1].span.end);
     if matches!(first_word, "The") {
-        return (words.len() >= 2 && start == 0).then_some((name, full, EntityKind::Org));
+        return (words.len() >= 2 && start == skip).then_some((name, full, EntityKind::Org));
     }
     if matches!(first_word, "A" | "An") {
         return None;
     }
+    // "the Times reported": a publication.
+    let after_the = start == 1 && matches!(tokens[0].text(text), "the");
     // The name must open the phrase ("said Jane Doe, a lawyer").
-    if start != 0 {
+    if start != skip && !after_the {
         return None;
     }
-    let person_like = words.len() >= 2 && words.len() <= 5 || (titled && words.len() == 1);
+    let word_count = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+    if words.len() == 1 && !titled {
+        // One word alone as the whole phrase: "Doe said", "the Times reported";
+        // not "Others", "Another", "Early" nor a place or a demonym.
+        let word = words[0];
+        let lower = word.to_lowercase();
+        let known = LEXICON.lookup(word);
+        let plain = word_count == 1 + usize::from(after_the)
+            && word.len() > 2
+            && !DETERMINERS.contains(&lower.as_str())
+            && !matches!(
+                lower.as_str(),
+                "others" | "many" | "some" | "early" | "late"
+            )
+            && !DATE_WORDS.contains(&word)
+            && !LEXICON.is_common_word(word)
+            && !known.is_some_and(|k| k.iter().any(|k| matches!(k, Known::Place { .. })))
+            && word.chars().skip(1).any(char::is_lowercase);
+        let org = after_the || known.is_some();
+        return plain.then_some((
+            name,
+            full,
+            if org {
+                EntityKind::Org
+            } else {
+                EntityKind::Person
+            },
+        ));
+    }
+    if after_the {
+        return None;
+    }
+    let person_like = words.len() >= 2 && words.len() <= 5 || titled;
     person_like.then_some((name, full, EntityKind::Person))
 }
 
