@@ -1691,12 +1691,10 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
             .chars()
             .all(|c| !c.is_alphanumeric());
 
-        let mut attribution: Option<(Speaker, Span)> = None; // (speaker, cue span)
-                                                             // 0. A transcript's speaker label.
-                                                             // Every quote of a labelled paragraph is the labelled speaker's (a title
-                                                             // quoted inside the answer too); a label that names nobody known only
-                                                             // attributes the quote it opens.
-        attribution = speaker_label(ctx, block_span)
+        // 0. A transcript's speaker label. Every quote of a labelled paragraph
+        // is the labelled speaker's (a title quoted inside the answer too); a
+        // label that names nobody known only attributes the quote it opens.
+        let mut attribution: Option<(Speaker, Span)> = speaker_label(ctx, block_span)
             .filter(|(speaker, _)| opens_block || speaker.entity.is_some());
         // 1. Right after the quote.
         let direct_after = Span::new(quote.outer.end.min(after_end), after_end);
