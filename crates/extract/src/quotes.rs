@@ -606,7 +606,16 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
                 continue;
             }
             let fits = match entry.form {
-                CueForm::Base => previous.is_some_and(|p| BASE_CUE_AFTER.contains(&p)),
+                // "they say", "will tell", "the Saudis state", "lobbyists describe".
+                CueForm::Base => previous.is_some_and(|p| {
+                    BASE_CUE_AFTER.contains(&p)
+                        || (i >= 2
+                            && p.len() > 3
+                            && p.ends_with('s')
+                            && !p.ends_with("ss")
+                            && tokens[i - 2].kind == TokenKind::Word
+                            && !matches!(tokens[i - 2].text(text), "of" | "to" | "in" | "for"))
+                }),
                 // "comments", "reports": nouns too; a verb after a name or pronoun.
                 CueForm::ThirdPerson if strict && NOUN_LEMMAS.contains(&entry.lemma) => previous
                     .is_some_and(|p| {
@@ -1631,7 +1640,13 @@ fn clause_subject(
         return None;
     }
     let speaker = resolve_phrase(ctx, tokens, start, stop, sentence)?;
-    if speaker.entity.is_some() {
+    // A named subject, or a description that opens with a determiner ("The ad
+    // targets a \"...\"").
+    let description = matches!(
+        tokens[start].text(text),
+        "The" | "the" | "A" | "An" | "This" | "That" | "These" | "Those" | "Its" | "His" | "Her"
+    );
+    if speaker.entity.is_some() || description {
         Some(Speaker {
             confidence: speaker.confidence * 0.7,
             ..speaker
