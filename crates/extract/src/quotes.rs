@@ -1598,6 +1598,18 @@ fn clause_subject(
     if start >= end {
         return None;
     }
+    // A dateline: "WASHINGTON (AP) - Jane Doe said ...".
+    if let Some(dash) = (start..end.min(start + 8)).find(|&k| {
+        tokens[k].kind == TokenKind::Punct
+            && matches!(tokens[k].text(text), "-" | "\u{2013}" | "\u{2014}")
+    }) {
+        let dateline = tokens[start..dash]
+            .iter()
+            .all(|t| t.kind != TokenKind::Word || is_capitalised(t.text(text)));
+        if dateline && dash + 1 < end {
+            start = dash + 1;
+        }
+    }
     let first = tokens[start].text(text);
     let opens_phrase = INTRODUCTORY.contains(&first)
         || (first.ends_with("ing") && is_capitalised(first))
@@ -1722,11 +1734,13 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
             let main = main_cue(text, &before_tokens, &before_cues);
             let last = before_cues.len() - 1;
             for (attempt, index) in [main, last].into_iter().enumerate() {
+                // The nearest cue only when the main one found no one: not when
+                // it found a name recognition missed ("Sims say ... until Doe said").
                 if attempt == 1
                     && (index == main
-                        || attribution
-                            .as_ref()
-                            .is_some_and(|(s, _)| s.entity.is_some()))
+                        || attribution.as_ref().is_some_and(|(s, _)| {
+                            s.entity.is_some() || name_in_phrase(text, s.span).is_some()
+                        }))
                 {
                     break;
                 }
@@ -2083,7 +2097,13 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "because"
                     | "when"
                     | "\u{2014}"
-            ) || (word == "and" && tokens[k - 1].text(text) == ",")
+                    | "\u{2013}"
+                    | ";"
+            ) || (word == "and"
+                && (tokens[k - 1].text(text) == ","
+                    || tokens.get(k + 1).is_some_and(|t| {
+                        t.kind == TokenKind::Word && is_capitalised(t.text(text))
+                    })))
         })
         .unwrap_or(0);
     // An introductory clause ("As Doe spoke, the crowd chanted \"...\"", "After
@@ -2353,6 +2373,8 @@ fn simple_start(text: &str, tokens: &[Token], end: usize) -> usize {
                     | "("
                     | ")"
                     | "\u{2014}"
+                    | "\u{2013}"
+                    | "-"
                     | "."
                     | "?"
                     | "!"
