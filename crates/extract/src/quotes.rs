@@ -622,6 +622,12 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
                         is_capitalised(p)
                             || matches!(p, "he" | "she" | "it" | "who" | "which" | "also" | "then")
                             || p.ends_with("ly")
+                            // "the document states"
+                            || (i >= 2
+                                && matches!(
+                                    tokens[i - 2].text(text),
+                                    "the" | "The" | "a" | "A" | "this" | "This" | "its" | "Its"
+                                ))
                     }),
                 CueForm::ThirdPerson | CueForm::Past => !previous.is_some_and(|p| {
                     p == "'s" || NOUN_MARKERS.contains(&p.to_lowercase().as_str())
@@ -1640,13 +1646,41 @@ fn clause_subject(
         }
         stop += 1;
     }
-    // One lower-case head noun after a determiner: "The company said".
-    if stop < end
-        && stop > start
-        && matches!(tokens[stop - 1].text(text), "The" | "the")
-        && tokens[stop].kind == TokenKind::Word
+    // Lower-case words after a determiner, up to the verb: "The company said",
+    // "Her economic plan promises", "The 60-second ad ends".
+    if stop > start
+        && matches!(
+            tokens[stop - 1].text(text),
+            "The" | "the" | "Her" | "His" | "Its" | "Their" | "This" | "A" | "An"
+        )
     {
-        stop += 1;
+        let mut extra = 0;
+        while stop < end && extra < 3 && tokens[stop].kind == TokenKind::Word {
+            let word = tokens[stop].text(text);
+            let verb = !CUE_LEXICON.get(word).is_empty()
+                || matches!(
+                    word,
+                    "is" | "was"
+                        | "are"
+                        | "were"
+                        | "has"
+                        | "had"
+                        | "have"
+                        | "will"
+                        | "would"
+                        | "can"
+                        | "could"
+                        | "did"
+                        | "does"
+                        | "may"
+                        | "might"
+                );
+            if verb || is_capitalised(word) {
+                break;
+            }
+            stop += 1;
+            extra += 1;
+        }
     }
     if stop == start {
         return None;
