@@ -1925,7 +1925,35 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
 /// from elsewhere may call it before [`extract`].
 pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
     let text = document.text;
-    let quotes = extract(document, entities);
+    let mut quotes = extract(document, entities);
+    // Speakers of reported speech without quote marks too ("..., said Jane Doe,
+    // director of the project."): later pronouns may refer to them.
+    {
+        let ctx = Context::new(document, entities);
+        for (index, sentence) in document.sentences.iter().enumerate() {
+            if document.blocks[sentence.block].kind == BlockKind::Boilerplate {
+                continue;
+            }
+            let tokens = tokenize(text, sentence.span);
+            let cues = find_cues(text, &tokens);
+            if cues.is_empty() {
+                continue;
+            }
+            let main = main_cue(text, &tokens, &cues);
+            if let Some(speaker) = resolve_cue(&ctx, &tokens, &cues, main, index) {
+                if speaker.entity.is_none() {
+                    quotes.push(FoundQuote {
+                        span: sentence.span,
+                        speaker: None,
+                        speaker_span: Some(speaker.span),
+                        cue_span: None,
+                        partial: true,
+                        confidence: 0.0,
+                    });
+                }
+            }
+        }
+    }
     let mut added = false;
     for quote in quotes {
         // A description resolved to its entity ("the Vermont senator") is a
@@ -2431,9 +2459,10 @@ fn looks_appositive(text: &str, tokens: &[Token], from: usize, to: usize) -> boo
         return false;
     };
     let word = first.text(text);
-    let party_tag = word.len() >= 3
-        && matches!(&word[..2], "R-" | "D-" | "I-")
-        && word[2..].starts_with(|c: char| c.is_uppercase());
+    let party_tag = ["R-", "D-", "I-"].iter().any(|tag| {
+        word.strip_prefix(tag)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()))
+    });
     // "Sacramento": a place set off by commas describes what comes before it.
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
     let place = LEXICON
