@@ -558,6 +558,16 @@ fn word_at<'t>(text: &'t str, tokens: &[Token], index: usize) -> Option<&'t str>
         .map(|t| t.text(text))
 }
 
+/// True when the text also writes `word` in lower case (a common word).
+fn written_lower(text: &str, word: &str) -> bool {
+    let lower = word.to_lowercase();
+    text.match_indices(lower.as_str()).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + lower.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// Finds the reporting cues of a token run with the lexicon of `cues.rs`.
 fn find_cues(text: &str, tokens: &[Token]) -> Vec<Cue> {
     find_cues_in(text, tokens, true)
@@ -619,7 +629,8 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
                 // "comments", "reports": nouns too; a verb after a name or pronoun.
                 CueForm::ThirdPerson if strict && NOUN_LEMMAS.contains(&entry.lemma) => previous
                     .is_some_and(|p| {
-                        is_capitalised(p)
+                        // A name, not a sentence-initial noun ("Cost estimates").
+                        (is_capitalised(p) && (i >= 2 || !written_lower(text, p)))
                             || matches!(p, "he" | "she" | "it" | "who" | "which" | "also" | "then")
                             || p.ends_with("ly")
                             // "the document states"
