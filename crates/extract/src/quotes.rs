@@ -818,7 +818,7 @@ fn normalise_word(word: &str) -> String {
 }
 
 impl<'a> Context<'a> {
-    fn new(document: &'a Document<'a>, entities: &'a DocEntities) -> Self {
+    fn new(document: &'a Document<'a>, entities: &'a DocEntities, marked: &[MarkedQuote]) -> Self {
         let text = document.text;
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         let mut add = |word: &str, entity: usize| {
@@ -898,7 +898,7 @@ impl<'a> Context<'a> {
                     });
             }
         }
-        let quoted: Vec<Span> = find_marked(document).iter().map(|q| q.outer).collect();
+        let quoted: Vec<Span> = marked.iter().map(|q| q.outer).collect();
         infer_genders(document, entities, &quoted, &mut genders);
         Context {
             text,
@@ -1715,14 +1715,20 @@ fn clause_subject(
 
 /// Extracts the quotes of a document.
 pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuote> {
-    let text = document.text;
     let marked = find_marked(document);
-    let mut found: Vec<FoundQuote> = Vec::new();
     if marked.is_empty() || document.sentences.is_empty() {
-        return found;
+        return Vec::new();
     }
-    let ctx = Context::new(document, entities);
-    let ctx = &ctx;
+    let ctx = Context::new(document, entities, &marked);
+    extract_in(&ctx, &marked)
+}
+
+/// The quotes of the marked spans, attributed in `ctx`.
+fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
+    let document = ctx.document;
+    let entities = ctx.entities;
+    let text = document.text;
+    let mut found: Vec<FoundQuote> = Vec::new();
     let mut previous: Option<(usize, FoundQuote)> = None; // (block, quote)
                                                           // Paragraphs of one multi-paragraph quote waiting for the attribution that
                                                           // comes after its last paragraph: indices into `found`.
@@ -1936,11 +1942,16 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
 /// from elsewhere may call it before [`extract`].
 pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
     let text = document.text;
-    let mut quotes = extract(document, entities);
+    let marked = find_marked(document);
+    if marked.is_empty() || document.sentences.is_empty() {
+        return;
+    }
+    let mut quotes;
     // Speakers of reported speech without quote marks too ("..., said Jane Doe,
     // director of the project."): later pronouns may refer to them.
     {
-        let ctx = Context::new(document, entities);
+        let ctx = Context::new(document, entities, &marked);
+        quotes = extract_in(&ctx, &marked);
         for (index, sentence) in document.sentences.iter().enumerate() {
             if document.blocks[sentence.block].kind == BlockKind::Boilerplate {
                 continue;
