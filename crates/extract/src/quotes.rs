@@ -1323,7 +1323,7 @@ fn resolve_phrase(
             None
         };
         if let Some(want) = want {
-            let entity = last_entity_before(ctx, span.start, sentence, want, &head_lower);
+            let entity = last_entity_before(ctx, span.start, sentence, want, span.of(text));
             return Some(Speaker {
                 entity,
                 span,
@@ -1346,14 +1346,27 @@ fn last_entity_before(
     position: usize,
     sentence: usize,
     kind: EntityKind,
-    head: &str,
+    description: &str,
 ) -> Option<usize> {
     let entities = ctx.entities;
     let end = entities
         .mentions
         .partition_point(|m| m.span.start < position);
     let earlier = &entities.mentions[..end];
-    let of_kind = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind == kind;
+    let words: Vec<String> = description
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect();
+    let head = words.last().map_or("", String::as_str);
+    // "the former first lady": a woman.
+    let gender = words.iter().find_map(|w| title_gender(w));
+    let agrees = |e: usize| match (gender, ctx.genders.get(e).copied().flatten()) {
+        (Some(want), Some(have)) => want == have,
+        _ => true,
+    };
+    let of_kind = |m: &&crate::entities::DocMention| {
+        entities.entities[m.entity].kind == kind && agrees(m.entity)
+    };
     if let Some(m) = earlier.iter().rev().filter(of_kind).find(|m| {
         entities.entities[m.entity]
             .roles
@@ -1362,13 +1375,20 @@ fn last_entity_before(
     }) {
         return Some(m.entity);
     }
+    // Among those named in the last three sentences, the one the article names
+    // most so far (its protagonist), the nearest on a tie.
     let first_sentence = sentence.saturating_sub(3);
-    earlier
-        .iter()
-        .rev()
-        .filter(of_kind)
-        .find(|m| m.sentence >= first_sentence)
-        .map(|m| m.entity)
+    let mut best: Option<(usize, usize)> = None; // (count, entity)
+    for m in earlier.iter().rev().filter(of_kind) {
+        if m.sentence < first_sentence {
+            break;
+        }
+        let count = earlier.iter().filter(|o| o.entity == m.entity).count();
+        if best.is_none_or(|(c, _)| count > c) {
+            best = Some((count, m.entity));
+        }
+    }
+    best.map(|(_, entity)| entity)
 }
 
 /// The person a pronoun at `position` refers to: the first person named in the
@@ -1983,7 +2003,13 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
         if let (Some(entity), Some(span)) = (quote.speaker, quote.speaker_span) {
             let phrase = span.of(text);
             let description = phrase.starts_with("the ") || phrase.starts_with("The ");
-            if description && entities.mentions_in(span).next().is_none() {
+            let named_inside = entities.mentions_in(span).any(|m| {
+                matches!(
+                    entities.entities[m.entity].kind,
+                    EntityKind::Person | EntityKind::Org
+                )
+            });
+            if description && !named_inside {
                 entities.mentions.push(crate::entities::DocMention {
                     span,
                     full_span: span,
