@@ -309,7 +309,7 @@ const PHRASE_BREAKS: &[&str] = &[
 
 /// Abbreviations whose period stays inside a name phrase ("Rep. Jane Doe (D-Ore.)").
 const NAME_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Col", "Lt",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Sens", "Rep", "Reps", "No", "Gov", "Gen", "Col", "Lt",
     "Sgt", "Capt", "Adm", "Maj", "Cmdr", "Cpl", "Pvt", "Rev", "Atty", "Supt", "Det", "Hon", "St",
     "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Mt", "Ft", "Ala", "Ariz", "Ark", "Calif", "Colo",
     "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn",
@@ -2333,7 +2333,10 @@ fn resolve_cue(
         // "..., Trump calling it \"...\"": a name right before is its subject.
         let named = cue.first > 0
             && tokens[cue.first - 1].kind == TokenKind::Word
-            && is_capitalised(tokens[cue.first - 1].text(text));
+            && ctx.entities.mentions.iter().any(|m| {
+                m.span.end == tokens[cue.first - 1].span.end
+                    && matches!(ctx.kind(m.entity), EntityKind::Person | EntityKind::Org)
+            });
         let with = start < end && matches!(tokens[start].text(text), "with" | "With");
         (start + usize::from(with), has_subject && (with || named))
     } else {
