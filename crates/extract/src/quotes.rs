@@ -1889,6 +1889,23 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
                 attribution = Some((speaker, Span::new(quote.outer.start, quote.outer.start)));
             }
         }
+        // 4b. A quoted sentence after the writer's sentence about a person, in
+        // the same paragraph, with no quote of its own: "Doe touted her record.
+        // \"We need ...\""
+        if attribution.is_none() && opens_sentence && sentence_index > 0 {
+            let previous_sentence = &document.sentences[sentence_index - 1];
+            let unquoted = !ctx.quoted.iter().any(|q| {
+                q.start < previous_sentence.span.end && q.end > previous_sentence.span.start
+            });
+            // Or the paragraph before one that opens with the quote.
+            let paragraph_before = previous_sentence.block + 1 == quote.block && opens_block;
+            if (previous_sentence.block == quote.block || paragraph_before) && unquoted {
+                let tokens = tokenize(text, previous_sentence.span);
+                attribution = clause_subject(ctx, &tokens, tokens.len(), sentence_index - 1)
+                    .filter(|s| s.entity.is_some_and(|e| ctx.kind(e) == EntityKind::Person))
+                    .map(|s| (s, Span::new(quote.outer.start, quote.outer.start)));
+            }
+        }
         let partial = !(opens_sentence
             || ends_with_colon
             || before_text.ends_with(',') && !before_cues.is_empty());
