@@ -1596,6 +1596,101 @@ fn reports_more(text: &str, cue: Span, sentence: Span) -> bool {
         })
 }
 
+/// Nouns for what someone said: "Doe's claim", "her remarks".
+const CLAIM_NOUNS: &[&str] = &[
+    "claim",
+    "claims",
+    "assertion",
+    "statement",
+    "statements",
+    "remark",
+    "remarks",
+    "comment",
+    "comments",
+    "description",
+    "promise",
+    "pledge",
+    "warning",
+    "call",
+    "charge",
+    "accusation",
+    "suggestion",
+    "insistence",
+    "argument",
+    "tweet",
+    "tweets",
+    "words",
+    "speech",
+    "response",
+    "reply",
+    "criticism",
+    "boast",
+    "admission",
+    "vow",
+    "demand",
+    "plea",
+    "question",
+    "answer",
+    "message",
+    "letter",
+    "missive",
+    "post",
+    "declaration",
+    "announcement",
+    "contention",
+    "allegation",
+    "prediction",
+    "slogan",
+    "mantra",
+    "motto",
+    "line",
+    "quip",
+    "joke",
+    "retort",
+];
+
+/// The person whose words a possessive names right before the quote: "Doe's
+/// claim that there were \"...\"", "Doe's earlier missive: \"...\"".
+fn possessor_of_claim(
+    ctx: &Context<'_>,
+    tokens: &[Token],
+    sentence: usize,
+) -> Option<(Speaker, Span)> {
+    let text = ctx.text;
+    let earliest = tokens.len().saturating_sub(14);
+    for k in (earliest..tokens.len()).rev() {
+        if tokens[k].kind != TokenKind::Word || !CLAIM_NOUNS.contains(&tokens[k].text(text)) {
+            continue;
+        }
+        // Up to one adjective between: "Doe's earlier missive".
+        let mut p = k;
+        if p > 0
+            && tokens[p - 1].kind == TokenKind::Word
+            && !is_capitalised(tokens[p - 1].text(text))
+        {
+            p -= 1;
+        }
+        if p < 2 || tokens[p - 1].kind != TokenKind::Possessive {
+            continue;
+        }
+        let name_end = p - 1;
+        let mut name_start = name_end;
+        while name_start > 0
+            && tokens[name_start - 1].kind == TokenKind::Word
+            && is_capitalised(tokens[name_start - 1].text(text))
+        {
+            name_start -= 1;
+        }
+        if name_start == name_end {
+            return None;
+        }
+        let speaker = resolve_phrase(ctx, tokens, name_start, name_end, sentence)?;
+        speaker.entity?;
+        return Some((speaker, tokens[k].span));
+    }
+    None
+}
+
 /// The speaker a whole sentence attributes: its main cue's subject.
 fn sentence_attribution(ctx: &Context<'_>, sentence: usize) -> Option<(Speaker, Span)> {
     let span = ctx.document.sentences[sentence].span;
@@ -1880,6 +1975,10 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
                         .filter(|(_, cue)| !reports_more(text, *cue, next.span));
                 }
             }
+        }
+        // 3e. A possessor of a reporting noun: "Doe's claim that \"...\"".
+        if attribution.is_none() && !opens_sentence {
+            attribution = possessor_of_claim(ctx, &before_tokens, sentence_index);
         }
         // 4. The subject of the writer's sentence around a partial quote.
         if attribution.is_none() && !opens_sentence {
