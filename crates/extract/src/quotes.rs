@@ -3066,4 +3066,40 @@ mod tests {
             "{speaker:?}"
         );
     }
+
+    #[test]
+    fn a_quoted_sentence_after_the_writer_names_its_speaker() {
+        let text = "Headline\nSenator Alice Moreno toured the flooded valley on Sunday.\n\u{201c}We will rebuild every bridge in this county.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "rebuild every bridge").as_deref(),
+            Some("Alice Moreno")
+        );
+    }
+
+    #[test]
+    fn the_possessor_of_a_claim_speaks() {
+        let text = "Headline\nThe fact checkers looked at Governor Paul Weber's claim that the state had \u{201c}the lowest taxes in the region.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "lowest taxes").as_deref(),
+            Some("Paul Weber")
+        );
+    }
+
+    #[test]
+    fn descriptions_resolve_to_the_person_they_describe() {
+        let text = "Headline\nSenator Maria Olsen of Vermont met voters in Burlington.\n\u{201c}Health care is a right,\u{201d} the Vermont senator said.\n";
+        let document = segment(text);
+        let mut entities = recognize(&document);
+        propose_speakers(&document, &mut entities);
+        let quotes = extract(&document, &entities);
+        let speaker = quotes[0].speaker.expect("resolved");
+        assert_eq!(entities.entities[speaker].name, "Maria Olsen");
+        // The description is now a mention of her.
+        assert!(entities
+            .mentions
+            .iter()
+            .any(|m| m.entity == speaker && m.span.of(text) == "the Vermont senator"));
+    }
 }
