@@ -1476,6 +1476,23 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
             .filter(|m| !quoted(m.span))
             .collect();
         type Mentions<'m> = Vec<&'m crate::entities::DocMention>;
+        // The subject of an earlier sentence ("Doe dismissed concerns that ...
+        // Roe ...") of unknown gender goes before the others there.
+        let subject_first = k > 0
+            && people.first().is_some_and(|m| {
+                ctx.genders[m.entity].is_none()
+                    && tokenize(ctx.text, Span::new(span.start, m.full_span.start))
+                        .iter()
+                        .filter(|t| t.kind == TokenKind::Word)
+                        .all(|t| is_capitalised(t.text(ctx.text)))
+            });
+        if subject_first {
+            if let Some(m) = people.first() {
+                if gender.is_some() && candidates.iter().all(|&e| ctx.genders[e] != gender) {
+                    return Some(m.entity);
+                }
+            }
+        }
         let (speaking, others): (Mentions<'_>, Mentions<'_>) = people
             .into_iter()
             .partition(|m| k > 0 && next_to_cue(ctx.text, m.span, span));
