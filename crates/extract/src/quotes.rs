@@ -1430,19 +1430,21 @@ fn resolve_pronoun(ctx: &Context<'_>, pronoun: Span, sentence: usize) -> Option<
     }
     // The speaker of the last quote before, when no person is named outside
     // quotes since: "\"...,\" Doe said. \"...,\" he added."
-    let last_named = entities
-        .mentions
-        .iter()
-        .take_while(|m| m.span.start < position)
-        .filter(|m| {
-            entities.entities[m.entity].kind == EntityKind::Person
-                && !quoted(m.span)
-                && m.span.start >= document.sentences[sentence.saturating_sub(4)].span.start
-        })
-        .map(|m| m.span.start)
-        .last();
     let speakers = ctx.speakers.borrow();
     if let Some(&(at, speaker)) = speakers.iter().rev().find(|(at, _)| *at < position) {
+        // Another person named since (the speaker's own name may follow the quote).
+        let last_named = entities
+            .mentions
+            .iter()
+            .take_while(|m| m.span.start < position)
+            .filter(|m| {
+                entities.entities[m.entity].kind == EntityKind::Person
+                    && m.entity != speaker
+                    && !quoted(m.span)
+                    && m.span.start >= document.sentences[sentence.saturating_sub(4)].span.start
+            })
+            .map(|m| m.span.start)
+            .last();
         let recent = at >= document.sentences[sentence.saturating_sub(3)].span.start;
         let fits = match (gender, ctx.genders[speaker]) {
             (Some(want), Some(have)) => want == have,
