@@ -3,15 +3,31 @@
 //! Quote marks: curly and straight double quotes. Single quotes are headline and
 //! heading style and are not quotes of a speaker. A mark opened and not closed in
 //! its paragraph runs to the paragraph end (multi-paragraph quotes repeat the
-//! opening mark). Apostrophes are never quote marks.
+//! opening mark). Apostrophes are never quote marks. A single quoted word is a
+//! marked term, not a quote.
 //!
-//! Attribution, in order: a cue and speaker after the quote (`," Han said`,
-//! `," said spokesperson Wang Wenbin`); a cue before the quote in its sentence
-//! (`Harris said: "`, `Xi said the relationship had "…"`); a cue at the end of the
-//! sentence after its last quote; otherwise a quote that opens its sentence
-//! continues the previous speaker. Pronouns resolve to the subject of the nearest
-//! earlier sentence that names a person; anonymous sources ("one of the senior
-//! officials") stay unattributed with their words kept.
+//! Attribution runs ordered sieves, most precise first (after Stanford CoreNLP's
+//! quote attribution): quote → speaker phrase, then phrase → entity.
+//!
+//! Quote → phrase, in order: a transcript label (`PENCE: ...`) for every quote of
+//! its paragraph; a cue right after the quote (`," Han said`, `," said Rep. Jane
+//! Doe (D-Ore.), who ...`, `― Jane Doe`); the main clause's cue before the quote
+//! (`Harris said: "`, `Xi dismissed it as "…"`, skipping relative, subordinate and
+//! participle clauses); an attribution at the end of the sentence; the sentence
+//! that introduces a quote (`Doe said:`) or the short one after it (`"...?" Doe
+//! asked`); the possessor of a reporting noun (`Doe's claim that "..."`); the
+//! subject of the writer's sentence around a partial quote; the person the
+//! sentence or paragraph before is about; the previous quote's speaker.
+//! Cues come from the reporting-verb lexicon of `cues.rs`.
+//!
+//! Phrase → entity: the phrase's head (past titles, party tags, appositives and
+//! prepositional phrases) is a recognised person or organisation, a name word of
+//! one, a pronoun (the nearest person of its gender named outside quotes, the
+//! speaker of the last quote first), or a description (`the Vermont senator`, `the
+//! company`: the most-named recent entity of that kind and gender). Documents and
+//! anonymous sources (`the report`, `one of the officials`) keep their words as
+//! speaker text with no entity. [`propose_speakers`] adds the speakers recognition
+//! missed as entities and resolved descriptions as mentions.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
