@@ -2281,7 +2281,15 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
     let full = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
     let name = Span::new(tokens[name_start].span.start, tokens[end - 1].span.end);
     if matches!(first_word, "The") {
-        return (words.len() >= 2 && start == skip).then_some((name, full, EntityKind::Org));
+        // "The Daily Planet" as the whole phrase; not "The Israel-Hamas war" nor
+        // "The VP".
+        let whole = end == tokens.len();
+        let titled_word = words.iter().skip(1).any(|w| LEXICON.is_title_word(w));
+        return (words.len() >= 2 && start == skip && whole && !titled_word).then_some((
+            name,
+            full,
+            EntityKind::Org,
+        ));
     }
     if matches!(first_word, "A" | "An") {
         return None;
