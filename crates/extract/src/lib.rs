@@ -7,6 +7,7 @@
 //! [`entities::recognize`] → [`quotes::extract`] and [`events::extract`].
 //! [`gold`] renders the result in the gold-annotation JSON schema.
 
+pub mod cues;
 pub mod dates;
 pub mod entities;
 pub mod events;
@@ -42,7 +43,8 @@ pub struct Analysis<'a> {
 /// Runs the whole pipeline on one article. `published` anchors relative dates.
 pub fn analyze(text: &str, published: Option<Ymd>) -> Analysis<'_> {
     let document = text::segment(text);
-    let entities = entities::recognize(&document);
+    let mut entities = entities::recognize(&document);
+    quotes::propose_speakers(&document, &mut entities);
     analyze_with_entities(document, entities, published)
 }
 

@@ -347,7 +347,8 @@ pub fn segment(text: &str) -> Document<'_> {
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Adm",
     "St", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
-    "Dec", "No", "vs", "etc", "Inc", "Corp", "Ltd", "Co", "Mt", "Ft",
+    "Dec", "No", "vs", "etc", "Inc", "Corp", "Ltd", "Co", "Mt", "Ft", "Rev", "Del", "Sens", "Reps",
+    "Maj", "Cmdr", "Atty", "Supt",
 ];
 
 fn is_closing_mark(c: char) -> bool {
