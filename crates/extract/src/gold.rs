@@ -71,6 +71,12 @@ pub struct GoldEvent {
     pub mode: Option<String>,
     /// Participant ids.
     pub participants: Vec<String>,
+    /// Ids of who acts (PLOVER's actor); peers of a meeting are all sources.
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Ids of whom the act is aimed at (PLOVER's recipient).
+    #[serde(default)]
+    pub target: Vec<String>,
     /// Place id.
     pub place: Option<String>,
     /// Date.
@@ -146,6 +152,8 @@ pub fn to_gold(analysis: &Analysis<'_>, doc: &str, published: Option<&str>) -> G
             event_type: event.event_type.as_str().to_owned(),
             mode: event.mode.map(str::to_owned),
             participants: event.participants.iter().map(|&p| ids[p].clone()).collect(),
+            source: event.source.iter().map(|&p| ids[p].clone()).collect(),
+            target: event.target.iter().map(|&p| ids[p].clone()).collect(),
             place: event.place.map(|p| ids[p].clone()),
             date: (!event.date.is_empty()).then(|| event.date.clone()),
             date_text: event.date_span.map(|span| span.of(text).to_owned()),
