@@ -27,11 +27,17 @@ fn main() {
             EventType::parse(value["label"].as_str().unwrap_or("")).expect("a PLOVER label");
         let text = value["text"].as_str().unwrap_or("");
         let document = segment(text);
-        examples.push((
-            features(&document),
-            label,
-            value["group"].as_str().unwrap_or("").to_owned(),
-        ));
+        let mut f = features(&document);
+        // EVENT_FEATURES=head,trigger picks feature groups (for experiments).
+        if let Ok(groups) = std::env::var("EVENT_FEATURES") {
+            if !groups.contains("head") {
+                f.head_words.clear();
+            }
+            if !groups.contains("trigger") {
+                f.triggers.clear();
+            }
+        }
+        examples.push((f, label, value["group"].as_str().unwrap_or("").to_owned()));
     }
     if cv {
         let mut groups: Vec<&String> = examples.iter().map(|e| &e.2).collect();
@@ -50,6 +56,15 @@ fn main() {
                 let p = model.probabilities(&example.0);
                 let best = (0..16).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
                 confusion[example.1.index()][best] += 1;
+                if std::env::var("SHOW_ERRORS").is_ok() && best != example.1.index() {
+                    eprintln!(
+                        "{} → {} | {} | {:?}",
+                        example.1.as_str(),
+                        EventType::ALL[best].as_str(),
+                        example.2,
+                        example.0.triggers
+                    );
+                }
             }
         }
         let total: usize = confusion.iter().flatten().sum();

@@ -1310,68 +1310,6 @@ fn orient(
     event.target = target;
 }
 
-/// Verbs that only carry an event noun after them ("imposed sanctions").
-const LIGHT_VERBS: &[&str] = &[
-    "imposed",
-    "imposes",
-    "impose",
-    "imposing",
-    "launched",
-    "launches",
-    "launch",
-    "staged",
-    "stages",
-    "stage",
-    "held",
-    "holds",
-    "hold",
-    "holding",
-    "carried",
-    "conducted",
-    "conducts",
-    "made",
-    "makes",
-    "issued",
-    "issues",
-    "announced",
-    "announces",
-    "declared",
-    "declares",
-    "began",
-    "begins",
-    "started",
-    "mounted",
-    "waged",
-    "took",
-    "gave",
-    "offered",
-    "offers",
-    "reached",
-    "signed",
-    "slapped",
-    "levied",
-    "extended",
-    "expanded",
-    "tightened",
-    "lifted",
-    "called",
-];
-
-/// Words in the three tokens before a trigger that negate it.
-const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "without", "nor", "neither"];
-/// Modal words before a trigger that make it hypothetical.
-const MODALS: &[&str] = &[
-    "would",
-    "could",
-    "might",
-    "may",
-    "should",
-    "consider",
-    "considering",
-    "mulling",
-    "weighing",
-];
-
 /// The entity acting for a mention in an actor position: a person, an
 /// organisation, a country, or the country of a city standing for its
 /// government ("Beijing accused Washington").
@@ -1450,63 +1388,22 @@ fn lexicon_events(
     headline: bool,
     events: &mut Vec<FoundEvent>,
 ) {
-    let lexicon = lexicon::lexicon();
-    let n = view.tokens.len();
-    let mut i = 0;
-    let mut acts: Vec<(usize, EventType)> = Vec::new();
-    while i < n {
-        if covered.iter().any(|&(a, b)| i >= a && i < b) {
-            if let Some(&(a, _)) = covered.iter().find(|&&(a, b)| i >= a && i < b) {
-                if let Some(e) = events.iter().find(|e| {
-                    e.trigger
-                        .is_some_and(|t| t.start == view.tokens[a].span.start)
-                }) {
-                    acts.push((i, e.event_type));
-                }
-            }
-            i += 1;
+    for found in lexicon::read(&view.lower) {
+        let trigger = found.first;
+        let length = found.end - found.first;
+        // Hand-written triggers above took these words.
+        if covered.iter().any(|&(a, b)| trigger < b && found.end > a) {
             continue;
         }
-        let entry = lexicon.starting_with(&view.lower[i]).iter().find(|e| {
-            e.rest
-                .iter()
-                .enumerate()
-                .all(|(k, w)| view.lower.get(i + 1 + k).is_some_and(|x| x == w))
-        });
-        let Some(entry) = entry else {
-            i += 1;
-            continue;
-        };
-        let length = 1 + entry.rest.len();
-        let trigger = i;
-        i += length;
         // A capitalised trigger inside a name ("Strike Force", "Aid Agency") is no act.
         let first_char = view.tokens[trigger].text(view.text).chars().next();
-        if trigger > 0 && first_char.is_some_and(char::is_uppercase) {
+        if !headline && trigger > 0 && first_char.is_some_and(char::is_uppercase) {
             continue;
         }
-        let before = &view.lower[trigger.saturating_sub(3)..trigger];
-        let complement_of = if before.last().is_some_and(|w| w == "to") {
-            acts.iter()
-                .rev()
-                .find(|(k, _)| trigger - k <= 4)
-                .map(|(_, t)| *t)
-        } else {
-            None
-        };
-        acts.push((trigger, entry.event_type));
-        // "imposed sanctions", "launched attacks", "staged a protest": a light
-        // verb before a trigger noun; the noun names the event.
-        let light = !entry.noun
-            && LIGHT_VERBS.contains(&view.lower[trigger].as_str())
-            && (trigger + length..(trigger + length + 3).min(n)).any(|k| {
-                covered.iter().any(|&(a, _)| a == k)
-                    || lexicon.starting_with(&view.lower[k]).iter().any(|e| e.noun)
-            });
-        if light
-            || complement_of.is_some()
-            || before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
-            || before.iter().any(|w| MODALS.contains(&w.as_str()))
+        if found.light
+            || found.content_of.is_some()
+            || found.negated
+            || found.hypothetical
             || view.lower[trigger.saturating_sub(4)..trigger]
                 .iter()
                 .any(|w| HYPOTHETICAL.contains(&w.as_str()))
@@ -1515,6 +1412,7 @@ fn lexicon_events(
         {
             continue;
         }
+        let entry = found;
         // The hand-written triggers above own the five types the seeds annotate
         // in body text; the lexicon adds its own verbs for them only in headlines.
         let owned = matches!(

@@ -87,6 +87,9 @@ pub struct GoldEvent {
     pub status: String,
     /// Evidence sentence.
     pub evidence: String,
+    /// The extractor's confidence (not part of hand annotations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 /// Kebab-case id of a name: "Xi Jinping" → "xi-jinping".
@@ -159,6 +162,7 @@ pub fn to_gold(analysis: &Analysis<'_>, doc: &str, published: Option<&str>) -> G
             date_text: event.date_span.map(|span| span.of(text).to_owned()),
             status: event.status.as_str().to_owned(),
             evidence: event.evidence.of(text).to_owned(),
+            confidence: Some((event.confidence * 1000.0).round() / 1000.0),
         })
         .collect();
     GoldDoc {

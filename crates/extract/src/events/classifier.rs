@@ -1,6 +1,7 @@
 //! A document-level event-type classifier backing the trigger patterns: a
-//! multinomial logistic regression over the headline's words, the body's words
-//! and the PLOVER types of the lexicon triggers found in headline and body.
+//! multinomial logistic regression over the headline's words and the PLOVER
+//! types of the lexicon triggers read in the headline, the lead sentence and
+//! the body (with their negation, modality and content-of marks).
 //! It does not make events; it tells which type of event the article is mostly
 //! about, so the main event can be ranked first (see `FoundEvent::confidence`).
 //!
@@ -11,7 +12,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::lexicon::lexicon;
 use super::EventType;
 use crate::text::{BlockKind, Document};
 
@@ -22,6 +22,7 @@ const K: usize = 16;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Part {
     Head,
+    Lead,
     Body,
 }
 
@@ -30,8 +31,6 @@ enum Part {
 pub struct Features {
     /// Distinct headline words.
     pub head_words: Vec<String>,
-    /// Distinct body words.
-    pub body_words: Vec<String>,
     /// Trigger-type features ("h@ACCUSE", "b@THREATEN>to").
     pub triggers: Vec<String>,
 }
@@ -49,61 +48,59 @@ fn add_triggers(text: &str, part: Part, out: &mut Vec<String>) {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let prefix = if part == Part::Head { "h@" } else { "b@" };
-    let lexicon = lexicon();
-    let mut i = 0;
-    while i < lower.len() {
-        let entry = lexicon.starting_with(&lower[i]).iter().find(|e| {
-            e.rest
-                .iter()
-                .enumerate()
-                .all(|(k, w)| lower.get(i + 1 + k).is_some_and(|x| x == w))
-        });
-        let Some(entry) = entry else {
-            i += 1;
+    let prefix = match part {
+        Part::Head => "h",
+        Part::Lead => "l",
+        Part::Body => "b",
+    };
+    let mut first = true;
+    let mut first_verb = true;
+    for found in super::lexicon::read(&lower) {
+        let name = found.event_type.as_str();
+        let feature = if found.content_of.is_some() {
+            format!("{prefix}c@{name}")
+        } else if found.light {
             continue;
-        };
-        let name = entry.event_type.as_str();
-        let before = &lower[i.saturating_sub(3)..i];
-        let mark = if before.last().is_some_and(|w| w == "to") {
-            ">to"
-        } else if before
-            .iter()
-            .any(|w| matches!(w.as_str(), "not" | "never" | "no" | "without"))
-        {
-            ">not"
-        } else if before.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "will" | "would" | "could" | "may" | "might" | "if"
-            )
-        }) {
-            ">modal"
+        } else if found.negated {
+            format!("{prefix}@{name}>not")
+        } else if found.hypothetical {
+            format!("{prefix}@{name}>modal")
         } else {
-            ""
+            if first && part == Part::Head {
+                out.push(format!("h1@{name}"));
+            }
+            if first_verb && !found.noun && part == Part::Head {
+                out.push(format!("hv1@{name}"));
+                first_verb = false;
+            }
+            first = false;
+            format!("{prefix}@{name}")
         };
-        let feature = format!("{prefix}{name}{mark}");
         if !out.contains(&feature) {
             out.push(feature);
         }
-        i += 1 + entry.rest.len();
     }
 }
 
 /// Features of a headline and a body text.
 pub fn features_of(headline: &str, body: &str) -> Features {
-    let mut head_words: Vec<String> = words(headline).collect();
+    // Words and their first five letters ("protest", "protesters" → "~prote").
+    let mut head_words: Vec<String> = words(headline)
+        .flat_map(|w| {
+            let stem = format!("~{}", &w[..w.len().min(5)]);
+            [w, stem]
+        })
+        .collect();
     head_words.sort();
     head_words.dedup();
-    let mut body_words: Vec<String> = words(body).collect();
-    body_words.sort();
-    body_words.dedup();
     let mut triggers = Vec::new();
     add_triggers(headline, Part::Head, &mut triggers);
     add_triggers(body, Part::Body, &mut triggers);
+    // The lead sentence tells the main event again.
+    let lead_end = body.find(". ").map_or(body.len(), |i| i + 1);
+    add_triggers(&body[..lead_end], Part::Lead, &mut triggers);
     Features {
         head_words,
-        body_words,
         triggers,
     }
 }
@@ -131,7 +128,6 @@ pub fn features(document: &Document<'_>) -> Features {
 pub struct Model {
     bias: [f32; K],
     head: HashMap<String, [f32; K]>,
-    body: HashMap<String, [f32; K]>,
     triggers: HashMap<String, [f32; K]>,
 }
 
@@ -149,7 +145,6 @@ impl Model {
             }
         };
         add(&self.head, &features.head_words);
-        add(&self.body, &features.body_words);
         add(&self.triggers, &features.triggers);
         softmax(scores)
     }
@@ -176,9 +171,6 @@ impl Model {
                 "head" => {
                     model.head.insert(key.to_owned(), w);
                 }
-                "body" => {
-                    model.body.insert(key.to_owned(), w);
-                }
                 _ => {
                     model.triggers.insert(key.to_owned(), w);
                 }
@@ -197,11 +189,7 @@ impl Model {
                 .join(" ")
         };
         out.push_str(&format!("bias\t-\t{}\n", row(&self.bias)));
-        for (kind, table) in [
-            ("head", &self.head),
-            ("body", &self.body),
-            ("trigger", &self.triggers),
-        ] {
+        for (kind, table) in [("head", &self.head), ("trigger", &self.triggers)] {
             let mut keys: Vec<&String> = table
                 .iter()
                 .filter(|(_, w)| w.iter().any(|v| v.abs() >= 0.05))
@@ -223,9 +211,6 @@ impl Model {
         for (f, _) in examples {
             for w in &f.head_words {
                 *counts.entry((0, w)).or_default() += 1;
-            }
-            for w in &f.body_words {
-                *counts.entry((1, w)).or_default() += 1;
             }
             for w in &f.triggers {
                 *counts.entry((2, w)).or_default() += 1;
@@ -259,16 +244,10 @@ impl Model {
                 };
                 let head: Vec<&String> =
                     features.head_words.iter().filter(|w| keep(0, w)).collect();
-                let body: Vec<&String> =
-                    features.body_words.iter().filter(|w| keep(1, w)).collect();
                 let triggers: Vec<&String> =
                     features.triggers.iter().filter(|w| keep(2, w)).collect();
                 let mut scores = model.bias;
-                for (table, keys) in [
-                    (&model.head, &head),
-                    (&model.body, &body),
-                    (&model.triggers, &triggers),
-                ] {
+                for (table, keys) in [(&model.head, &head), (&model.triggers, &triggers)] {
                     for key in keys.iter() {
                         if let Some(w) = table.get(*key) {
                             for k in 0..K {
@@ -283,11 +262,7 @@ impl Model {
                 for (b, g) in model.bias.iter_mut().zip(&gradient) {
                     *b -= step * g;
                 }
-                for (table, keys) in [
-                    (&mut model.head, &head),
-                    (&mut model.body, &body),
-                    (&mut model.triggers, &triggers),
-                ] {
+                for (table, keys) in [(&mut model.head, &head), (&mut model.triggers, &triggers)] {
                     for key in keys.iter() {
                         let w = table.entry((*key).clone()).or_insert([0.0; K]);
                         for k in 0..K {

@@ -71,6 +71,242 @@ pub fn lexicon() -> &'static TriggerLexicon {
     })
 }
 
+/// Verbs that only carry an event noun after them ("imposed sanctions").
+const LIGHT_VERBS: &[&str] = &[
+    "imposed",
+    "imposes",
+    "impose",
+    "imposing",
+    "launched",
+    "launches",
+    "launch",
+    "staged",
+    "stages",
+    "stage",
+    "held",
+    "holds",
+    "hold",
+    "holding",
+    "carried",
+    "conducted",
+    "conducts",
+    "made",
+    "makes",
+    "issued",
+    "issues",
+    "announced",
+    "announces",
+    "announce",
+    "declared",
+    "declares",
+    "declare",
+    "began",
+    "begins",
+    "started",
+    "mounted",
+    "waged",
+    "took",
+    "gave",
+    "offered",
+    "offers",
+    "reached",
+    "reaches",
+    "slapped",
+    "levied",
+    "extended",
+    "expanded",
+    "tightened",
+    "lifted",
+    "called",
+    "faces",
+    "faced",
+    "face",
+    "report",
+    "reports",
+    "reported",
+    "provide",
+    "provides",
+    "provided",
+    "providing",
+    "send",
+    "sends",
+    "sent",
+    "deliver",
+    "delivers",
+    "delivered",
+    "begin",
+    "start",
+    "starts",
+    "carry",
+    "carries",
+    "carrying",
+];
+/// Words before a trigger that make it future: announced, not yet done.
+const FUTURE: &[&str] = &[
+    "will", "shall", "plans", "plan", "planned", "intends", "set", "'ll",
+];
+/// Words before a conflictual trigger that make it a possibility held out: a threat.
+const POSSIBILITY: &[&str] = &["possibility", "potential", "possible", "prospect", "risk"];
+/// Words in the three tokens before a trigger that negate it.
+const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "without", "nor", "neither"];
+/// Modal words before a trigger that make it hypothetical.
+const MODALS: &[&str] = &[
+    "would",
+    "could",
+    "might",
+    "may",
+    "should",
+    "consider",
+    "considers",
+    "considering",
+    "mulling",
+    "weighing",
+    "if",
+    "whether",
+    "unless",
+];
+
+/// A trigger read in a sentence.
+#[derive(Clone, Copy, Debug)]
+pub struct Found {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Type, after the control rules (an agreement to retreat is a concession).
+    pub event_type: EventType,
+    /// Mode.
+    pub mode: Option<&'static str>,
+    /// A noun trigger.
+    pub noun: bool,
+    /// Negated ("did not agree").
+    pub negated: bool,
+    /// Hypothetical ("would consider sanctions", "if they attack").
+    pub hypothetical: bool,
+    /// The content of another trigger, not an event of its own: the
+    /// complement of a control verb ("threatened to impose sanctions",
+    /// "urged talks") or the noun after a light verb's own trigger.
+    pub content_of: Option<usize>,
+    /// A light verb whose noun names the event ("imposed sanctions").
+    pub light: bool,
+}
+
+/// Types whose verbs take another act as their content: an agreement, a
+/// threat, a request or a refusal to do something is that act, not the
+/// thing itself.
+fn controls(t: EventType) -> bool {
+    matches!(
+        t,
+        EventType::Agree | EventType::Threaten | EventType::Request | EventType::Reject
+    )
+}
+
+/// Reads the triggers of a sentence's lower-case tokens.
+pub fn read(lower: &[String]) -> Vec<Found> {
+    let lexicon = lexicon();
+    let mut found: Vec<Found> = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        let entry = lexicon.starting_with(&lower[i]).iter().find(|e| {
+            e.rest
+                .iter()
+                .enumerate()
+                .all(|(k, w)| lower.get(i + 1 + k).is_some_and(|x| x == w))
+        });
+        let Some(entry) = entry else {
+            i += 1;
+            continue;
+        };
+        let end = i + 1 + entry.rest.len();
+        let before = &lower[i.saturating_sub(3)..i];
+        let mut event_type = entry.event_type;
+        let mut content_of = None;
+        let future = before.iter().any(|w| FUTURE.contains(&w.as_str()))
+            || before.last().is_some_and(|w| w == "to");
+        let conflictual = matches!(
+            event_type,
+            EventType::Coerce
+                | EventType::Assault
+                | EventType::Sanction
+                | EventType::Protest
+                | EventType::Mobilize
+        );
+        // PLOVER 3.4 and 3.1: an announced retreat is a concession; announced
+        // cooperation is an agreement (to meet, support, cooperate, aid).
+        if future {
+            event_type = match event_type {
+                EventType::Retreat => EventType::Concede,
+                EventType::Support | EventType::Cooperate | EventType::Aid => EventType::Agree,
+                other => other,
+            };
+        }
+        // "to detain journalists if they publish", "the possibility of
+        // restrictions": a conflictual act held out on a condition is a threat.
+        if conflictual
+            && (future && lower[end..].iter().any(|w| w == "if" || w == "unless")
+                || lower[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|w| POSSIBILITY.contains(&w.as_str())))
+        {
+            event_type = EventType::Threaten;
+        }
+        // "accusations of torture", "release of prisoners", "suspension of attacks":
+        // the second act is the first's content.
+        let of_content = i >= 2 && lower[i - 1] == "of"
+            || i >= 3 && lower[i - 2] == "of" && !lower[i - 1].ends_with("ly");
+        if of_content {
+            if let Some(index) = found
+                .iter()
+                .rposition(|c| c.noun && c.end + 2 >= i && c.end < i)
+            {
+                content_of = Some(index);
+            }
+        }
+        // "agreed to withdraw", "threatened to impose sanctions", "urged talks", "asked for release".
+        if let Some(index) = found
+            .iter()
+            .rposition(|c| !c.noun && controls(c.event_type) && c.end <= i && i - c.end <= 3)
+        {
+            let to = before.last().is_some_and(|w| w == "to" || w == "for");
+            if to || entry.noun {
+                content_of = Some(index);
+                // An agreement or promise to retreat or concede is a concession (PLOVER 3.4).
+                if found[index].event_type == EventType::Agree
+                    && matches!(event_type, EventType::Retreat | EventType::Concede)
+                {
+                    found[index].event_type = EventType::Concede;
+                }
+            }
+        }
+        // "imposed sanctions": the light verb before carries the noun.
+        if entry.noun {
+            if let Some(previous) = found.last_mut() {
+                if previous.end <= i
+                    && i - previous.end <= 2
+                    && LIGHT_VERBS.contains(&lower[previous.first].as_str())
+                {
+                    previous.light = true;
+                }
+            }
+        }
+        found.push(Found {
+            first: i,
+            end,
+            event_type,
+            mode: entry.mode,
+            noun: entry.noun,
+            negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
+            hypothetical: lower[i.saturating_sub(4)..i]
+                .iter()
+                .any(|w| MODALS.contains(&w.as_str())),
+            content_of,
+            light: false,
+        });
+        i = end;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
