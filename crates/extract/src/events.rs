@@ -843,14 +843,17 @@ fn extract_events(
     let mut caption_events: Vec<FoundEvent> = Vec::new();
     let mut headline_events: Vec<FoundEvent> = Vec::new();
     let mut first_body_sentence = None;
+    let mut features = classifier::FeatureBuilder::default();
     for (sentence_index, sentence) in document.sentences.iter().enumerate() {
         let block = &document.blocks[sentence.block];
         if matches!(block.kind, BlockKind::Boilerplate | BlockKind::Heading) {
             continue;
         }
         let headline = block.kind == BlockKind::Headline;
+        let mut part = classifier::Part::Body;
         if !headline && block.kind != BlockKind::Caption && first_body_sentence.is_none() {
             first_body_sentence = Some(sentence.span);
+            part = classifier::Part::Lead;
         }
         let tokens = tokenize(text, sentence.span);
         let view = SentenceView {
@@ -861,6 +864,12 @@ fn extract_events(
             text,
             extra_countries,
         };
+        let reads = lexicon::read(&view.lower);
+        if headline {
+            features.headline(sentence.span.of(text));
+            part = classifier::Part::Head;
+        }
+        features.sentence(part, &reads);
         let previous_subject = sentence_index
             .checked_sub(1)
             .and_then(|index| {
@@ -877,6 +886,7 @@ fn extract_events(
             let mut seen = Vec::new();
             lexicon_events(
                 &view,
+                &reads,
                 sentence.span,
                 &[],
                 &mut seen,
@@ -891,6 +901,7 @@ fn extract_events(
         }
         let found = sentence_events(
             &view,
+            &reads,
             sentence.span,
             previous_subject,
             anchor,
@@ -907,7 +918,7 @@ fn extract_events(
     let mut events = merge_within_article(body_events);
     // The classifier says what the article is mostly about; the headline and
     // the lead sentence name its main event.
-    let probabilities = type_probabilities(document);
+    let probabilities = classifier::probabilities_of(&features.finish());
     for event in &mut events {
         let lead = first_body_sentence == Some(event.evidence);
         event.confidence = rank(
@@ -938,6 +949,7 @@ fn rank(base: f32, probability: f32, lead: bool) -> f32 {
 
 fn sentence_events(
     view: &SentenceView<'_>,
+    reads: &[lexicon::Found],
     sentence: Span,
     previous_subject: Option<usize>,
     anchor: Option<Ymd>,
@@ -1194,6 +1206,7 @@ fn sentence_events(
     }
     lexicon_events(
         view,
+        reads,
         sentence,
         &covered,
         &mut seen_types,
@@ -1374,6 +1387,7 @@ fn actor_entity(view: &SentenceView<'_>, mention: &crate::entities::DocMention) 
 #[allow(clippy::too_many_arguments)]
 fn lexicon_events(
     view: &SentenceView<'_>,
+    reads: &[lexicon::Found],
     sentence: Span,
     covered: &[(usize, usize)],
     seen_types: &mut Vec<(EventType, Option<&'static str>)>,
@@ -1388,9 +1402,28 @@ fn lexicon_events(
     headline: bool,
     events: &mut Vec<FoundEvent>,
 ) {
-    for found in lexicon::read(&view.lower) {
+    let mut actors_cache: Option<Vec<Actor>> = None;
+    for &found in reads {
         let trigger = found.first;
         let length = found.end - found.first;
+        let entry = found;
+        // The hand-written triggers above own the five types the seeds annotate
+        // in body text; the lexicon adds its own verbs for them only in headlines.
+        let owned = matches!(
+            entry.event_type,
+            EventType::Consult
+                | EventType::Agree
+                | EventType::Accuse
+                | EventType::Mobilize
+                | EventType::Sanction
+        );
+        if owned && !headline {
+            continue;
+        }
+        let key = (entry.event_type, None);
+        if seen_types.contains(&key) || events.iter().any(|e| e.event_type == entry.event_type) {
+            continue;
+        }
         // Hand-written triggers above took these words.
         if covered.iter().any(|&(a, b)| trigger < b && found.end > a) {
             continue;
@@ -1412,36 +1445,21 @@ fn lexicon_events(
         {
             continue;
         }
-        let entry = found;
-        // The hand-written triggers above own the five types the seeds annotate
-        // in body text; the lexicon adds its own verbs for them only in headlines.
-        let owned = matches!(
-            entry.event_type,
-            EventType::Consult
-                | EventType::Agree
-                | EventType::Accuse
-                | EventType::Mobilize
-                | EventType::Sanction
-        );
-        if owned && !headline {
-            continue;
-        }
-        let key = (entry.event_type, None);
-        if seen_types.contains(&key) || events.iter().any(|e| e.event_type == entry.event_type) {
-            continue;
-        }
-        let mut actors: Vec<Actor> = Vec::new();
-        for mention in &view.mentions {
-            let Some(entity) = actor_entity(view, mention) else {
-                continue;
-            };
-            let first = token_at(view, mention.span.start);
-            let end = token_at(view, mention.span.end).max(first + 1);
-            actors.push(Actor { entity, first, end });
-        }
+        let actors = actors_cache.get_or_insert_with(|| {
+            let mut actors: Vec<Actor> = Vec::new();
+            for mention in &view.mentions {
+                let Some(entity) = actor_entity(view, mention) else {
+                    continue;
+                };
+                let first = token_at(view, mention.span.start);
+                let end = token_at(view, mention.span.end).max(first + 1);
+                actors.push(Actor { entity, first, end });
+            }
+            actors
+        });
         let Direction { mut source, target } = direct(
             &view.lower,
-            &actors,
+            actors,
             grammar::Trigger {
                 first: trigger,
                 end: trigger + length,

@@ -12,19 +12,13 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::lexicon::{read, Found};
 use super::EventType;
 use crate::text::{BlockKind, Document};
+use crate::tokens::tokenize;
 
 const WEIGHTS: &str = include_str!("../../data/event_classifier.tsv");
 const K: usize = 16;
-
-/// Which part of the article a feature comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Part {
-    Head,
-    Lead,
-    Body,
-}
 
 /// A document's features: words and trigger types of headline and body.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -42,85 +36,116 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_ascii_lowercase)
 }
 
-fn add_triggers(text: &str, part: Part, out: &mut Vec<String>) {
-    let lower: Vec<String> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let prefix = match part {
-        Part::Head => "h",
-        Part::Lead => "l",
-        Part::Body => "b",
-    };
-    let mut first = true;
-    let mut first_verb = true;
-    for found in super::lexicon::read(&lower) {
-        let name = found.event_type.as_str();
-        let feature = if found.content_of.is_some() {
-            format!("{prefix}c@{name}")
-        } else if found.light {
-            continue;
-        } else if found.negated {
-            format!("{prefix}@{name}>not")
-        } else if found.hypothetical {
-            format!("{prefix}@{name}>modal")
-        } else {
-            if first && part == Part::Head {
-                out.push(format!("h1@{name}"));
-            }
-            if first_verb && !found.noun && part == Part::Head {
-                out.push(format!("hv1@{name}"));
-                first_verb = false;
-            }
-            first = false;
-            format!("{prefix}@{name}")
-        };
-        if !out.contains(&feature) {
-            out.push(feature);
-        }
-    }
+/// Which part of the article a sentence is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The headline.
+    Head,
+    /// The first body sentence.
+    Lead,
+    /// Any other body or caption sentence.
+    Body,
 }
 
-/// Features of a headline and a body text.
-pub fn features_of(headline: &str, body: &str) -> Features {
-    // Words and their first five letters ("protest", "protesters" → "~prote").
-    let mut head_words: Vec<String> = words(headline)
-        .flat_map(|w| {
+/// Collects a document's features sentence by sentence, from the triggers
+/// the extractor reads anyway (so classifying costs no second reading).
+#[derive(Debug, Default)]
+pub struct FeatureBuilder {
+    features: Features,
+    head_first: bool,
+    head_first_verb: bool,
+}
+
+impl FeatureBuilder {
+    /// Adds the headline's words.
+    pub fn headline(&mut self, text: &str) {
+        // Words and their first five letters ("protest", "protesters" → "~prote").
+        for w in words(text) {
             let stem = format!("~{}", &w[..w.len().min(5)]);
-            [w, stem]
-        })
-        .collect();
-    head_words.sort();
-    head_words.dedup();
-    let mut triggers = Vec::new();
-    add_triggers(headline, Part::Head, &mut triggers);
-    add_triggers(body, Part::Body, &mut triggers);
-    // The lead sentence tells the main event again.
-    let lead_end = body.find(". ").map_or(body.len(), |i| i + 1);
-    add_triggers(&body[..lead_end], Part::Lead, &mut triggers);
-    Features {
-        head_words,
-        triggers,
+            self.features.head_words.push(w);
+            self.features.head_words.push(stem);
+        }
     }
-}
 
-/// Features of a segmented document: its headline and its content blocks.
-pub fn features(document: &Document<'_>) -> Features {
-    let mut headline = String::new();
-    let mut body = String::new();
-    for block in &document.blocks {
-        let text = block.span.of(document.text);
-        match block.kind {
-            BlockKind::Headline => headline.push_str(text),
-            BlockKind::Boilerplate => {}
-            _ => {
-                body.push_str(text);
-                body.push('\n');
+    /// Adds the triggers read in one sentence of `part` (a lead sentence
+    /// counts as body too).
+    pub fn sentence(&mut self, part: Part, found: &[Found]) {
+        if part == Part::Lead {
+            self.sentence(Part::Body, found);
+        }
+        let prefix = match part {
+            Part::Head => "h",
+            Part::Lead => "l",
+            Part::Body => "b",
+        };
+        let out = &mut self.features.triggers;
+        for found in found {
+            let name = found.event_type.as_str();
+            let feature = if found.content_of.is_some() {
+                format!("{prefix}c@{name}")
+            } else if found.light {
+                continue;
+            } else if found.negated {
+                format!("{prefix}@{name}>not")
+            } else if found.hypothetical {
+                format!("{prefix}@{name}>modal")
+            } else {
+                if part == Part::Head && !self.head_first {
+                    out.push(format!("h1@{name}"));
+                    self.head_first = true;
+                }
+                if part == Part::Head && !found.noun && !self.head_first_verb {
+                    out.push(format!("hv1@{name}"));
+                    self.head_first_verb = true;
+                }
+                format!("{prefix}@{name}")
+            };
+            if !out.contains(&feature) {
+                out.push(feature);
             }
         }
     }
-    features_of(&headline, &body)
+
+    /// The features.
+    pub fn finish(mut self) -> Features {
+        self.features.head_words.sort();
+        self.features.head_words.dedup();
+        self.features
+    }
+}
+
+/// Features of a segmented document: its headline's words and the triggers
+/// of its sentences, read as the extractor reads them.
+pub fn features(document: &Document<'_>) -> Features {
+    let mut builder = FeatureBuilder::default();
+    let mut lead_seen = false;
+    for sentence in &document.sentences {
+        let kind = document.blocks[sentence.block].kind;
+        if matches!(kind, BlockKind::Boilerplate | BlockKind::Heading) {
+            continue;
+        }
+        let lower = lower_tokens(document.text, sentence.span);
+        let found = read(&lower);
+        let part = if kind == BlockKind::Headline {
+            builder.headline(sentence.span.of(document.text));
+            Part::Head
+        } else if kind != BlockKind::Caption && !lead_seen {
+            lead_seen = true;
+            Part::Lead
+        } else {
+            Part::Body
+        };
+        builder.sentence(part, &found);
+    }
+    builder.finish()
+}
+
+/// The lower-case tokens of a span, as the extractor reads sentences.
+pub fn lower_tokens(text: &str, span: crate::text::Span) -> Vec<String> {
+    tokenize(text, span)
+        .iter()
+        .map(|t| t.text(text).to_lowercase())
+        .collect()
 }
 
 /// A trained model.
@@ -299,4 +324,9 @@ pub fn model() -> &'static Model {
 /// shipped classifier (in [`EventType::ALL`] order).
 pub fn type_probabilities(document: &Document<'_>) -> [f32; K] {
     model().probabilities(&features(document))
+}
+
+/// The probabilities for features already collected.
+pub fn probabilities_of(features: &Features) -> [f32; K] {
+    model().probabilities(features)
 }

@@ -24,9 +24,26 @@ pub struct Entry {
     pub noun: bool,
 }
 
+/// A fast hasher for short words (FxHash's multiply-rotate).
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type WordMap<V> = HashMap<&'static str, V, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// The lexicon, keyed by first word.
 pub struct TriggerLexicon {
-    by_first: HashMap<&'static str, Vec<Entry>>,
+    by_first: WordMap<Vec<Entry>>,
 }
 
 impl TriggerLexicon {
@@ -40,7 +57,7 @@ impl TriggerLexicon {
 pub fn lexicon() -> &'static TriggerLexicon {
     static LEXICON: OnceLock<TriggerLexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut by_first: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        let mut by_first: WordMap<Vec<Entry>> = WordMap::default();
         for line in VERBS.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
