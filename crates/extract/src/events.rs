@@ -1004,6 +1004,39 @@ fn sentence_events(
             {
                 continue;
             }
+            // "did not agree", "would consider sanctions", and the content of a
+            // threat, request, refusal or accusation ("threatened to impose
+            // sanctions") are no events of their own.
+            let read = reads.iter().find(|f| f.first <= i && i < f.end);
+            if read.is_some_and(|f| {
+                f.negated
+                    || f.content_of.is_some_and(|c| {
+                        matches!(
+                            reads[c].event_type,
+                            EventType::Threaten
+                                | EventType::Request
+                                | EventType::Reject
+                                | EventType::Accuse
+                        )
+                    })
+            }) || view.lower[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| matches!(w.as_str(), "not" | "n't" | "never"))
+                || view.lower[i.saturating_sub(5)..i].iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "consider"
+                            | "considers"
+                            | "considering"
+                            | "mulling"
+                            | "weighing"
+                            | "might"
+                            | "could"
+                    )
+                })
+            {
+                continue;
+            }
             if view.names_a_gathering(i)
                 || view.refers_back(i)
                 || view.inside_quote(view.tokens[i].span.start)
@@ -1088,6 +1121,18 @@ fn sentence_events(
                             || trigger.event_type == EventType::Agree =>
                     {
                         participants.push(mention.entity)
+                    }
+                    // "Beijing accused Washington": a city standing for its government.
+                    EntityKind::Gpe
+                        if !is_country
+                            && !locative
+                            && word_before != "to"
+                            && matches!(
+                                trigger.event_type,
+                                EventType::Accuse | EventType::Sanction | EventType::Mobilize
+                            ) =>
+                    {
+                        participants.extend(actor_entity(view, mention));
                     }
                     // "condemned the European Union's digital taxes": an organisation after the trigger is the target.
                     // The organisation that sanctions or accuses, or its target.
@@ -1258,15 +1303,21 @@ fn orient(
 ) {
     let mut actors: Vec<Actor> = Vec::new();
     for mention in &view.mentions {
-        if !event.participants.contains(&mention.entity)
-            || actors.iter().any(|a| a.entity == mention.entity)
-        {
+        let entity = if event.participants.contains(&mention.entity) {
+            mention.entity
+        } else {
+            match actor_entity(view, mention) {
+                Some(country) if event.participants.contains(&country) => country,
+                _ => continue,
+            }
+        };
+        if actors.iter().any(|a| a.entity == entity) {
             continue;
         }
-        let first = token_at(view, mention.span.start);
+        let first = token_at(view, mention.full_span.start);
         let end = token_at(view, mention.span.end);
         actors.push(Actor {
-            entity: mention.entity,
+            entity,
             first,
             end: end.max(first + 1),
         });
@@ -1346,7 +1397,6 @@ fn actor_entity(view: &SentenceView<'_>, mention: &crate::entities::DocMention) 
                 "in" | "at"
                     | "near"
                     | "from"
-                    | "to"
                     | "into"
                     | "across"
                     | "outside"
@@ -1407,8 +1457,9 @@ fn lexicon_events(
         let trigger = found.first;
         let length = found.end - found.first;
         let entry = found;
-        // The hand-written triggers above own the five types the seeds annotate
-        // in body text; the lexicon adds its own verbs for them only in headlines.
+        // The hand-written triggers above and the hand-written lexicon own the
+        // five types the seeds annotate in body text; petrarch2's verbs add to
+        // them only in headlines.
         let owned = matches!(
             entry.event_type,
             EventType::Consult
@@ -1417,9 +1468,10 @@ fn lexicon_events(
                 | EventType::Mobilize
                 | EventType::Sanction
         );
-        if owned && !headline {
+        if owned && !headline && !entry.hand {
             continue;
         }
+        let owned_in_body = owned && !headline;
         let key = (entry.event_type, None);
         if seen_types.contains(&key) || events.iter().any(|e| e.event_type == entry.event_type) {
             continue;
@@ -1442,6 +1494,7 @@ fn lexicon_events(
                 .any(|w| HYPOTHETICAL.contains(&w.as_str()))
             || view.inside_quote(view.tokens[trigger].span.start)
             || view.refers_back(trigger)
+            || view.names_a_gathering(trigger)
         {
             continue;
         }
@@ -1451,7 +1504,7 @@ fn lexicon_events(
                 let Some(entity) = actor_entity(view, mention) else {
                     continue;
                 };
-                let first = token_at(view, mention.span.start);
+                let first = token_at(view, mention.full_span.start);
                 let end = token_at(view, mention.span.end).max(first + 1);
                 actors.push(Actor { entity, first, end });
             }
@@ -1471,7 +1524,11 @@ fn lexicon_events(
             source.extend(previous_subject);
         }
         // A body sentence's event has a named actor; a headline's may not.
-        if source.is_empty() && target.is_empty() && !headline {
+        // Beside the hand-written triggers, the lexicon adds the five seed
+        // types only as complete directed acts ("Y's accusations against X").
+        if source.is_empty() && target.is_empty() && !headline
+            || owned_in_body && (source.is_empty() || target.is_empty())
+        {
             continue;
         }
         seen_types.push(key);

@@ -152,9 +152,10 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                 .checked_sub(1)
                 .is_some_and(|k| BE.contains(&lower[k].as_str()))
             && by.is_some();
-    let peers_word = lower
-        .get(trigger.end)
-        .is_some_and(|w| matches!(w.as_str(), "between" | "among" | "amongst"));
+    // "talks between X and Y", "the summit in San Francisco between X and Y".
+    let peers_word = lower[trigger.end..lower.len().min(trigger.end + 5)]
+        .iter()
+        .any(|w| matches!(w.as_str(), "between" | "among" | "amongst"));
     let mut direction = Direction::default();
     if passive {
         // "X was accused by Y": Y acts on X.
@@ -198,6 +199,9 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                 direction.source = entities(&coordinated_after(lower, actors, b));
             }
         }
+    }
+    if peers_word && direction.source.is_empty() {
+        direction.source = std::mem::take(&mut direction.target);
     }
     direction.target.retain(|t| !direction.source.contains(t));
     // A visit's host receives the visitor; PLOVER makes the visitor the actor

@@ -22,6 +22,8 @@ pub struct Entry {
     pub mode: Option<&'static str>,
     /// A noun (an event named, "talks", "sanctions"), not a verb.
     pub noun: bool,
+    /// From the hand-written list (PLOVER's definitions), not petrarch2.
+    pub hand: bool,
 }
 
 /// A fast hasher for short words (FxHash's multiply-rotate).
@@ -78,6 +80,7 @@ pub fn lexicon() -> &'static TriggerLexicon {
                 event_type,
                 mode: mode.filter(|m| !m.is_empty()),
                 noun: class == Some("noun"),
+                hand: matches!(class, Some("noun") | Some("verb")),
             };
             by_first.entry(first).or_default().push(entry);
         }
@@ -196,6 +199,8 @@ pub struct Found {
     pub mode: Option<&'static str>,
     /// A noun trigger.
     pub noun: bool,
+    /// From the hand-written list.
+    pub hand: bool,
     /// Negated ("did not agree").
     pub negated: bool,
     /// Hypothetical ("would consider sanctions", "if they attack").
@@ -214,7 +219,12 @@ pub struct Found {
 fn controls(t: EventType) -> bool {
     matches!(
         t,
-        EventType::Agree | EventType::Threaten | EventType::Request | EventType::Reject
+        EventType::Agree
+            | EventType::Threaten
+            | EventType::Request
+            | EventType::Reject
+            | EventType::Accuse
+            | EventType::Support
     )
 }
 
@@ -312,8 +322,9 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             event_type,
             mode: entry.mode,
             noun: entry.noun,
+            hand: entry.hand,
             negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
-            hypothetical: lower[i.saturating_sub(4)..i]
+            hypothetical: lower[i.saturating_sub(6)..i]
                 .iter()
                 .any(|w| MODALS.contains(&w.as_str())),
             content_of,
