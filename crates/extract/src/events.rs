@@ -957,7 +957,11 @@ fn sentence_events(
 ) -> Vec<FoundEvent> {
     let mut events = Vec::new();
     let mut seen_types: Vec<(EventType, Option<&'static str>)> = Vec::new();
-    let date_found: Option<FoundDate> = find_dates(view.text, sentence).into_iter().next();
+    // A dateline's date says when the story was filed (it anchors the
+    // article), not when this sentence's event happened.
+    let date_found: Option<FoundDate> = find_dates(view.text, sentence)
+        .into_iter()
+        .find(|d| !view.in_dateline(d.span.start));
     let (date, precision) = match date_found {
         Some(found) => {
             let resolved = resolve(found.mention, anchor);

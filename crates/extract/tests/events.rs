@@ -196,3 +196,23 @@ fn agreements_months_apart_stay_two_events() {
     assert_eq!(found[0].date, "2023-03-03");
     assert_eq!(found[1].date, "2023-10-09");
 }
+
+#[test]
+fn without_a_publication_date_the_dateline_anchors_relative_dates() {
+    let text = "Regional news\nNAIROBI, March 10, 2023 (Reuters) - Uganda attacked Kenya on Wednesday, officials said.\n";
+    let analysis = analyze(text, None);
+    let found = events_of(&analysis, EventType::Assault);
+    assert_eq!(found.len(), 1, "{:?}", analysis.events);
+    assert_eq!(found[0].date, "2023-03-08");
+    assert!(found[0].date_anchor.is_some());
+}
+
+#[test]
+fn without_any_anchor_relative_dates_stay_unresolved() {
+    let text = "Regional news\nUganda attacked Kenya on Wednesday, officials said.\n";
+    let analysis = analyze(text, None);
+    let found = events_of(&analysis, EventType::Assault);
+    assert_eq!(found.len(), 1, "{:?}", analysis.events);
+    assert_eq!(found[0].date, "");
+    assert!(found[0].date_span.is_some());
+}
