@@ -1001,6 +1001,28 @@ fn sentence_events(
             if seen_types.contains(&key) {
                 continue;
             }
+            // "the U.S., which hosts the group's meetings in 2023": hosting a
+            // gathering, not a guest.
+            if trigger.mode == Some("host")
+                && view.lower[i + length..(i + length + 5).min(view.lower.len())]
+                    .iter()
+                    .any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "meeting"
+                                | "meetings"
+                                | "summit"
+                                | "conference"
+                                | "talks"
+                                | "forum"
+                                | "games"
+                        )
+                    })
+            {
+                // Nor is the gathering hosted a meeting of the sentence's actors.
+                seen_types.push((EventType::Consult, None));
+                continue;
+            }
             let window_start = i.saturating_sub(4);
             if view.lower[window_start..i]
                 .iter()
@@ -1307,6 +1329,12 @@ fn orient(
 ) {
     let mut actors: Vec<Actor> = Vec::new();
     for mention in &view.mentions {
+        // "US Secretary of State Antony Blinken": a country inside a title acts through the person.
+        if matches!(view.kind(mention), EntityKind::Gpe | EntityKind::Loc)
+            && view.is_modifier(mention)
+        {
+            continue;
+        }
         let entity = if event.participants.contains(&mention.entity) {
             mention.entity
         } else {
@@ -1413,6 +1441,27 @@ fn actor_entity(view: &SentenceView<'_>, mention: &crate::entities::DocMention) 
             if is_country_entity(view.entities, mention.entity) {
                 return Some(mention.entity);
             }
+            // A city acts for its government only as a subject ("Beijing
+            // accused", "Beijing's") or an object ("accused Washington"), not
+            // inside a noun phrase ("the Paris climate accord").
+            let next = view.text[mention.span.end..].trim_start();
+            let next_word = next
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+                .next()
+                .unwrap_or("");
+            let subject = next.starts_with('\'')
+                || next.starts_with('\u{2019}')
+                || next.starts_with(',')
+                || next_word == "and"
+                || next_word.chars().next().is_some_and(char::is_lowercase)
+                    && (next_word.ends_with("ed") || next_word.ends_with('s'));
+            let object = matches!(
+                word_before.as_str(),
+                "by" | "against" | "on" | "with" | "and" | "accused" | "condemned"
+            ) || word_before.ends_with("ed");
+            if !subject && !object {
+                return None;
+            }
             let country = country_of_place(view.entities, mention.entity)?;
             if let Some(index) = view
                 .entities
@@ -1476,6 +1525,19 @@ fn lexicon_events(
             continue;
         }
         let owned_in_body = owned && !headline;
+        // An act noun of those five types counts in body text only with its
+        // source marked: a possessor ("Uganda's accusations") or a "by" phrase.
+        if owned_in_body
+            && entry.noun
+            && !(view.lower[trigger.saturating_sub(3)..trigger]
+                .iter()
+                .any(|w| w == "'s" || w == "\u{2019}s")
+                || view.lower[found.end..(found.end + 3).min(view.lower.len())]
+                    .iter()
+                    .any(|w| w == "by"))
+        {
+            continue;
+        }
         let key = (entry.event_type, None);
         if seen_types.contains(&key) || events.iter().any(|e| e.event_type == entry.event_type) {
             continue;

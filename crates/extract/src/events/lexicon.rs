@@ -225,6 +225,8 @@ fn controls(t: EventType) -> bool {
             | EventType::Reject
             | EventType::Accuse
             | EventType::Support
+            | EventType::Concede
+            | EventType::Retreat
     )
 }
 
