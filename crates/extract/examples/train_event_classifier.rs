@@ -15,6 +15,13 @@ use readout_extract::text::segment;
 const EPOCHS: usize = 12;
 const MIN_COUNT: usize = 3;
 
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cv = args.iter().any(|a| a == "--cv");
@@ -36,6 +43,12 @@ fn main() {
             if !groups.contains("trigger") {
                 f.triggers.clear();
             }
+            if groups.contains("nobody") {
+                f.triggers.retain(|t| !t.starts_with('b'));
+            }
+            if groups.contains("nolead") {
+                f.triggers.retain(|t| !t.starts_with('l'));
+            }
         }
         examples.push((f, label, value["group"].as_str().unwrap_or("").to_owned()));
     }
@@ -51,7 +64,11 @@ fn main() {
                 .filter(|e| fold_of(&e.2) != fold)
                 .map(|e| (e.0.clone(), e.1))
                 .collect();
-            let model = Model::train(&train, EPOCHS, MIN_COUNT);
+            let model = Model::train(
+                &train,
+                setting("EPOCHS", EPOCHS),
+                setting("MIN_COUNT", MIN_COUNT),
+            );
             for example in examples.iter().filter(|e| fold_of(&e.2) == fold) {
                 let p = model.probabilities(&example.0);
                 let best = (0..16).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
@@ -90,7 +107,11 @@ fn main() {
         return;
     }
     let train: Vec<(Features, EventType)> = examples.into_iter().map(|e| (e.0, e.1)).collect();
-    let model = Model::train(&train, EPOCHS, MIN_COUNT);
+    let model = Model::train(
+        &train,
+        setting("EPOCHS", EPOCHS),
+        setting("MIN_COUNT", MIN_COUNT),
+    );
     let header =
         "# Event-type classifier weights: kind<TAB>feature<TAB>16 weights in PLOVER order\n\
 # (AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN\n\

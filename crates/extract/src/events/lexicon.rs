@@ -224,7 +224,6 @@ fn controls(t: EventType) -> bool {
             | EventType::Request
             | EventType::Reject
             | EventType::Accuse
-            | EventType::Support
             | EventType::Concede
             | EventType::Retreat
     )
@@ -299,12 +298,24 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             let to = before.last().is_some_and(|w| w == "to" || w == "for");
             if to || entry.noun {
                 content_of = Some(index);
-                // An agreement or promise to retreat or concede is a concession (PLOVER 3.4).
-                if found[index].event_type == EventType::Agree
-                    && matches!(event_type, EventType::Retreat | EventType::Concede)
-                {
-                    found[index].event_type = EventType::Concede;
-                }
+                let controller = found[index].event_type;
+                // An agreement or promise to retreat or concede is a concession
+                // (PLOVER 3.4); a promise of harm is a threat (3.11); quitting
+                // talks reduces relations (3.13, CAMEO 164).
+                found[index].event_type = match (controller, event_type) {
+                    (EventType::Agree, EventType::Retreat | EventType::Concede) => {
+                        EventType::Concede
+                    }
+                    (
+                        EventType::Agree,
+                        EventType::Assault
+                        | EventType::Coerce
+                        | EventType::Sanction
+                        | EventType::Mobilize,
+                    ) => EventType::Threaten,
+                    (EventType::Retreat, EventType::Consult) if entry.noun => EventType::Sanction,
+                    (other, _) => other,
+                };
             }
         }
         // "imposed sanctions": the light verb before carries the noun.
