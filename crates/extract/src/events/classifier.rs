@@ -52,9 +52,16 @@ pub enum Part {
 #[derive(Debug, Default)]
 pub struct FeatureBuilder {
     features: Features,
+    /// Trigger features seen, as bits of (kind, mark, type): no strings are
+    /// made until the end.
+    seen: [u64; 8],
     head_first: bool,
     head_first_verb: bool,
 }
+
+/// Trigger-feature kinds, in bit order: where the trigger was and what it was.
+const KINDS: [&str; 8] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1"];
+const MARKS: [&str; 3] = ["", ">not", ">modal"];
 
 impl FeatureBuilder {
     /// Adds the headline's words.
@@ -67,41 +74,42 @@ impl FeatureBuilder {
         }
     }
 
+    fn mark(&mut self, kind: usize, mark: usize, event_type: EventType) {
+        let bit = (kind * 4 + mark) * 16 + event_type.index();
+        self.seen[bit / 64] |= 1 << (bit % 64);
+    }
+
     /// Adds the triggers read in one sentence of `part` (a lead sentence
     /// counts as body too).
     pub fn sentence(&mut self, part: Part, found: &[Found]) {
         if part == Part::Lead {
             self.sentence(Part::Body, found);
         }
-        let prefix = match part {
-            Part::Head => "h",
-            Part::Lead => "l",
-            Part::Body => "b",
+        let kind = match part {
+            Part::Head => 0,
+            Part::Lead => 1,
+            Part::Body => 2,
         };
-        let out = &mut self.features.triggers;
         for found in found {
-            let name = found.event_type.as_str();
-            let feature = if found.content_of.is_some() {
-                format!("{prefix}c@{name}")
+            let t = found.event_type;
+            if found.content_of.is_some() {
+                self.mark(kind + 3, 0, t);
             } else if found.light {
                 continue;
             } else if found.negated {
-                format!("{prefix}@{name}>not")
+                self.mark(kind, 1, t);
             } else if found.hypothetical {
-                format!("{prefix}@{name}>modal")
+                self.mark(kind, 2, t);
             } else {
                 if part == Part::Head && !self.head_first {
-                    out.push(format!("h1@{name}"));
+                    self.mark(6, 0, t);
                     self.head_first = true;
                 }
                 if part == Part::Head && !found.noun && !self.head_first_verb {
-                    out.push(format!("hv1@{name}"));
+                    self.mark(7, 0, t);
                     self.head_first_verb = true;
                 }
-                format!("{prefix}@{name}")
-            };
-            if !out.contains(&feature) {
-                out.push(feature);
+                self.mark(kind, 0, t);
             }
         }
     }
@@ -110,6 +118,21 @@ impl FeatureBuilder {
     pub fn finish(mut self) -> Features {
         self.features.head_words.sort();
         self.features.head_words.dedup();
+        for bit in 0..512 {
+            if self.seen[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let (slot, t) = (bit / 16, bit % 16);
+            let (kind, mark) = (slot / 4, slot % 4);
+            if mark < MARKS.len() {
+                self.features.triggers.push(format!(
+                    "{}@{}{}",
+                    KINDS[kind],
+                    EventType::ALL[t].as_str(),
+                    MARKS[mark]
+                ));
+            }
+        }
         self.features
     }
 }
