@@ -19,6 +19,8 @@ use crate::tokens::tokenize;
 
 const WEIGHTS: &str = include_str!("../../data/event_classifier.tsv");
 const K: usize = 16;
+/// Percentage of headline words dropped at each training step.
+const HEAD_DROPOUT: u64 = 50;
 
 /// A document's features: words and trigger types of headline and body.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -290,8 +292,20 @@ impl Model {
                 let keep = |part: u8, w: &String| {
                     counts.get(&(part, w.as_str())).copied().unwrap_or(0) >= min_count
                 };
-                let head: Vec<&String> =
-                    features.head_words.iter().filter(|w| keep(0, w)).collect();
+                // Half the headline's words are dropped at each step, so that
+                // the trigger features, which generalise to unseen headlines,
+                // carry weight instead of the words memorising them.
+                let head: Vec<&String> = features
+                    .head_words
+                    .iter()
+                    .filter(|w| keep(0, w))
+                    .filter(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        seed % 100 >= HEAD_DROPOUT
+                    })
+                    .collect();
                 let triggers: Vec<&String> =
                     features.triggers.iter().filter(|w| keep(2, w)).collect();
                 let mut scores = model.bias;
