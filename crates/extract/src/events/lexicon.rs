@@ -259,6 +259,42 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.4 and 3.7: a declared ceasefire is a concession, an
+        // implemented one a retreat.
+        if entry.mode == Some("ceasefire")
+            && lower[i.saturating_sub(3)..i].iter().any(|w| {
+                w.starts_with("declar") || w.starts_with("announc") || w.starts_with("propos")
+            })
+        {
+            event_type = EventType::Concede;
+        }
+        // PLOVER 3.3 and 3.5: cooperation is material (COOPERATE) unless it is
+        // diplomatic or political, which is SUPPORT.
+        if event_type == EventType::Cooperate
+            && lower[i.saturating_sub(3)..(end + 3).min(lower.len())]
+                .iter()
+                .any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "diplomatic" | "political" | "climate" | "relations" | "ties" | "dialogue"
+                    )
+                })
+            && !lower[i.saturating_sub(3)..(end + 3).min(lower.len())]
+                .iter()
+                .any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "economic"
+                            | "military"
+                            | "trade"
+                            | "intelligence"
+                            | "security"
+                            | "judicial"
+                    )
+                })
+        {
+            event_type = EventType::Support;
+        }
         // PLOVER 3.4 and 3.1: an announced retreat is a concession; announced
         // cooperation is an agreement (to meet, support, cooperate, aid).
         if future {
