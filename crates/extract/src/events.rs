@@ -1663,6 +1663,7 @@ fn status_of(lower: &[String]) -> Status {
 
 /// An event as the identity rule sees it (entity indices name actors and places).
 fn telling<'a>(event: &'a FoundEvent, anchor: &'a str) -> identity::Telling<'a, usize> {
+    // Within one article both tellings were reported together.
     identity::Telling {
         event_type: event.event_type.as_str(),
         mode: event.mode.unwrap_or(""),
@@ -1674,6 +1675,7 @@ fn telling<'a>(event: &'a FoundEvent, anchor: &'a str) -> identity::Telling<'a, 
         place_country: None,
         date: &event.date,
         anchor: event.date_anchor.is_some().then_some(anchor),
+        reported: Some("this article"),
     }
 }
 

@@ -216,3 +216,54 @@ fn without_any_anchor_relative_dates_stay_unresolved() {
     assert_eq!(found[0].date, "");
     assert!(found[0].date_span.is_some());
 }
+
+/// The seeds' case: an agreement in Beijing in June (an article with no year,
+/// so no anchor) and another between the same countries in Washington in
+/// October are two events for the store's identity rule.
+#[test]
+fn agreements_of_two_articles_months_apart_stay_apart_in_the_store_rule() {
+    use readout_extract::events::identity::{compatible, Telling};
+    let june = analyze(
+        "Talks in Beijing\nThe United States and China agreed in Beijing on Monday to stabilise ties.\n",
+        None,
+    );
+    let october = analyze(
+        "Talks in Washington\nThe United States and China agreed on Friday to work together, officials said in Washington.\n\
+         Officials met in Washington on October 27, 2023.\n",
+        None,
+    );
+    let j = &events_of(&june, EventType::Agree)[0];
+    let o = &events_of(&october, EventType::Agree)[0];
+    let (j_actors, o_actors) = (
+        names(&june, &j.participants),
+        names(&october, &o.participants),
+    );
+    assert_eq!(j_actors, o_actors, "same parties");
+    let j_place = j.place.map(|p| june.entities.entities[p].name.clone());
+    let o_place = o.place.map(|p| october.entities.entities[p].name.clone());
+    let j_actors: Vec<&str> = j_actors.iter().map(String::as_str).collect();
+    let o_actors: Vec<&str> = o_actors.iter().map(String::as_str).collect();
+    let first = Telling {
+        event_type: j.event_type.as_str(),
+        mode: j.mode.unwrap_or(""),
+        status: j.status.as_str(),
+        actors: &j_actors,
+        place: j_place.as_deref(),
+        place_country: None,
+        date: &j.date,
+        anchor: None,
+        reported: None,
+    };
+    let second = Telling {
+        event_type: o.event_type.as_str(),
+        mode: o.mode.unwrap_or(""),
+        status: o.status.as_str(),
+        actors: &o_actors,
+        place: o_place.as_deref(),
+        place_country: None,
+        date: &o.date,
+        anchor: None,
+        reported: Some("2023-10-27"),
+    };
+    assert!(!compatible(&first, &second), "{j:?} {o:?}");
+}

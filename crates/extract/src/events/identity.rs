@@ -10,8 +10,12 @@
 //!   same single actor;
 //! * places equal or one unknown, or one a country the other lies in
 //!   (two different cities never agree, even in one country);
-//! * dates equal or one refining the other ("2023-10" and "2023-10-26"), or one
-//!   unknown.
+//! * dates equal or one refining the other ("2023-10" and "2023-10-26");
+//!   without a date, a telling is placed in time by when it was reported: an
+//!   undated telling agrees with a dated one only if reported within a month
+//!   after that date, and two undated tellings only if reported within a week
+//!   of each other (tellings that cannot be placed in time at all stay apart,
+//!   unless they agree on a place).
 //!
 //! When tellings merge, [`takes_date`] says whether the merged event takes
 //! the newcomer's date: only a more precise one, and never a relative date
@@ -40,6 +44,11 @@ pub struct Telling<'a, Id> {
     /// month"): the anchor it was resolved against ("YYYY-MM-DD"); `None` for
     /// an absolute date or no date.
     pub anchor: Option<&'a str>,
+    /// When the telling was reported: its article's publication date, else the
+    /// anchor the article's text gives ("YYYY-MM-DD"); `None` when unknown.
+    /// Tellings with equal `reported` are placed at one time whenever their
+    /// dates agree (the in-article merge passes one value for the article).
+    pub reported: Option<&'a str>,
 }
 
 /// Modes agree: equal, unknown on one side, or meeting and summit.
@@ -81,14 +90,75 @@ pub fn places_compatible<Id: PartialEq + Copy>(a: &Telling<'_, Id>, b: &Telling<
     }
 }
 
+/// Days since 0000-03-01 of a "YYYY-MM-DD" (or the first day of "YYYY-MM", "YYYY").
+fn day_number(value: &str) -> Option<i64> {
+    let mut parts = value.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+    let day: i64 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1)
+}
+
+/// Can the tellings be placed at one time? Dates refine each other; an
+/// undated telling is placed by when it was reported.
+pub fn times_compatible<Id>(a: &Telling<'_, Id>, b: &Telling<'_, Id>, same_place: bool) -> bool {
+    if !dates_compatible(a.date, b.date) {
+        return false;
+    }
+    // Told in one report (one article, or articles of one day).
+    if a.reported.is_some() && a.reported == b.reported {
+        return true;
+    }
+    let reported_after = |dated: &Telling<'_, Id>, undated: &Telling<'_, Id>| {
+        match (
+            day_number(dated.date),
+            undated.reported.and_then(day_number),
+        ) {
+            // Told as past within a month after it happened (a month's date
+            // counts from its first day), or told ahead of a future event.
+            (Some(when), Some(reported)) => {
+                let span = match dated.date.len() {
+                    10 => 0,
+                    7 => 30,
+                    _ => 365,
+                };
+                if undated.status == "occurred" {
+                    reported >= when - 1 && reported <= when + span + 31
+                } else {
+                    reported <= when + span + 1
+                }
+            }
+            _ => same_place,
+        }
+    };
+    match (a.date.is_empty(), b.date.is_empty()) {
+        (false, false) => true,
+        (false, true) => reported_after(a, b),
+        (true, false) => reported_after(b, a),
+        (true, true) => match (
+            a.reported.and_then(day_number),
+            b.reported.and_then(day_number),
+        ) {
+            (Some(x), Some(y)) => (x - y).abs() <= 7,
+            _ => same_place,
+        },
+    }
+}
+
 /// The same real-world event?
 pub fn compatible<Id: PartialEq + Copy>(a: &Telling<'_, Id>, b: &Telling<'_, Id>) -> bool {
+    let same_place = a.place.is_some() && a.place == b.place;
     a.event_type == b.event_type
         && (a.event_type != "CONSULT" || modes_compatible(a.mode, b.mode))
         && statuses_compatible(a.status, b.status)
         && actors_compatible(a.actors, b.actors)
         && places_compatible(a, b)
-        && dates_compatible(a.date, b.date)
+        && times_compatible(a, b, same_place)
 }
 
 /// Whether an event kept as `kept` takes the date of `telling` when they
@@ -125,6 +195,7 @@ mod tests {
             place_country: country,
             date,
             anchor: None,
+            reported: Some("2023-10-30"),
         }
     }
 
@@ -151,6 +222,35 @@ mod tests {
         assert!(!compatible(&a, &b));
         assert!(compatible(&a, &country));
         assert!(compatible(&country, &b));
+    }
+
+    #[test]
+    fn undated_tellings_are_placed_by_when_they_were_reported() {
+        let parties = [1, 2];
+        // June (Beijing, no year in the text: unresolved, report date unknown) and
+        // October (reported 2023-10-27), neither with a place: apart.
+        let june = Telling {
+            reported: None,
+            ..telling(&parties, None, None, "")
+        };
+        let october = Telling {
+            reported: Some("2023-10-27"),
+            ..telling(&parties, None, None, "")
+        };
+        assert!(!compatible(&june, &october));
+        // Two undated tellings reported the same week: one event.
+        let retold = Telling {
+            reported: Some("2023-10-29"),
+            ..telling(&parties, None, None, "")
+        };
+        assert!(compatible(&october, &retold));
+        // An undated telling reported long after a dated event: apart.
+        let dated = telling(&parties, None, None, "2023-06-19");
+        assert!(!compatible(&dated, &october));
+        assert!(compatible(
+            &telling(&parties, None, None, "2023-10-26"),
+            &october
+        ));
     }
 
     #[test]
