@@ -259,6 +259,27 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.13: expelling diplomats or observers reduces relations;
+        // expelling anyone else is a deportation (3.15).
+        if entry.mode == Some("expel") {
+            let object = &lower[end..(end + 4).min(lower.len())];
+            let official = object.iter().any(|w| {
+                [
+                    "diplomat",
+                    "ambassador",
+                    "envoy",
+                    "observer",
+                    "inspector",
+                    "peacekeeper",
+                    "monitor",
+                ]
+                .iter()
+                .any(|stem| w.starts_with(stem))
+            });
+            if !official {
+                event_type = EventType::Coerce;
+            }
+        }
         // PLOVER 3.4 and 3.7: a declared ceasefire is a concession, an
         // implemented one a retreat.
         if entry.mode == Some("ceasefire")
