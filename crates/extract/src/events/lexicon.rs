@@ -371,6 +371,8 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                         | EventType::Mobilize,
                     ) => EventType::Threaten,
                     (EventType::Retreat, EventType::Consult) if entry.noun => EventType::Sanction,
+                    // Agreeing to demands is acceding to them (CAMEO 083).
+                    (EventType::Agree, EventType::Request) if entry.noun => EventType::Concede,
                     (other, _) => other,
                 };
             }
