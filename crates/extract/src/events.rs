@@ -768,7 +768,7 @@ impl SentenceView<'_> {
     fn word_before(&self, mention: &crate::entities::DocMention) -> String {
         self.text[..mention.full_span.start]
             .split_whitespace()
-            .last()
+            .next_back()
             .unwrap_or("")
             .to_lowercase()
     }
