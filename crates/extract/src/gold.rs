@@ -71,6 +71,12 @@ pub struct GoldEvent {
     pub mode: Option<String>,
     /// Participant ids.
     pub participants: Vec<String>,
+    /// Ids of who acts (PLOVER's actor); peers of a meeting are all sources.
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Ids of whom the act is aimed at (PLOVER's recipient).
+    #[serde(default)]
+    pub target: Vec<String>,
     /// Place id.
     pub place: Option<String>,
     /// Date.
@@ -81,6 +87,9 @@ pub struct GoldEvent {
     pub status: String,
     /// Evidence sentence.
     pub evidence: String,
+    /// The extractor's confidence (not part of hand annotations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 /// Kebab-case id of a name: "Xi Jinping" → "xi-jinping".
@@ -146,11 +155,14 @@ pub fn to_gold(analysis: &Analysis<'_>, doc: &str, published: Option<&str>) -> G
             event_type: event.event_type.as_str().to_owned(),
             mode: event.mode.map(str::to_owned),
             participants: event.participants.iter().map(|&p| ids[p].clone()).collect(),
+            source: event.source.iter().map(|&p| ids[p].clone()).collect(),
+            target: event.target.iter().map(|&p| ids[p].clone()).collect(),
             place: event.place.map(|p| ids[p].clone()),
             date: (!event.date.is_empty()).then(|| event.date.clone()),
             date_text: event.date_span.map(|span| span.of(text).to_owned()),
             status: event.status.as_str().to_owned(),
             evidence: event.evidence.of(text).to_owned(),
+            confidence: Some((event.confidence * 1000.0).round() / 1000.0),
         })
         .collect();
     GoldDoc {

@@ -56,7 +56,8 @@ pub fn analyze_with_entities<'a>(
     published: Option<Ymd>,
 ) -> Analysis<'a> {
     let quotes = quotes::extract(&document, &entities);
-    let events = events::extract(&document, &entities, published);
+    let mut entities = entities;
+    let events = events::extract(&document, &mut entities, published);
     Analysis {
         document,
         entities,

@@ -1,0 +1,369 @@
+//! A document-level event-type classifier backing the trigger patterns: a
+//! multinomial logistic regression over the headline's words and the PLOVER
+//! types of the lexicon triggers read in the headline, the lead sentence and
+//! the body (with their negation, modality and content-of marks).
+//! It does not make events; it tells which type of event the article is mostly
+//! about, so the main event can be ranked first (see `FoundEvent::confidence`).
+//!
+//! The weights (`data/event_classifier.tsv`) are trained by
+//! `scripts/build-event-data` on the building part of the NGEC synthetic
+//! stories (MIT, Halterman 2023), never on the held-out part.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::lexicon::{read, Found};
+use super::EventType;
+use crate::text::{BlockKind, Document};
+use crate::tokens::tokenize;
+
+const WEIGHTS: &str = include_str!("../../data/event_classifier.tsv");
+const K: usize = 16;
+/// Percentage of headline words dropped at each training step.
+const HEAD_DROPOUT: u64 = 50;
+
+/// A document's features: words and trigger types of headline and body.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Features {
+    /// Distinct headline words.
+    pub head_words: Vec<String>,
+    /// Trigger-type features ("h@ACCUSE", "b@THREATEN>to").
+    pub triggers: Vec<String>,
+}
+
+/// Lower-case letter words of three or more letters.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_ascii_lowercase)
+}
+
+/// Which part of the article a sentence is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The headline.
+    Head,
+    /// The first body sentence.
+    Lead,
+    /// Any other body or caption sentence.
+    Body,
+}
+
+/// Collects a document's features sentence by sentence, from the triggers
+/// the extractor reads anyway (so classifying costs no second reading).
+#[derive(Debug, Default)]
+pub struct FeatureBuilder {
+    features: Features,
+    /// Trigger features seen, as bits of (kind, mark, type): no strings are
+    /// made until the end.
+    seen: [u64; 8],
+    head_first: bool,
+    head_first_verb: bool,
+}
+
+/// Trigger-feature kinds, in bit order: where the trigger was and what it was.
+const KINDS: [&str; 8] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1"];
+const MARKS: [&str; 3] = ["", ">not", ">modal"];
+
+impl FeatureBuilder {
+    /// Adds the headline's words.
+    pub fn headline(&mut self, text: &str) {
+        // Words and their first five letters ("protest", "protesters" → "~prote").
+        for w in words(text) {
+            let stem = format!("~{}", &w[..w.len().min(5)]);
+            self.features.head_words.push(w);
+            self.features.head_words.push(stem);
+        }
+    }
+
+    fn mark(&mut self, kind: usize, mark: usize, event_type: EventType) {
+        let bit = (kind * 4 + mark) * 16 + event_type.index();
+        self.seen[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Adds the triggers read in one sentence of `part` (a lead sentence
+    /// counts as body too).
+    pub fn sentence(&mut self, part: Part, found: &[Found]) {
+        if part == Part::Lead {
+            self.sentence(Part::Body, found);
+        }
+        let kind = match part {
+            Part::Head => 0,
+            Part::Lead => 1,
+            Part::Body => 2,
+        };
+        for found in found {
+            let t = found.event_type;
+            if found.content_of.is_some() {
+                self.mark(kind + 3, 0, t);
+            } else if found.light {
+                continue;
+            } else if found.negated {
+                self.mark(kind, 1, t);
+            } else if found.hypothetical {
+                self.mark(kind, 2, t);
+            } else {
+                if part == Part::Head && !self.head_first {
+                    self.mark(6, 0, t);
+                    self.head_first = true;
+                }
+                if part == Part::Head && !found.noun && !self.head_first_verb {
+                    self.mark(7, 0, t);
+                    self.head_first_verb = true;
+                }
+                self.mark(kind, 0, t);
+            }
+        }
+    }
+
+    /// The features.
+    pub fn finish(mut self) -> Features {
+        self.features.head_words.sort();
+        self.features.head_words.dedup();
+        for bit in 0..512 {
+            if self.seen[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let (slot, t) = (bit / 16, bit % 16);
+            let (kind, mark) = (slot / 4, slot % 4);
+            if mark < MARKS.len() {
+                self.features.triggers.push(format!(
+                    "{}@{}{}",
+                    KINDS[kind],
+                    EventType::ALL[t].as_str(),
+                    MARKS[mark]
+                ));
+            }
+        }
+        self.features
+    }
+}
+
+/// Features of a segmented document: its headline's words and the triggers
+/// of its sentences, read as the extractor reads them.
+pub fn features(document: &Document<'_>) -> Features {
+    let mut builder = FeatureBuilder::default();
+    let mut lead_seen = false;
+    for sentence in &document.sentences {
+        let kind = document.blocks[sentence.block].kind;
+        if matches!(kind, BlockKind::Boilerplate | BlockKind::Heading) {
+            continue;
+        }
+        let lower = lower_tokens(document.text, sentence.span);
+        let found = read(&lower);
+        let part = if kind == BlockKind::Headline {
+            builder.headline(sentence.span.of(document.text));
+            Part::Head
+        } else if kind != BlockKind::Caption && !lead_seen {
+            lead_seen = true;
+            Part::Lead
+        } else {
+            Part::Body
+        };
+        builder.sentence(part, &found);
+    }
+    builder.finish()
+}
+
+/// The lower-case tokens of a span, as the extractor reads sentences.
+pub fn lower_tokens(text: &str, span: crate::text::Span) -> Vec<String> {
+    tokenize(text, span)
+        .iter()
+        .map(|t| t.text(text).to_lowercase())
+        .collect()
+}
+
+/// A trained model.
+#[derive(Debug, Default, Clone)]
+pub struct Model {
+    bias: [f32; K],
+    head: HashMap<String, [f32; K]>,
+    triggers: HashMap<String, [f32; K]>,
+}
+
+impl Model {
+    /// Probabilities of the sixteen types (in [`EventType::ALL`] order).
+    pub fn probabilities(&self, features: &Features) -> [f32; K] {
+        let mut scores = self.bias;
+        let mut add = |table: &HashMap<String, [f32; K]>, keys: &[String]| {
+            for key in keys {
+                if let Some(w) = table.get(key) {
+                    for k in 0..K {
+                        scores[k] += w[k];
+                    }
+                }
+            }
+        };
+        add(&self.head, &features.head_words);
+        add(&self.triggers, &features.triggers);
+        softmax(scores)
+    }
+
+    /// Parses the weights file.
+    pub fn parse(text: &str) -> Model {
+        let mut model = Model::default();
+        for line in text.lines() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let (Some(kind), Some(key), Some(values)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let mut w = [0f32; K];
+            for (k, v) in values.split(' ').take(K).enumerate() {
+                w[k] = v.parse().unwrap_or(0.0);
+            }
+            match kind {
+                "bias" => model.bias = w,
+                "head" => {
+                    model.head.insert(key.to_owned(), w);
+                }
+                _ => {
+                    model.triggers.insert(key.to_owned(), w);
+                }
+            }
+        }
+        model
+    }
+
+    /// Renders the weights file, leaving out features whose weights are all small.
+    pub fn render(&self, header: &str) -> String {
+        let mut out = String::from(header);
+        let row = |w: &[f32; K]| {
+            w.iter()
+                .map(|v| format!("{v:.2}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        out.push_str(&format!("bias\t-\t{}\n", row(&self.bias)));
+        for (kind, table) in [("head", &self.head), ("trigger", &self.triggers)] {
+            let mut keys: Vec<&String> = table
+                .iter()
+                .filter(|(_, w)| w.iter().any(|v| v.abs() >= 0.05))
+                .map(|(k, _)| k)
+                .collect();
+            keys.sort();
+            for key in keys {
+                out.push_str(&format!("{kind}\t{key}\t{}\n", row(&table[key])));
+            }
+        }
+        out
+    }
+
+    /// Trains by stochastic gradient descent on (features, type) pairs, with
+    /// classes weighted towards balance and features seen in fewer than
+    /// `min_count` documents left out.
+    pub fn train(examples: &[(Features, EventType)], epochs: usize, min_count: usize) -> Model {
+        let mut counts: HashMap<(u8, &str), usize> = HashMap::new();
+        for (f, _) in examples {
+            for w in &f.head_words {
+                *counts.entry((0, w)).or_default() += 1;
+            }
+            for w in &f.triggers {
+                *counts.entry((2, w)).or_default() += 1;
+            }
+        }
+        let mut class_count = [0usize; K];
+        for (_, t) in examples {
+            class_count[t.index()] += 1;
+        }
+        let class_weight: Vec<f32> = class_count
+            .iter()
+            .map(|&c| ((examples.len() as f32) / (K as f32 * c.max(1) as f32)).sqrt())
+            .collect();
+        let mut model = Model::default();
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut seed = 16u64;
+        let l2 = 1e-4f32;
+        for epoch in 0..epochs {
+            // A fixed shuffle per epoch (xorshift), for reproducible weights.
+            for i in (1..order.len()).rev() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                order.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            let rate = 0.2 / (1.0 + epoch as f32 * 0.5);
+            for &index in &order {
+                let (features, label) = &examples[index];
+                let keep = |part: u8, w: &String| {
+                    counts.get(&(part, w.as_str())).copied().unwrap_or(0) >= min_count
+                };
+                // Half the headline's words are dropped at each step, so that
+                // the trigger features, which generalise to unseen headlines,
+                // carry weight instead of the words memorising them.
+                let head: Vec<&String> = features
+                    .head_words
+                    .iter()
+                    .filter(|w| keep(0, w))
+                    .filter(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        seed % 100 >= HEAD_DROPOUT
+                    })
+                    .collect();
+                let triggers: Vec<&String> =
+                    features.triggers.iter().filter(|w| keep(2, w)).collect();
+                let mut scores = model.bias;
+                for (table, keys) in [(&model.head, &head), (&model.triggers, &triggers)] {
+                    for key in keys.iter() {
+                        if let Some(w) = table.get(*key) {
+                            for k in 0..K {
+                                scores[k] += w[k];
+                            }
+                        }
+                    }
+                }
+                let mut gradient = softmax(scores);
+                gradient[label.index()] -= 1.0;
+                let step = rate * class_weight[label.index()];
+                for (b, g) in model.bias.iter_mut().zip(&gradient) {
+                    *b -= step * g;
+                }
+                for (table, keys) in [(&mut model.head, &head), (&mut model.triggers, &triggers)] {
+                    for key in keys.iter() {
+                        let w = table.entry((*key).clone()).or_insert([0.0; K]);
+                        for k in 0..K {
+                            w[k] -= step * gradient[k] + rate * l2 * w[k];
+                        }
+                    }
+                }
+            }
+        }
+        model
+    }
+}
+
+fn softmax(mut scores: [f32; K]) -> [f32; K] {
+    let max = scores.iter().copied().fold(f32::MIN, f32::max);
+    let mut sum = 0.0;
+    for s in &mut scores {
+        *s = (*s - max).exp();
+        sum += *s;
+    }
+    for s in &mut scores {
+        *s /= sum;
+    }
+    scores
+}
+
+/// The shipped model.
+pub fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| Model::parse(WEIGHTS))
+}
+
+/// The probability of each PLOVER type being what the article is about, by the
+/// shipped classifier (in [`EventType::ALL`] order).
+pub fn type_probabilities(document: &Document<'_>) -> [f32; K] {
+    model().probabilities(&features(document))
+}
+
+/// The probabilities for features already collected.
+pub fn probabilities_of(features: &Features) -> [f32; K] {
+    model().probabilities(features)
+}

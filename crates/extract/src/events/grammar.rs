@@ -1,0 +1,310 @@
+//! Who acts on whom: the source and target of an event from the grammar of
+//! its sentence. The subject acts on the object ("Beijing accused Washington");
+//! the passive voice and "by" phrases swap them ("Washington was accused by
+//! Beijing"); a possessor names the source of an act named by a noun
+//! ("Beijing's accusations against Washington"); meetings and agreements
+//! between coordinated actors ("X and Y met", "talks between X and Y") have
+//! peers, all listed as sources.
+
+/// An actor named in the sentence: its entity and the token span naming it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// Entity index.
+    pub entity: usize,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+}
+
+/// The trigger: where it is and what it is.
+#[derive(Clone, Copy, Debug)]
+pub struct Trigger {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// A noun ("accusations", "talks") rather than a verb.
+    pub noun: bool,
+    /// Mode.
+    pub mode: Option<&'static str>,
+}
+
+/// The direction found: sources and targets (entity indices, in text order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Direction {
+    /// Who acts.
+    pub source: Vec<usize>,
+    /// Whom the act is aimed at.
+    pub target: Vec<usize>,
+}
+
+const BE: &[&str] = &[
+    "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets",
+];
+const JOINERS: &[&str] = &["and", ",", "&", "as", "well", "both"];
+/// Words that may stand between an actor and the verb it is the subject of
+/// ("X has formally accused", "X on Monday condemned").
+const SUBJECT_GAP_MAX: usize = 8;
+const OBJECT_GAP_MAX: usize = 10;
+
+fn coordinated_before(lower: &[String], actors: &[Actor], nearest: usize) -> Vec<usize> {
+    let mut group = vec![nearest];
+    let mut current = actors[nearest];
+    for (index, actor) in actors.iter().enumerate().take(nearest).rev() {
+        if actor.end > current.first {
+            continue;
+        }
+        let gap = &lower[actor.end..current.first];
+        if !gap.is_empty() && gap.iter().all(|w| JOINERS.contains(&w.as_str())) {
+            group.push(index);
+            current = *actor;
+        } else {
+            break;
+        }
+    }
+    group.reverse();
+    group
+}
+
+fn coordinated_after(lower: &[String], actors: &[Actor], first: usize) -> Vec<usize> {
+    let mut group = vec![first];
+    let mut current = actors[first];
+    for (index, actor) in actors.iter().enumerate().skip(first + 1) {
+        if actor.first < current.end {
+            continue;
+        }
+        let gap = &lower[current.end..actor.first];
+        if !gap.is_empty() && gap.iter().all(|w| JOINERS.contains(&w.as_str())) {
+            group.push(index);
+            current = *actor;
+        } else {
+            break;
+        }
+    }
+    group
+}
+
+/// True when the token range holds no clause break (";", a quote, "but", "while").
+fn same_clause(lower: &[String], from: usize, to: usize) -> bool {
+    lower[from.min(to)..to.max(from)].iter().all(|w| {
+        !matches!(
+            w.as_str(),
+            ";" | "but"
+                | "while"
+                | "whereas"
+                | "after"
+                | "before"
+                | "since"
+                | "because"
+                | "\u{201c}"
+                | "\u{201d}"
+                | "\""
+        )
+    })
+}
+
+/// Source and target of the event at `trigger` among the sentence's `actors`
+/// (sorted by position). `lower` holds the sentence's tokens in lower case.
+pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction {
+    let entities = |indices: &[usize]| -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for &i in indices {
+            if !out.contains(&actors[i].entity) {
+                out.push(actors[i].entity);
+            }
+        }
+        out
+    };
+    // The nearest actor before the trigger in its clause, with those coordinated with it.
+    let before = actors
+        .iter()
+        .rposition(|a| a.end <= trigger.first)
+        .filter(|&i| {
+            trigger.first - actors[i].end <= SUBJECT_GAP_MAX
+                && same_clause(lower, actors[i].end, trigger.first)
+        });
+    // "by X" after the trigger: the agent.
+    let by = (trigger.end..lower.len().min(trigger.end + 8))
+        .find(|&k| lower[k] == "by")
+        .and_then(|k| actors.iter().position(|a| a.first > k && a.first <= k + 4));
+    let after = |skip_by: bool| {
+        actors
+            .iter()
+            .position(|a| {
+                a.first >= trigger.end
+                    && a.first - trigger.end <= OBJECT_GAP_MAX
+                    && same_clause(lower, trigger.end, a.first)
+            })
+            .filter(|&i| !(skip_by && by == Some(i)))
+    };
+    let passive = !trigger.noun
+        && (1..=2).any(|back| {
+            trigger
+                .first
+                .checked_sub(back)
+                .is_some_and(|k| BE.contains(&lower[k].as_str()))
+        })
+        && lower[trigger.first].ends_with("ed")
+        || !trigger.noun
+            && trigger
+                .first
+                .checked_sub(1)
+                .is_some_and(|k| BE.contains(&lower[k].as_str()))
+            && by.is_some();
+    // "talks between X and Y", "the summit in San Francisco between X and Y".
+    let peers_word = lower[trigger.end..lower.len().min(trigger.end + 5)]
+        .iter()
+        .any(|w| matches!(w.as_str(), "between" | "among" | "amongst"));
+    let mut direction = Direction::default();
+    if passive {
+        // "X was accused by Y": Y acts on X.
+        if let Some(b) = by {
+            direction.source = entities(&coordinated_after(lower, actors, b));
+        }
+        if let Some(s) = before {
+            direction.target = entities(&coordinated_before(lower, actors, s));
+        }
+    } else if trigger.noun {
+        // "Y's accusations against X", "accusations by Y against X", "X launched attacks on Y".
+        let possessor = before.filter(|&i| {
+            let gap = &lower[actors[i].end.min(trigger.first)..trigger.first];
+            gap.first()
+                .is_some_and(|w| w == "'s" || w == "\u{2019}s" || w == "'" || w == "\u{2019}")
+                && gap.len() <= 3
+        });
+        if let Some(p) = possessor {
+            direction.source = entities(&coordinated_before(lower, actors, p));
+        } else if let Some(b) = by {
+            direction.source = entities(&coordinated_after(lower, actors, b));
+        } else if let Some(s) = before {
+            direction.source = entities(&coordinated_before(lower, actors, s));
+        }
+        if peers_word {
+            if let Some(a) = after(false) {
+                direction.source = entities(&coordinated_after(lower, actors, a));
+            }
+        } else if let Some(a) = after(true) {
+            direction.target = entities(&coordinated_after(lower, actors, a));
+        }
+    } else {
+        if let Some(s) = before {
+            direction.source = entities(&coordinated_before(lower, actors, s));
+        }
+        if let Some(a) = after(true) {
+            direction.target = entities(&coordinated_after(lower, actors, a));
+        }
+        if let Some(b) = by {
+            if direction.source.is_empty() {
+                direction.source = entities(&coordinated_after(lower, actors, b));
+            }
+        }
+    }
+    if peers_word && direction.source.is_empty() {
+        direction.source = std::mem::take(&mut direction.target);
+    }
+    direction.target.retain(|t| !direction.source.contains(t));
+    // A visit's host receives the visitor; PLOVER makes the visitor the actor
+    // of a hosted visit too.
+    if trigger.mode == Some("host") {
+        std::mem::swap(&mut direction.source, &mut direction.target);
+    }
+    direction
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(
+        sentence: &str,
+        names: &[&str],
+        trigger: &str,
+        noun: bool,
+    ) -> (Vec<String>, Vec<String>) {
+        let lower: Vec<String> = sentence
+            .replace("'s", " 's")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let mut actors = Vec::new();
+        for (entity, name) in names.iter().enumerate() {
+            let words: Vec<String> = name.split(' ').map(str::to_lowercase).collect();
+            let first = (0..lower.len())
+                .find(|&i| lower[i..].starts_with(&words))
+                .expect("name in sentence");
+            actors.push(Actor {
+                entity,
+                first,
+                end: first + words.len(),
+            });
+        }
+        actors.sort_by_key(|a| a.first);
+        let first = lower.iter().position(|w| w == trigger).expect("trigger");
+        let direction = direct(
+            &lower,
+            &actors,
+            Trigger {
+                first,
+                end: first + 1,
+                noun,
+                mode: None,
+            },
+        );
+        let name = |e: &usize| names[*e].to_owned();
+        (
+            direction.source.iter().map(name).collect(),
+            direction.target.iter().map(name).collect(),
+        )
+    }
+
+    #[test]
+    fn active_passive_and_possessive() {
+        let names = ["Beijing", "Washington"];
+        assert_eq!(
+            run(
+                "Beijing accused Washington of meddling",
+                &names,
+                "accused",
+                false
+            ),
+            (vec!["Beijing".into()], vec!["Washington".into()])
+        );
+        assert_eq!(
+            run(
+                "Washington was accused by Beijing of meddling",
+                &names,
+                "accused",
+                false
+            ),
+            (vec!["Beijing".into()], vec!["Washington".into()])
+        );
+        assert_eq!(
+            run(
+                "Beijing's accusations against Washington grew",
+                &names,
+                "accusations",
+                true
+            ),
+            (vec!["Beijing".into()], vec!["Washington".into()])
+        );
+    }
+
+    #[test]
+    fn coordinated_subjects_are_peers() {
+        let names = ["Kenya", "Uganda"];
+        assert_eq!(
+            run("Kenya and Uganda met on Monday", &names, "met", false),
+            (vec!["Kenya".into(), "Uganda".into()], vec![])
+        );
+        assert_eq!(
+            run(
+                "talks between Kenya and Uganda ended",
+                &names,
+                "talks",
+                true
+            ),
+            (vec!["Kenya".into(), "Uganda".into()], vec![])
+        );
+    }
+}
