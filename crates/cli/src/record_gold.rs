@@ -4,7 +4,9 @@
 //! as the extractor's own ids are.
 
 use readout_extract::gold::{kebab, GoldDoc, GoldEntity, GoldEvent, GoldQuote};
-use readout_proto::v1::{Article, ArticleRecord, ConsultMode, EntityType, EventStatus, EventType};
+use readout_proto::v1::{
+    Article, ArticleRecord, EntityType, EventStatus, EventType, ParticipantRole,
+};
 
 /// The suffix of an enum value's name after its prefix, in the gold spelling.
 fn enum_suffix<'a>(name: &'a str, prefix: &str) -> &'a str {
@@ -64,7 +66,14 @@ pub fn record_to_gold(article: &Article, record: &ArticleRecord, doc: &str) -> G
         .iter()
         .map(|event| {
             let date = event.date.clone().unwrap_or_default();
-            let mode = ConsultMode::try_from(event.mode).unwrap_or(ConsultMode::Unspecified);
+            let with_role = |role: ParticipantRole| {
+                event
+                    .participants
+                    .iter()
+                    .filter(|participant| participant.role == role as i32)
+                    .map(|participant| kebab(&participant.display_name))
+                    .collect::<Vec<_>>()
+            };
             GoldEvent {
                 event_type: enum_suffix(
                     EventType::try_from(event.r#type)
@@ -73,13 +82,16 @@ pub fn record_to_gold(article: &Article, record: &ArticleRecord, doc: &str) -> G
                     "EVENT_TYPE_",
                 )
                 .to_owned(),
-                mode: (mode != ConsultMode::Unspecified)
-                    .then(|| enum_suffix(mode.as_str_name(), "CONSULT_MODE_").to_lowercase()),
+                mode: non_empty(&event.plover_mode),
                 participants: event
                     .participants
                     .iter()
                     .map(|participant| kebab(&participant.display_name))
                     .collect(),
+                source: with_role(ParticipantRole::Source),
+                target: with_role(ParticipantRole::Target),
+                // Rounded as `readout extract` prints it.
+                confidence: Some((event.confidence as f32 * 1000.0).round() / 1000.0),
                 place: non_empty(&event.place_display_name).map(|name| kebab(&name)),
                 date: non_empty(&date.value),
                 date_text: non_empty(&date.text),

@@ -249,7 +249,8 @@ fn agreements_of_two_articles_months_apart_stay_apart_in_the_store_rule() {
         status: j.status.as_str(),
         actors: &j_actors,
         place: j_place.as_deref(),
-        place_country: None,
+        // As the store knows them: each capital lies in its country.
+        place_country: Some("China"),
         date: &j.date,
         anchor: None,
         reported: None,
@@ -260,7 +261,7 @@ fn agreements_of_two_articles_months_apart_stay_apart_in_the_store_rule() {
         status: o.status.as_str(),
         actors: &o_actors,
         place: o_place.as_deref(),
-        place_country: None,
+        place_country: Some("United States"),
         date: &o.date,
         anchor: None,
         reported: Some("2023-10-27"),

@@ -766,8 +766,8 @@ pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), Stor
     let statements = [
         "UPDATE mentions SET entity_id = $1 WHERE entity_id = $2",
         "UPDATE quotes SET speaker_id = $1 WHERE speaker_id = $2",
-        "INSERT INTO event_participants (event_id, entity_id, position)
-             SELECT event_id, $1, position FROM event_participants WHERE entity_id = $2 ON CONFLICT DO NOTHING",
+        "INSERT INTO event_participants (event_id, entity_id, position, role)
+             SELECT event_id, $1, position, role FROM event_participants WHERE entity_id = $2 ON CONFLICT DO NOTHING",
         "DELETE FROM event_participants WHERE entity_id = $2",
         "UPDATE events SET place_id = $1 WHERE place_id = $2",
         "INSERT INTO entity_aliases (entity_id, alias, alias_key)

@@ -11,6 +11,10 @@ use crate::StoreError;
 pub struct EventFilter {
     /// Events with all of these participants.
     pub participants: Vec<Uuid>,
+    /// Events in which each of these acts (a source).
+    pub sources: Vec<Uuid>,
+    /// Events aimed at each of these (a target).
+    pub targets: Vec<Uuid>,
     /// Events in which each of these countries, or someone affiliated with it, takes part.
     pub countries: Vec<Uuid>,
     /// PLOVER type, upper case.
@@ -184,6 +188,8 @@ pub struct EventRecord {
     pub mode: String,
     /// Participants in order.
     pub participants: Vec<EntityRef>,
+    /// The part each participant plays, index for index: `source`, `target` or `other`.
+    pub participant_roles: Vec<String>,
     /// Place.
     pub place: Option<EntityRef>,
     /// Date value.
@@ -274,7 +280,13 @@ fn events_query<'a>(
     page: &Page,
 ) -> Result<QueryBuilder<'a, Postgres>, StoreError> {
     let after = page.after.as_deref().map(SortKey::decode).transpose()?;
+    // Sources and targets are participants too: their index drives the query.
     let mut participants = filter.participants.clone();
+    for entity in filter.sources.iter().chain(&filter.targets) {
+        if !participants.contains(entity) {
+            participants.push(*entity);
+        }
+    }
     participants.dedup();
     let mut countries = filter.countries.clone();
     countries.dedup();
@@ -327,6 +339,13 @@ fn events_query<'a>(
     for participant in &participants {
         query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
         query.push_bind(*participant).push(")");
+    }
+    for (entities, role) in [(&filter.sources, "source"), (&filter.targets, "target")] {
+        for entity in entities {
+            query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
+            query.push_bind(*entity);
+            query.push(" AND ep.role = ").push_bind(role).push(")");
+        }
     }
     for country in &countries {
         query.push(" AND EXISTS (SELECT 1 FROM event_countries ec WHERE ec.event_id = e.id AND ec.country_id = ");
@@ -392,8 +411,8 @@ pub async fn list_events(
             .map(|row| (row.sort_date, row.first_seen, row.id)),
     );
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let participants: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
-        "SELECT ep.event_id, en.id, en.display_name FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
+    let participants: Vec<(Uuid, Uuid, String, String)> = sqlx::query_as(
+        "SELECT ep.event_id, en.id, en.display_name, ep.role FROM event_participants ep JOIN entities en ON en.id = ep.entity_id
          WHERE ep.event_id = ANY($1) ORDER BY ep.event_id, ep.position",
     )
     .bind(&ids)
@@ -412,10 +431,15 @@ pub async fn list_events(
             participants: participants
                 .iter()
                 .filter(|(event, ..)| *event == row.id)
-                .map(|(_, id, name)| EntityRef {
+                .map(|(_, id, name, _)| EntityRef {
                     id: *id,
                     display_name: name.clone(),
                 })
+                .collect(),
+            participant_roles: participants
+                .iter()
+                .filter(|(event, ..)| *event == row.id)
+                .map(|(.., role)| role.clone())
                 .collect(),
             sources: sources
                 .iter()

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+use readout_extract::events::identity::{self, Telling};
+
 use crate::StoreError;
 
 /// A mention resolved to a registry entity.
@@ -52,8 +54,13 @@ pub struct NewEvent {
     pub event_type: String,
     /// CONSULT mode or empty.
     pub mode: String,
-    /// Participant entities, initiator first.
+    /// Participant entities, initiator first: the sources, the targets, then
+    /// any other actor named with the event.
     pub participants: Vec<Uuid>,
+    /// Who acts (PLOVER's actor); peers of a meeting between equals are all sources.
+    pub sources: Vec<Uuid>,
+    /// Whom the act is aimed at (PLOVER's recipient).
+    pub targets: Vec<Uuid>,
     /// Place entity.
     pub place_id: Option<Uuid>,
     /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
@@ -62,6 +69,12 @@ pub struct NewEvent {
     pub date_precision: String,
     /// The words the date came from.
     pub date_text: String,
+    /// For a date resolved from a relative expression, the anchor it was
+    /// resolved against (`YYYY-MM-DD`); empty for an absolute date or none.
+    pub date_anchor: String,
+    /// When the article reported it: its publication date, else the date its
+    /// text gives (`YYYY-MM-DD`); empty when unknown.
+    pub reported: String,
     /// `occurred`, `planned` or `expected`.
     pub status: String,
     /// Confidence 0..1.
@@ -98,11 +111,6 @@ pub fn date_start(value: &str) -> Option<NaiveDate> {
         4 => NaiveDate::parse_from_str(&format!("{value}-01-01"), "%Y-%m-%d").ok(),
         _ => None,
     }
-}
-
-/// Two date values can denote the same day: equal, one refines the other, or one is unknown.
-fn dates_compatible(a: &str, b: &str) -> bool {
-    a.is_empty() || b.is_empty() || a.starts_with(b) || b.starts_with(a)
 }
 
 /// One article's results, stored with others in one transaction by [`write_results`].
@@ -345,6 +353,8 @@ struct EventCandidate {
     place_id: Option<Uuid>,
     place_country: Option<Uuid>,
     date_value: String,
+    date_anchor: String,
+    reported: String,
     status: String,
     participants: Vec<Uuid>,
 }
@@ -362,8 +372,8 @@ const CANDIDATES_PER_PAIR: i64 = 20;
 /// How a stored event is sharpened by the sightings of a batch.
 #[derive(Default)]
 struct Sharpening<'a> {
-    /// A more precise date: (value, precision, words).
-    date: Option<(&'a str, &'a str, &'a str)>,
+    /// A more precise date: (value, precision, words, anchor).
+    date: Option<(&'a str, &'a str, &'a str, &'a str)>,
     /// A place where there was none, or a more specific one in the same country.
     place: Option<Uuid>,
     /// A planned event now expected.
@@ -378,7 +388,7 @@ struct EventInsert<'a> {
     event: &'a NewEvent,
     participant_key: String,
     sorted: Vec<Uuid>,
-    date: (&'a str, &'a str, &'a str),
+    date: (&'a str, &'a str, &'a str, &'a str),
     place: Option<Uuid>,
     status: &'a str,
     confidence: f32,
@@ -392,42 +402,34 @@ enum Known {
     New(usize),
 }
 
-fn modes_compatible(a: &str, b: &str) -> bool {
-    a.is_empty()
-        || b.is_empty()
-        || a == b
-        || matches!((a, b), ("meet", "summit") | ("summit", "meet"))
+/// A stored (or batch-new) event as the identity rule sees it.
+fn stored_telling(candidate: &EventCandidate) -> Telling<'_, Uuid> {
+    Telling {
+        event_type: &candidate.event_type,
+        mode: &candidate.mode,
+        status: &candidate.status,
+        actors: &candidate.participants,
+        place: candidate.place_id,
+        place_country: candidate.place_country,
+        date: &candidate.date_value,
+        anchor: Some(candidate.date_anchor.as_str()).filter(|a| !a.is_empty()),
+        reported: Some(candidate.reported.as_str()).filter(|r| !r.is_empty()),
+    }
 }
 
-/// The same real-world event: agreeing type, status, mode, date and place, and
-/// at least two shared participants (or the same single one).
-fn same_event(
-    candidate: &EventCandidate,
-    event: &NewEvent,
-    event_place_country: Option<Uuid>,
-) -> bool {
-    let shared = event
-        .participants
-        .iter()
-        .filter(|p| candidate.participants.contains(p))
-        .count();
-    let participants_agree = shared >= 2
-        || (shared == 1 && candidate.participants.len() == 1 && event.participants.len() == 1);
-    let places_agree = match (candidate.place_id, event.place_id) {
-        (Some(a), Some(b)) if a != b => match (candidate.place_country, event_place_country) {
-            (Some(x), Some(y)) => x == y,
-            // A place the registry cannot locate conflicts with nothing.
-            _ => true,
-        },
-        _ => true,
-    };
-    candidate.event_type == event.event_type
-        && participants_agree
-        && (candidate.status == event.status
-            || candidate.status != "occurred" && event.status != "occurred")
-        && modes_compatible(&candidate.mode, &event.mode)
-        && dates_compatible(&candidate.date_value, &event.date_value)
-        && places_agree
+/// A new telling as the identity rule sees it.
+fn new_telling<'a>(event: &'a NewEvent, place_country: Option<Uuid>) -> Telling<'a, Uuid> {
+    Telling {
+        event_type: &event.event_type,
+        mode: &event.mode,
+        status: &event.status,
+        actors: &event.participants,
+        place: event.place_id,
+        place_country,
+        date: &event.date_value,
+        anchor: Some(event.date_anchor.as_str()).filter(|a| !a.is_empty()),
+        reported: Some(event.reported.as_str()).filter(|r| !r.is_empty()),
+    }
 }
 
 /// The participants in id order, without repeats, and their key.
@@ -516,7 +518,7 @@ async fn write_events(
                                  WHERE event_type = k.t AND entity_a = k.a AND entity_b = k.b
                                  ORDER BY first_seen DESC LIMIT $6) x)
          SELECT e.id, e.event_type, e.mode, e.place_id, {PLACE_COUNTRY} AS place_country,
-                e.date_value, e.status,
+                e.date_value, e.date_anchor, e.reported, e.status,
                 ARRAY(SELECT entity_id FROM event_participants ep WHERE ep.event_id = e.id) AS participants
          FROM events e LEFT JOIN entities p ON p.id = e.place_id
          WHERE e.id IN (SELECT id FROM ids) ORDER BY e.first_seen, e.id"
@@ -546,7 +548,11 @@ async fn write_events(
             .iter()
             .zip(&told_by)
             .position(|(candidate, told)| {
-                !told.contains(article_id) && same_event(candidate, event, country)
+                !told.contains(article_id)
+                    && identity::compatible(
+                        &stored_telling(candidate),
+                        &new_telling(event, country),
+                    )
             });
         let event_id = match matching {
             Some(index) => {
@@ -561,10 +567,12 @@ async fn write_events(
                     }
                     _ => false,
                 };
-                let sharper_date = event.date_value.len() > existing.date_value.len();
+                let sharper_date =
+                    identity::takes_date(&stored_telling(existing), &new_telling(event, country));
                 let now_expected = event.status == "expected" && existing.status == "planned";
                 if sharper_date {
                     existing.date_value = event.date_value.clone();
+                    existing.date_anchor = event.date_anchor.clone();
                 }
                 if more_specific_place {
                     existing.place_id = event.place_id;
@@ -577,6 +585,7 @@ async fn write_events(
                     event.date_value.as_str(),
                     event.date_precision.as_str(),
                     event.date_text.as_str(),
+                    event.date_anchor.as_str(),
                 );
                 match where_known[index] {
                     Known::Stored(id) => {
@@ -616,6 +625,8 @@ async fn write_events(
                     place_id: event.place_id,
                     place_country: country,
                     date_value: event.date_value.clone(),
+                    date_anchor: event.date_anchor.clone(),
+                    reported: event.reported.clone(),
                     status: event.status.clone(),
                     participants: sorted.clone(),
                 });
@@ -626,7 +637,12 @@ async fn write_events(
                     event,
                     participant_key: key,
                     sorted,
-                    date: (&event.date_value, &event.date_precision, &event.date_text),
+                    date: (
+                        &event.date_value,
+                        &event.date_precision,
+                        &event.date_text,
+                        &event.date_anchor,
+                    ),
                     place: event.place_id,
                     status: &event.status,
                     confidence: event.confidence,
@@ -685,6 +701,7 @@ async fn sharpen_events(
     let dates: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.0)).collect();
     let precisions: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.1)).collect();
     let texts: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.2)).collect();
+    let anchors: Vec<Option<&str>> = values.clone().map(|s| s.date.map(|d| d.3)).collect();
     let starts: Vec<Option<NaiveDate>> = values
         .clone()
         .map(|s| s.date.and_then(|d| date_start(d.0)))
@@ -698,11 +715,13 @@ async fn sharpen_events(
             date_precision = CASE WHEN length(s.dv) > length(e.date_value) THEN s.dp ELSE e.date_precision END,
             date_text = CASE WHEN length(s.dv) > length(e.date_value) THEN s.dt ELSE e.date_text END,
             date_start = CASE WHEN length(s.dv) > length(e.date_value) THEN s.ds ELSE e.date_start END,
+            date_anchor = CASE WHEN length(s.dv) > length(e.date_value) THEN s.da ELSE e.date_anchor END,
             place_id = COALESCE(s.place, e.place_id),
             status = CASE WHEN s.expected AND e.status = 'planned' THEN 'expected' ELSE e.status END,
             confidence = GREATEST(e.confidence, s.confidence)
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::uuid[], $7::bool[], $8::real[])
-              AS s(id, dv, dp, dt, ds, place, expected, confidence)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::uuid[], $7::bool[], $8::real[],
+                     $9::text[])
+              AS s(id, dv, dp, dt, ds, place, expected, confidence, da)
          WHERE e.id = s.id
            -- Only rows that change: a retold event otherwise rewrote its row,
            -- its index entries and its country rows (triggers).
@@ -719,6 +738,7 @@ async fn sharpen_events(
     .bind(&places)
     .bind(&expected)
     .bind(&confidences)
+    .bind(&anchors)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -746,11 +766,13 @@ async fn insert_events(
     let statuses: Vec<&str> = inserts.iter().map(|i| i.status).collect();
     let confidences: Vec<f32> = inserts.iter().map(|i| i.confidence).collect();
     let keys: Vec<&str> = inserts.iter().map(|i| i.participant_key.as_str()).collect();
+    let anchors: Vec<&str> = inserts.iter().map(|i| i.date.3).collect();
+    let reported: Vec<&str> = inserts.iter().map(|i| i.event.reported.as_str()).collect();
     sqlx::query(
         "INSERT INTO events (id, event_type, mode, place_id, date_value, date_precision, date_text, date_start,
-                             status, confidence, participant_key)
+                             status, confidence, participant_key, date_anchor, reported)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                              $8::date[], $9::text[], $10::real[], $11::text[])",
+                              $8::date[], $9::text[], $10::real[], $11::text[], $12::text[], $13::text[])",
     )
     .bind(&ids)
     .bind(&types)
@@ -763,12 +785,16 @@ async fn insert_events(
     .bind(&statuses)
     .bind(&confidences)
     .bind(&keys)
+    .bind(&anchors)
+    .bind(&reported)
     .execute(&mut **tx)
     .await?;
-    // Participants in the order the text gives them (initiator first), once each.
+    // Participants in the order the text gives them (initiator first), once each,
+    // with the part each plays.
     let mut participant_events = Vec::new();
     let mut participants = Vec::new();
     let mut positions = Vec::new();
+    let mut roles: Vec<&str> = Vec::new();
     let mut pair_events = Vec::new();
     let mut pair_a = Vec::new();
     let mut pair_b = Vec::new();
@@ -781,6 +807,13 @@ async fn insert_events(
             participant_events.push(insert.id);
             participants.push(*participant);
             positions.push(seen.len() as i32);
+            roles.push(if insert.event.sources.contains(participant) {
+                "source"
+            } else if insert.event.targets.contains(participant) {
+                "target"
+            } else {
+                "other"
+            });
             seen.push(*participant);
         }
         for (index, a) in insert.sorted.iter().enumerate() {
@@ -793,12 +826,13 @@ async fn insert_events(
     }
     if !participants.is_empty() {
         sqlx::query(
-            "INSERT INTO event_participants (event_id, entity_id, position)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])",
+            "INSERT INTO event_participants (event_id, entity_id, position, role)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[])",
         )
         .bind(&participant_events)
         .bind(&participants)
         .bind(&positions)
+        .bind(&roles)
         .execute(&mut **tx)
         .await?;
     }
@@ -832,10 +866,8 @@ mod tests {
     }
 
     #[test]
-    fn dates_refine_but_do_not_conflict() {
-        assert!(dates_compatible("2022-11", "2022-11-14"));
-        assert!(dates_compatible("", "2022-11-14"));
-        assert!(!dates_compatible("2022-11-15", "2022-11-14"));
+    fn dates_start_on_the_first_day_of_their_period() {
         assert_eq!(date_start("2022-11"), NaiveDate::from_ymd_opt(2022, 11, 1));
+        assert_eq!(date_start("2022"), NaiveDate::from_ymd_opt(2022, 1, 1));
     }
 }

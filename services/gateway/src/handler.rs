@@ -237,31 +237,30 @@ impl GatewayService for GatewayHandler {
     ) -> Result<Response<SearchEventsResponse>, Status> {
         let deadline = caller_deadline(&incoming);
         let message = incoming.into_inner();
-        let (participant, counterpart) = tokio::join!(
-            async {
-                match message.participant.trim() {
+        let resolve = |field: &'static str, value: &str| {
+            let value = value.trim().to_owned();
+            async move {
+                match value.as_str() {
                     "" => Ok(None),
-                    value => self
-                        .resolve_entity("participant", value, deadline)
-                        .await
-                        .map(Some),
+                    value => self.resolve_entity(field, value, deadline).await.map(Some),
                 }
-            },
-            async {
-                match message.counterpart.trim() {
-                    "" => Ok(None),
-                    value => self
-                        .resolve_entity("counterpart", value, deadline)
-                        .await
-                        .map(Some),
-                }
-            },
+            }
+        };
+        let (participant, counterpart, source, target) = tokio::join!(
+            resolve("participant", &message.participant),
+            resolve("counterpart", &message.counterpart),
+            resolve("source", &message.source),
+            resolve("target", &message.target),
         );
-        let parts: Vec<String> = [participant?, counterpart?]
-            .into_iter()
-            .flatten()
-            .map(|e| format!("participant = \"{}\"", e.name))
-            .collect();
+        let parts: Vec<String> = [
+            ("participant", participant?),
+            ("participant", counterpart?),
+            ("source", source?),
+            ("target", target?),
+        ]
+        .into_iter()
+        .filter_map(|(field, entity)| entity.map(|e| format!("{field} = \"{}\"", e.name)))
+        .collect();
         let filter = join_filter(&parts, &message.filter);
         let list = ListEventsRequest {
             filter,

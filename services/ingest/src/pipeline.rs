@@ -24,7 +24,16 @@ pub struct Analysed {
     pub anchor: Option<Ymd>,
     mentions: Vec<(usize, NewMention)>,
     quotes: Vec<(Option<usize>, NewQuote)>,
-    events: Vec<(Vec<usize>, Option<usize>, NewEvent)>,
+    events: Vec<(EventActors, NewEvent)>,
+}
+
+/// An event's actors as indexes into the article's entities.
+#[derive(Clone, Debug, Default)]
+struct EventActors {
+    participants: Vec<usize>,
+    sources: Vec<usize>,
+    targets: Vec<usize>,
+    place: Option<usize>,
 }
 
 /// The rows one article produces.
@@ -115,17 +124,25 @@ pub fn analyse(text: &str, published: Option<Ymd>) -> Analysed {
             )
         })
         .collect();
+    let anchor = anchor_date(&analysis.document, published);
+    let reported = anchor.map(Ymd::format).unwrap_or_default();
     let events = analysis
         .events
         .iter()
         .map(|e| {
             (
-                e.participants.clone(),
-                e.place,
+                EventActors {
+                    participants: e.participants.clone(),
+                    sources: e.source.clone(),
+                    targets: e.target.clone(),
+                    place: e.place,
+                },
                 NewEvent {
                     event_type: e.event_type.as_str().to_owned(),
                     mode: e.mode.unwrap_or_default().to_owned(),
                     participants: Vec::new(),
+                    sources: Vec::new(),
+                    targets: Vec::new(),
                     place_id: None,
                     date_value: e.date.clone(),
                     date_precision: match e.precision {
@@ -139,6 +156,8 @@ pub fn analyse(text: &str, published: Option<Ymd>) -> Analysed {
                         .date_span
                         .map(|s| s.of(text).to_owned())
                         .unwrap_or_default(),
+                    date_anchor: e.date_anchor.map(Ymd::format).unwrap_or_default(),
+                    reported: reported.clone(),
                     status: e.status.as_str().to_owned(),
                     confidence: e.confidence,
                     evidence: e.evidence.of(text).to_owned(),
@@ -150,7 +169,7 @@ pub fn analyse(text: &str, published: Option<Ymd>) -> Analysed {
         .collect();
     Analysed {
         entities: entries(&analysis.entities, text),
-        anchor: anchor_date(&analysis.document, published),
+        anchor,
         mentions,
         quotes,
         events,
@@ -161,6 +180,17 @@ impl Analysed {
     /// The rows to store, with `ids[i]` the registry entity of `entities[i]`.
     pub fn rows(&self, ids: &[Uuid]) -> ArticleResults {
         let id = |index: usize| ids[index];
+        // Two of the article's entities may be one registry entity.
+        let unique_ids = |indexes: &[usize]| {
+            indexes
+                .iter()
+                .fold(Vec::new(), |mut unique: Vec<Uuid>, &index| {
+                    if !unique.contains(&id(index)) {
+                        unique.push(id(index));
+                    }
+                    unique
+                })
+        };
         ArticleResults {
             mentions: self
                 .mentions
@@ -181,15 +211,11 @@ impl Analysed {
             events: self
                 .events
                 .iter()
-                .map(|(participants, place, event)| NewEvent {
-                    // Two of the article's entities may be one registry entity.
-                    participants: participants.iter().fold(Vec::new(), |mut unique, &p| {
-                        if !unique.contains(&id(p)) {
-                            unique.push(id(p));
-                        }
-                        unique
-                    }),
-                    place_id: place.map(id),
+                .map(|(actors, event)| NewEvent {
+                    participants: unique_ids(&actors.participants),
+                    sources: unique_ids(&actors.sources),
+                    targets: unique_ids(&actors.targets),
+                    place_id: actors.place.map(id),
                     ..event.clone()
                 })
                 .collect(),

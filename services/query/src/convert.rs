@@ -77,6 +77,14 @@ pub fn event_filter(filter: &str) -> Result<EventFilter, Status> {
                 only_equality(&comparison)?;
                 parsed.participants.push(entity_value(&comparison)?);
             }
+            "source" => {
+                only_equality(&comparison)?;
+                parsed.sources.push(entity_value(&comparison)?);
+            }
+            "target" => {
+                only_equality(&comparison)?;
+                parsed.targets.push(entity_value(&comparison)?);
+            }
             "type" => {
                 only_equality(&comparison)?;
                 parsed.event_type = Some(event_type_value(&comparison.value)?);
@@ -112,7 +120,7 @@ pub fn event_filter(filter: &str) -> Result<EventFilter, Status> {
             "date" => date_range(&comparison, &mut parsed.date_from, &mut parsed.date_to)?,
             other => {
                 return Err(filter_error(format!(
-                                        "unknown field `{other}`; events filter on participant, type, mode, status, place, country, article, date"
+                                        "unknown field `{other}`; events filter on participant, source, target, type, mode, status, place, country, article, date"
                 )))
             }
         }
@@ -191,18 +199,30 @@ fn precision(stored: &str) -> v1::DatePrecision {
         .unwrap_or(v1::DatePrecision::Unspecified)
 }
 
+fn participant_role(stored: &str) -> v1::ParticipantRole {
+    match stored {
+        "source" => v1::ParticipantRole::Source,
+        "target" => v1::ParticipantRole::Target,
+        "other" => v1::ParticipantRole::Other,
+        _ => v1::ParticipantRole::Unspecified,
+    }
+}
+
 /// A stored event as a proto event.
 pub fn event(record: &EventRecord) -> v1::Event {
     v1::Event {
         name: resource_name("events", record.id),
         r#type: event_type(&record.event_type) as i32,
         mode: mode(&record.mode) as i32,
+        plover_mode: record.mode.clone(),
         participants: record
             .participants
             .iter()
-            .map(|p| v1::Participant {
+            .zip(&record.participant_roles)
+            .map(|(p, role)| v1::Participant {
                 entity: resource_name("entities", p.id),
                 display_name: p.display_name.clone(),
+                role: participant_role(role) as i32,
             })
             .collect(),
         place: record

@@ -358,6 +358,8 @@ async fn call(
                     filter: "type = CONSULT".into(),
                     page_size: 20,
                     page_token: String::new(),
+                    source: String::new(),
+                    target: String::new(),
                 })
                 .await?;
         }
@@ -373,6 +375,8 @@ async fn call(
                     ),
                     page_size: 20,
                     page_token: String::new(),
+                    source: String::new(),
+                    target: String::new(),
                 })
                 .await?;
         }
@@ -385,6 +389,8 @@ async fn call(
                     filter: String::new(),
                     page_size: 20,
                     page_token: String::new(),
+                    source: String::new(),
+                    target: String::new(),
                 })
                 .await?;
         }

@@ -269,6 +269,7 @@ async fn pages_continue_where_the_last_one_ended() {
                         filter: filter.into(),
                         page_size: size,
                         page_token: token,
+                        ..Default::default()
                     })
                     .await
                     .expect("search events")
@@ -334,6 +335,7 @@ async fn pages_continue_where_the_last_one_ended() {
             filter: String::new(),
             page_size: 1,
             page_token: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -346,6 +348,7 @@ async fn pages_continue_where_the_last_one_ended() {
             filter: "type = CONSULT".into(),
             page_size: 1,
             page_token: first.next_page_token,
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -9,6 +9,7 @@ mod clients;
 mod counts_and_ranking;
 mod curation;
 mod eval_gold;
+mod event_direction;
 mod exact_counts;
 mod ingest_api;
 mod lookups;

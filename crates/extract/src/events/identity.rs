@@ -77,10 +77,15 @@ pub fn actors_compatible<Id: PartialEq>(a: &[Id], b: &[Id]) -> bool {
     (a_in_b || b_in_a) && (shared >= 2 || (a_in_b && b_in_a && shared >= 1))
 }
 
-/// Places agree: equal, one unknown, or one is the country the other lies in.
+/// Places agree: equal, one unknown, one is the country the other lies in,
+/// or one cannot be located (a resort, a venue: nothing says they differ).
+/// Two located places conflict unless one contains the other.
 pub fn places_compatible<Id: PartialEq + Copy>(a: &Telling<'_, Id>, b: &Telling<'_, Id>) -> bool {
     match (a.place, b.place) {
         (Some(x), Some(y)) if x != y => {
+            if a.place_country.is_none() || b.place_country.is_none() {
+                return true;
+            }
             let a_is_country = a.place_country == Some(x);
             let b_is_country = b.place_country == Some(y);
             (a_is_country && b.place_country == Some(x))
@@ -121,17 +126,20 @@ pub fn times_compatible<Id>(a: &Telling<'_, Id>, b: &Telling<'_, Id>, same_place
         ) {
             // Told as past within a month after it happened (a month's date
             // counts from its first day), or told ahead of a future event.
+            // A later retelling that names the place ("the meeting last year
+            // in Indonesia") is placed by it.
             (Some(when), Some(reported)) => {
                 let span = match dated.date.len() {
                     10 => 0,
                     7 => 30,
                     _ => 365,
                 };
-                if undated.status == "occurred" {
-                    reported >= when - 1 && reported <= when + span + 31
-                } else {
-                    reported <= when + span + 1
-                }
+                same_place
+                    || if undated.status == "occurred" {
+                        reported >= when - 1 && reported <= when + span + 31
+                    } else {
+                        reported <= when + span + 1
+                    }
             }
             _ => same_place,
         }
@@ -152,7 +160,8 @@ pub fn times_compatible<Id>(a: &Telling<'_, Id>, b: &Telling<'_, Id>, same_place
 
 /// The same real-world event?
 pub fn compatible<Id: PartialEq + Copy>(a: &Telling<'_, Id>, b: &Telling<'_, Id>) -> bool {
-    let same_place = a.place.is_some() && a.place == b.place;
+    // Both tellings name a place, and the places agree.
+    let same_place = a.place.is_some() && b.place.is_some() && places_compatible(a, b);
     a.event_type == b.event_type
         && (a.event_type != "CONSULT" || modes_compatible(a.mode, b.mode))
         && statuses_compatible(a.status, b.status)
