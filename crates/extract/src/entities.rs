@@ -255,35 +255,73 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 &mut found,
             );
         }
-        // The rules still name gatherings ("G20 Summit") and national institutions
-        // written in lower case ("China's foreign ministry"), where the tagger has none.
+        // The rules keep what they know for certain: phrases of the lexicon
+        // (countries, places, organisations), names ending in a place,
+        // organisation or gathering head ("Second Thomas Shoal", "G20 Summit"),
+        // and lower-case national institutions ("China's foreign ministry").
+        // Where they overlap the tagger's spans, the certain rule wins; elsewhere
+        // the tagger decides, and the rules add what it left out (except people,
+        // which only the tagger or resolution names).
         let mut rules: Vec<RawMention> = Vec::new();
         scan_sentence(text, tokens, sentence_index, title_case, &mut rules);
-        rules.retain(|raw| {
-            matches!(
-                raw.raw,
-                Raw::Named {
-                    kind: EntityKind::EventName,
-                    ..
-                }
-            )
-        });
-        found.retain(|raw| !rules.iter().any(|rule| overlaps(rule.span, raw.span)));
-        let mut institutions: Vec<RawMention> = Vec::new();
-        scan_institutions(text, tokens, sentence_index, &mut institutions);
-        institutions.retain(|raw| {
-            !found
+        let scanned = rules.len();
+        scan_institutions(text, tokens, sentence_index, &mut rules);
+        let certain: Vec<bool> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| i >= scanned || rule_is_certain(rule))
+            .collect();
+        // A certain rule inside a longer span of the tagger yields to it
+        // ("Bank of England" over "England").
+        let certain: Vec<bool> = rules
+            .iter()
+            .zip(certain)
+            .map(|(rule, sure)| {
+                sure && !found
+                    .iter()
+                    .any(|raw| raw.span.contains(rule.span) && raw.span != rule.span)
+            })
+            .collect();
+        found.retain(|raw| {
+            !rules
                 .iter()
-                .chain(&rules)
-                .any(|other| overlaps(other.span, raw.span))
+                .zip(&certain)
+                .any(|(rule, &sure)| sure && overlaps(rule.span, raw.span))
         });
+        let rules: Vec<RawMention> = rules
+            .into_iter()
+            .zip(certain)
+            .filter(|(rule, sure)| {
+                *sure
+                    || !found.iter().any(|raw| overlaps(rule.span, raw.span))
+                        && matches!(rule.raw, Raw::Single { .. })
+            })
+            .map(|(rule, _)| rule)
+            .collect();
         raws.extend(found);
         raws.extend(rules);
-        raws.extend(institutions);
     }
     raws.sort_by_key(|raw| raw.span.start);
     document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// A rule mention the rules are sure of: a lexicon phrase, or a name of two
+/// words or more ending in a place, organisation or gathering head word.
+fn rule_is_certain(raw: &RawMention) -> bool {
+    let Raw::Named { name, kind } = &raw.raw else {
+        return false;
+    };
+    if *kind == EntityKind::Person {
+        return false;
+    }
+    let last = name.rsplit(' ').next().unwrap_or("");
+    LEXICON.lookup(name).is_some()
+        || name.contains(' ')
+            && (LOC_HEADS.contains(&last)
+                || ORG_HEADS.contains(&last)
+                || EVENT_HEADS.contains(&last))
+        || *kind == EntityKind::EventName
 }
 
 fn overlaps(a: Span, b: Span) -> bool {
@@ -412,6 +450,28 @@ fn emit_model_span(
     }
     if to <= from {
         return;
+    }
+    // A person's name holds no lower-case words but particles ("von der"):
+    // "Han reiterated Xi" is two names.
+    if kind == 0 {
+        if let Some(cut) = (from + 1..to).find(|&k| {
+            words[k].chars().next().is_some_and(char::is_lowercase)
+                && !NAME_PARTICLES.contains(&words[k])
+        }) {
+            emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+            emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+            return;
+        }
+    }
+    // Words that end a title are not a name ("Secretary of State").
+    for start in from.saturating_sub(3)..from {
+        let phrase = words[start..to].join(" ");
+        if LEXICON
+            .lookup(&phrase)
+            .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Title { .. })))
+        {
+            return;
+        }
     }
     // The capitalised words right before the name: titles, demonyms, countries.
     let mut run_start = from;
