@@ -464,13 +464,83 @@ fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
     out
 }
 
-/// Feature keys of every token of a document (sentences of words).
-pub fn document_features(sentences: &[Vec<&str>]) -> Vec<Vec<Vec<u32>>> {
+/// Feature keys of every token of a document (sentences of words). With the
+/// labels of a first pass, adds the second pass's features: what the first pass
+/// said about this token and about the same word elsewhere in the document
+/// (prediction aggregation, Ratinov & Roth 2009).
+pub fn document_features(
+    sentences: &[Vec<&str>],
+    first_pass: Option<&[Vec<u8>]>,
+) -> Vec<Vec<Vec<u32>>> {
     let doc = DocContext::new(sentences);
-    sentences
+    let mut features: Vec<Vec<Vec<u32>>> = sentences
         .iter()
         .map(|words| sentence_features(words, &doc))
-        .collect()
+        .collect();
+    let Some(first_pass) = first_pass else {
+        return features;
+    };
+    // Word form → (type, position in its entity: 0 alone, 1 first, 2 inside, 3 last) counts.
+    let mut seen: HashMap<String, [[u16; 4]; 3]> = HashMap::new();
+    for (words, labels) in sentences.iter().zip(first_pass) {
+        for (from, to, kind) in spans(labels) {
+            for k in from..to {
+                let position = if to - from == 1 {
+                    0
+                } else if k == from {
+                    1
+                } else if k + 1 == to {
+                    3
+                } else {
+                    2
+                };
+                let counts = seen.entry(words[k].to_lowercase()).or_default();
+                counts[kind][position] = counts[kind][position].saturating_add(1);
+            }
+        }
+    }
+    for ((words, labels), sentence) in sentences.iter().zip(first_pass).zip(features.iter_mut()) {
+        for (i, f) in sentence.iter_mut().enumerate() {
+            let own = labels[i];
+            if !is_capitalised(words[i]) {
+                continue;
+            }
+            let Some(counts) = seen.get(&words[i].to_lowercase()) else {
+                f.push(Fnv::new(32).key());
+                continue;
+            };
+            let own_part = part(own as usize);
+            for (kind, positions) in counts.iter().enumerate() {
+                for (position, &count) in positions.iter().enumerate() {
+                    // Not counting this token itself.
+                    let mine = own_part.is_some_and(|(t, p)| {
+                        t == kind
+                            && match p {
+                                3 => position == 0,
+                                0 => position == 1,
+                                1 => position == 2,
+                                _ => position == 3,
+                            }
+                    });
+                    let count = count - u16::from(mine);
+                    if count > 0 {
+                        f.push(
+                            Fnv::new(33)
+                                .byte(kind as u8)
+                                .byte(position as u8)
+                                .byte(count.min(3) as u8)
+                                .key(),
+                        );
+                    }
+                }
+                let total: u16 = positions.iter().sum();
+                if total > 0 {
+                    f.push(Fnv::new(34).byte(kind as u8).key());
+                }
+            }
+        }
+    }
+    features
 }
 
 // --------------------------------------------------------------------- model
@@ -681,16 +751,23 @@ pub fn warm_up() {
     LazyLock::force(&GAZETTEERS);
 }
 
-/// Tags a document (sentences of words) with the shipped model: BILOU labels per token.
+/// Tags a document (sentences of words) with the shipped models: BILOU labels per token.
 pub fn tag_document(sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-    tag_with(&MODEL, sentences)
+    tag_with(&MODEL, None, sentences)
 }
 
-/// Tags a document with a given model.
-pub fn tag_with(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-    document_features(sentences)
+/// Tags a document with a first-pass model and, if given, a second-pass model
+/// that sees the first pass's labels over the whole document (an experiment of
+/// `train_ner --second-pass`; the shipped tagger is one pass, see ARCHITECTURE.md).
+pub fn tag_with(first: &Model, second: Option<&Model>, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
+    let features = document_features(sentences, None);
+    let labels: Vec<Vec<u8>> = features.iter().map(|f| first.decode(f)).collect();
+    let Some(second) = second.filter(|m| !m.is_empty()) else {
+        return labels;
+    };
+    document_features(sentences, Some(&labels))
         .iter()
-        .map(|f| model.decode(f))
+        .map(|f| second.decode(f))
         .collect()
 }
 
@@ -706,16 +783,27 @@ pub struct TrainingDoc {
 
 /// Trains an averaged structured perceptron for `epochs` passes; the order of
 /// sentences is shuffled with a fixed seed, so training is reproducible.
-pub fn train(docs: &[TrainingDoc], epochs: usize, mut progress: impl FnMut(usize, f64)) -> Model {
+/// `first_pass`: per document, the labels a first-pass model gave it (for a
+/// second-pass model), or `None`.
+pub fn train(
+    docs: &[TrainingDoc],
+    first_pass: Option<&[Vec<Vec<u8>>]>,
+    epochs: usize,
+    mut progress: impl FnMut(usize, f64),
+) -> Model {
     // Features are fixed per token: compute them once.
     let mut sentences: Vec<(Vec<Vec<u32>>, &[u8])> = Vec::new();
-    for doc in docs {
+    for (d, doc) in docs.iter().enumerate() {
         let words: Vec<Vec<&str>> = doc
             .words
             .iter()
             .map(|s| s.iter().map(String::as_str).collect())
             .collect();
-        for (features, labels) in document_features(&words).into_iter().zip(&doc.labels) {
+        let labels = first_pass.map(|all| all[d].as_slice());
+        for (features, labels) in document_features(&words, labels)
+            .into_iter()
+            .zip(&doc.labels)
+        {
             if !features.is_empty() {
                 sentences.push((features, labels));
             }
