@@ -5,9 +5,7 @@
 //!
 //! Training is deterministic: the same data gives the same weights. Options (for
 //! experiments only): `--epochs N`, `--data a,b` (names of `data/ner/train-*.txt`),
-//! `--out FILE`, `--prune W`, `--second-pass` (also trains a second-pass model
-//! over the first pass's document-level predictions and writes `<out>-pass2.bin`;
-//! measured, not shipped).
+//! `--out FILE`, `--prune W`.
 
 use std::path::{Path, PathBuf};
 
@@ -58,7 +56,7 @@ fn read(path: &Path) -> Vec<TrainingDoc> {
 }
 
 /// Exact-span micro F1 (and per type) of a model on documents.
-fn evaluate(model: &Model, second: Option<&Model>, docs: &[TrainingDoc]) -> (f64, [f64; 3]) {
+fn evaluate(model: &Model, docs: &[TrainingDoc]) -> (f64, [f64; 3]) {
     let (mut tp, mut np, mut ng) = (0usize, 0usize, 0usize);
     let mut per = [[0usize; 3]; 3];
     for doc in docs {
@@ -67,7 +65,7 @@ fn evaluate(model: &Model, second: Option<&Model>, docs: &[TrainingDoc]) -> (f64
             .iter()
             .map(|s| s.iter().map(String::as_str).collect())
             .collect();
-        let predicted = ner::tag_with(model, second, &words);
+        let predicted = ner::tag_with(model, &words);
         for (p, g) in predicted.iter().zip(&doc.labels) {
             let (ps, gs) = (spans(p), spans(g));
             for s in &ps {
@@ -97,22 +95,13 @@ fn evaluate(model: &Model, second: Option<&Model>, docs: &[TrainingDoc]) -> (f64
     )
 }
 
-fn clone_doc(doc: &TrainingDoc) -> TrainingDoc {
-    TrainingDoc {
-        words: doc.words.clone(),
-        labels: doc.labels.clone(),
-    }
-}
-
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/ner");
     let mut epochs = 12usize;
     let mut sets = "gum,ewt,wikinews,ngec".to_owned();
     let mut out = dir.join("model.bin");
     let mut prune = 0.05f32;
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let second_pass = args.iter().any(|a| a == "--second-pass");
-    args.retain(|a| a != "--second-pass");
+    let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         match (pair[0].as_str(), pair.get(1)) {
             ("--epochs", Some(v)) => epochs = v.parse().expect("--epochs N"),
@@ -135,54 +124,16 @@ fn main() {
         eprintln!("epoch {}: token error rate {error:.4}", epoch + 1);
     };
     // First pass, on all the data.
-    let model = ner::train(&docs, None, epochs, report);
+    let model = ner::train(&docs, epochs, report);
     let bytes = model.to_bytes(prune);
     let first = Model::from_bytes(&bytes).expect("the written model parses");
-    let (f1, per) = evaluate(&first, None, &test);
+    let (f1, per) = evaluate(&first, &test);
     std::fs::write(&out, &bytes).expect("writing the model");
     println!(
         "wrote {} ({} bytes, {} features); held-out GUM news span F1 {f1:.3} (PER {:.3}, ORG {:.3}, LOC {:.3})",
         out.display(),
         bytes.len(),
         first.len(),
-        per[0],
-        per[1],
-        per[2]
-    );
-    if !second_pass {
-        return;
-    }
-    // Second pass: trained on first-pass labels that a model trained on the
-    // other half of the documents gave (two folds), as it will see at run time.
-    let mut first_labels: Vec<Vec<Vec<u8>>> = vec![Vec::new(); docs.len()];
-    for fold in 0..2 {
-        let (train_part, held): (Vec<usize>, Vec<usize>) =
-            (0..docs.len()).partition(|d| d % 2 != fold);
-        let part_docs: Vec<TrainingDoc> = train_part.iter().map(|&d| clone_doc(&docs[d])).collect();
-        let part_model = ner::train(&part_docs, None, epochs, report);
-        for d in held {
-            let words: Vec<Vec<&str>> = docs[d]
-                .words
-                .iter()
-                .map(|s| s.iter().map(String::as_str).collect())
-                .collect();
-            first_labels[d] = ner::tag_with(&part_model, None, &words);
-        }
-    }
-    let second_model = ner::train(&docs, Some(&first_labels), epochs, report);
-    let bytes = second_model.to_bytes(prune);
-    let second = Model::from_bytes(&bytes).expect("the written model parses");
-    let (f1, per) = evaluate(&first, Some(&second), &test);
-    let out2 = out.with_file_name(format!(
-        "{}-pass2.bin",
-        out.file_stem().unwrap_or_default().to_string_lossy()
-    ));
-    std::fs::write(&out2, &bytes).expect("writing the second-pass model");
-    println!(
-        "wrote {} ({} bytes, {} features); held-out GUM news span F1 with both passes {f1:.3} (PER {:.3}, ORG {:.3}, LOC {:.3})",
-        out2.display(),
-        bytes.len(),
-        second.len(),
         per[0],
         per[1],
         per[2]

@@ -14,6 +14,7 @@
 //! once); `cargo run --release -p readout-extract --example train_ner` retrains
 //! them from the shipped data in `data/ner/`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -108,11 +109,30 @@ pub fn bio_to_labels(tags: &[&str]) -> Vec<u8> {
 
 // ---------------------------------------------------------------- gazetteers
 
+/// FNV-1a for short string keys (faster than SipHash; the data are fixed lists).
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+        self.0 = h;
+    }
+}
+
+type FastSet = HashSet<String, BuildHasherDefault<FnvHasher>>;
+
 struct Gazetteers {
-    first: HashSet<String>,
-    last: HashSet<String>,
+    first: FastSet,
+    last: FastSet,
     /// Lowercase place name → 0 country, 1 region, 2 city.
-    places: HashMap<String, u8>,
+    places: HashMap<String, u8, BuildHasherDefault<FnvHasher>>,
     max_place_words: usize,
 }
 
@@ -129,7 +149,7 @@ static GAZETTEERS: LazyLock<Gazetteers> = LazyLock::new(|| {
     let last = gazetteer_lines(include_str!("../data/ner/gaz-last.txt"))
         .map(str::to_owned)
         .collect();
-    let mut places = HashMap::new();
+    let mut places: HashMap<String, u8, BuildHasherDefault<FnvHasher>> = HashMap::default();
     let mut max_place_words = 1;
     for line in gazetteer_lines(include_str!("../data/ner/gaz-places.txt")) {
         let Some((kind, name)) = line.split_once('\t') else {
@@ -188,9 +208,31 @@ impl Fnv {
     }
 }
 
+/// A word shape, held inline (at most 16 bytes; longer shapes are cut).
+#[derive(Clone, Copy, Default)]
+struct Shape {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl Shape {
+    fn push(&mut self, c: char) {
+        let mut buffer = [0u8; 4];
+        let encoded = c.encode_utf8(&mut buffer).as_bytes();
+        let at = self.len as usize;
+        if at + encoded.len() <= self.bytes.len() {
+            self.bytes[at..at + encoded.len()].copy_from_slice(encoded);
+            self.len += encoded.len() as u8;
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
 /// Word shape with runs collapsed: "Xx", "X.X.", "dd" → "d", "Xx-Xx".
-fn shape(word: &str, out: &mut String) {
-    out.clear();
+fn shape(word: &str, out: &mut Shape) {
     let mut last = '\0';
     let mut count = 0;
     for c in word.chars() {
@@ -234,22 +276,22 @@ pub fn is_title_case(words: &[&str]) -> bool {
 }
 
 /// What the document as a whole says about word forms.
-struct DocContext {
-    /// Lowercase forms seen written in lower case.
-    lower: HashSet<String>,
+struct DocContext<'a> {
+    /// Words seen written in lower case.
+    lower: HashSet<&'a str>,
     /// Lowercase forms seen capitalised inside a sentence (not first, not in a headline).
     capitalised_inside: HashSet<String>,
 }
 
-impl DocContext {
-    fn new(sentences: &[Vec<&str>]) -> Self {
+impl<'a> DocContext<'a> {
+    fn new(sentences: &[Vec<&'a str>]) -> Self {
         let mut lower = HashSet::new();
         let mut capitalised_inside = HashSet::new();
         for words in sentences {
             let title_case = is_title_case(words);
             for (i, w) in words.iter().enumerate() {
                 if w.chars().next().is_some_and(char::is_lowercase) {
-                    lower.insert((*w).to_owned());
+                    lower.insert(*w);
                 } else if i > 0 && !title_case && is_capitalised(w) {
                     capitalised_inside.insert(w.to_lowercase());
                 }
@@ -292,28 +334,32 @@ fn lexicon_bits(word: &str) -> u8 {
 }
 
 /// Per-token facts computed once per sentence.
-struct TokenInfo {
-    lower: String,
-    shape: String,
+struct TokenInfo<'a> {
+    lower: Cow<'a, str>,
+    shape: Shape,
     gaz: u8,
     lex: u8,
     place: u8,
 }
 
-fn sentence_info(words: &[&str]) -> Vec<TokenInfo> {
+fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
     let gaz = &*GAZETTEERS;
     let mut infos: Vec<TokenInfo> = words
         .iter()
         .map(|w| {
-            let lower = w.to_lowercase();
-            let mut s = String::new();
+            let lower = if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(*w)
+            };
+            let mut s = Shape::default();
             shape(w, &mut s);
             let mut g = 0u8;
             if is_capitalised(w) {
-                if gaz.first.contains(&lower) {
+                if gaz.first.contains(lower.as_ref()) {
                     g |= 1;
                 }
-                if gaz.last.contains(&lower) {
+                if gaz.last.contains(lower.as_ref()) {
                     g |= 2;
                 }
             }
@@ -365,7 +411,21 @@ fn sentence_info(words: &[&str]) -> Vec<TokenInfo> {
 }
 
 /// Feature keys of every token of a sentence.
-fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
+/// Lower-case words that may stand inside a name ("Bank of England", "von der Leyen").
+const NAME_INNER: &[&str] = &[
+    "of", "and", "the", "for", "on", "de", "la", "le", "du", "des", "del", "della", "der", "den",
+    "von", "van", "da", "di", "dos", "das", "al", "el", "bin", "ibn", "y", "at", "in", "upon",
+];
+
+/// True for a word that is outside every name in edited text: it starts with a
+/// lower-case letter and may not stand inside a name.
+fn closed(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase) && !NAME_INNER.contains(&word)
+}
+
+/// `skip_closed`: leave the features of closed words empty (they take the label O);
+/// the run-time tagger does so for edited text, training does not.
+fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> SentenceFeatures {
     let infos = sentence_info(words);
     let title_case = is_title_case(words);
     let n = words.len();
@@ -384,15 +444,19 @@ fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
         } else if i as usize >= n {
             "</s>"
         } else {
-            &infos[i as usize].shape
+            infos[i as usize].shape.as_str()
         }
     };
-    let mut out = Vec::with_capacity(n);
+    let mut f: Vec<u32> = Vec::with_capacity(n * 44);
+    let mut ends: Vec<u32> = Vec::with_capacity(n);
     for i in 0..n {
         let ii = i as isize;
         let info = &infos[i];
         let word = words[i];
-        let mut f: Vec<u32> = Vec::with_capacity(48);
+        if skip_closed && closed(word) {
+            ends.push(f.len() as u32);
+            continue;
+        }
         f.push(Fnv::new(0).key());
         f.push(Fnv::new(1).str(word).key());
         f.push(Fnv::new(2).str(&info.lower).key());
@@ -400,23 +464,50 @@ fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
         f.push(Fnv::new(4).str(lower_at(ii + 1)).key());
         f.push(Fnv::new(5).str(lower_at(ii - 2)).key());
         f.push(Fnv::new(6).str(lower_at(ii + 2)).key());
-        f.push(Fnv::new(7).str(&info.shape).key());
+        f.push(Fnv::new(7).str(info.shape.as_str()).key());
         f.push(Fnv::new(8).str(shape_at(ii - 1)).key());
         f.push(Fnv::new(9).str(shape_at(ii + 1)).key());
-        f.push(Fnv::new(10).str(shape_at(ii - 1)).str(&info.shape).key());
-        f.push(Fnv::new(11).str(&info.shape).str(shape_at(ii + 1)).key());
-        f.push(Fnv::new(12).str(lower_at(ii - 1)).str(&info.shape).key());
-        f.push(Fnv::new(13).str(&info.shape).str(lower_at(ii + 1)).key());
-        let chars: Vec<char> = info.lower.chars().collect();
-        for k in 1..=4.min(chars.len()) {
-            let prefix: String = chars[..k].iter().collect();
-            let suffix: String = chars[chars.len() - k..].iter().collect();
-            f.push(Fnv::new(14).byte(k as u8).str(&prefix).key());
-            f.push(Fnv::new(15).byte(k as u8).str(&suffix).key());
+        f.push(
+            Fnv::new(10)
+                .str(shape_at(ii - 1))
+                .str(info.shape.as_str())
+                .key(),
+        );
+        f.push(
+            Fnv::new(11)
+                .str(info.shape.as_str())
+                .str(shape_at(ii + 1))
+                .key(),
+        );
+        f.push(
+            Fnv::new(12)
+                .str(lower_at(ii - 1))
+                .str(info.shape.as_str())
+                .key(),
+        );
+        f.push(
+            Fnv::new(13)
+                .str(info.shape.as_str())
+                .str(lower_at(ii + 1))
+                .key(),
+        );
+        let lower: &str = &info.lower;
+        let mut prefix_ends = lower
+            .char_indices()
+            .map(|(at, _)| at)
+            .skip(1)
+            .chain([lower.len()]);
+        let mut suffix_starts = lower.char_indices().rev().map(|(at, _)| at);
+        for k in 1..=4u8 {
+            let (Some(end), Some(start)) = (prefix_ends.next(), suffix_starts.next()) else {
+                break;
+            };
+            f.push(Fnv::new(14).byte(k).str(&lower[..end]).key());
+            f.push(Fnv::new(15).byte(k).str(&lower[start..]).key());
         }
         f.push(Fnv::new(16).byte(info.gaz).byte(info.place).key());
         f.push(Fnv::new(17).byte(info.lex).key());
-        f.push(Fnv::new(18).byte(info.gaz).str(&info.shape).key());
+        f.push(Fnv::new(18).byte(info.gaz).str(info.shape.as_str()).key());
         let prev = i.checked_sub(1).map(|p| &infos[p]);
         let next = infos.get(i + 1);
         f.push(
@@ -442,12 +533,12 @@ fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
             Fnv::new(22)
                 .byte(u8::from(i == 0))
                 .byte(u8::from(title_case))
-                .str(&info.shape)
+                .str(info.shape.as_str())
                 .key(),
         );
         if is_capitalised(word) {
-            let lower_elsewhere = doc.lower.contains(&info.lower);
-            let capitalised_inside = doc.capitalised_inside.contains(&info.lower);
+            let lower_elsewhere = doc.lower.contains(info.lower.as_ref());
+            let capitalised_inside = doc.capitalised_inside.contains(info.lower.as_ref());
             f.push(
                 Fnv::new(23)
                     .byte(u8::from(lower_elsewhere))
@@ -459,88 +550,43 @@ fn sentence_features(words: &[&str], doc: &DocContext) -> Vec<Vec<u32>> {
         if title_case {
             f.push(Fnv::new(24).str(&info.lower).key());
         }
-        out.push(f);
+        ends.push(f.len() as u32);
     }
-    out
+    SentenceFeatures { keys: f, ends }
 }
 
-/// Feature keys of every token of a document (sentences of words). With the
-/// labels of a first pass, adds the second pass's features: what the first pass
-/// said about this token and about the same word elsewhere in the document
-/// (prediction aggregation, Ratinov & Roth 2009).
-pub fn document_features(
-    sentences: &[Vec<&str>],
-    first_pass: Option<&[Vec<u8>]>,
-) -> Vec<Vec<Vec<u32>>> {
+/// The feature keys of a sentence's tokens, in one buffer.
+pub struct SentenceFeatures {
+    keys: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl SentenceFeatures {
+    /// The keys of token `i`; empty for a closed word.
+    pub fn token(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys[start..self.ends[i] as usize]
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True for an empty sentence.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Feature keys of every token of a document (sentences of words).
+/// `skip_closed`: see [`sentence_features`].
+pub fn document_features(sentences: &[Vec<&str>], skip_closed: bool) -> Vec<SentenceFeatures> {
     let doc = DocContext::new(sentences);
-    let mut features: Vec<Vec<Vec<u32>>> = sentences
+    sentences
         .iter()
-        .map(|words| sentence_features(words, &doc))
-        .collect();
-    let Some(first_pass) = first_pass else {
-        return features;
-    };
-    // Word form → (type, position in its entity: 0 alone, 1 first, 2 inside, 3 last) counts.
-    let mut seen: HashMap<String, [[u16; 4]; 3]> = HashMap::new();
-    for (words, labels) in sentences.iter().zip(first_pass) {
-        for (from, to, kind) in spans(labels) {
-            for k in from..to {
-                let position = if to - from == 1 {
-                    0
-                } else if k == from {
-                    1
-                } else if k + 1 == to {
-                    3
-                } else {
-                    2
-                };
-                let counts = seen.entry(words[k].to_lowercase()).or_default();
-                counts[kind][position] = counts[kind][position].saturating_add(1);
-            }
-        }
-    }
-    for ((words, labels), sentence) in sentences.iter().zip(first_pass).zip(features.iter_mut()) {
-        for (i, f) in sentence.iter_mut().enumerate() {
-            let own = labels[i];
-            if !is_capitalised(words[i]) {
-                continue;
-            }
-            let Some(counts) = seen.get(&words[i].to_lowercase()) else {
-                f.push(Fnv::new(32).key());
-                continue;
-            };
-            let own_part = part(own as usize);
-            for (kind, positions) in counts.iter().enumerate() {
-                for (position, &count) in positions.iter().enumerate() {
-                    // Not counting this token itself.
-                    let mine = own_part.is_some_and(|(t, p)| {
-                        t == kind
-                            && match p {
-                                3 => position == 0,
-                                0 => position == 1,
-                                1 => position == 2,
-                                _ => position == 3,
-                            }
-                    });
-                    let count = count - u16::from(mine);
-                    if count > 0 {
-                        f.push(
-                            Fnv::new(33)
-                                .byte(kind as u8)
-                                .byte(position as u8)
-                                .byte(count.min(3) as u8)
-                                .key(),
-                        );
-                    }
-                }
-                let total: u16 = positions.iter().sum();
-                if total > 0 {
-                    f.push(Fnv::new(34).byte(kind as u8).key());
-                }
-            }
-        }
-    }
-    features
+        .map(|words| sentence_features(words, &doc, skip_closed))
+        .collect()
 }
 
 // --------------------------------------------------------------------- model
@@ -575,10 +621,16 @@ pub struct Model {
 const MAGIC: &[u8; 8] = b"RDNER001";
 
 impl Model {
-    fn emissions(&self, features: &[Vec<u32>]) -> Vec<[f32; N_LABELS]> {
-        features
-            .iter()
-            .map(|f| {
+    fn emissions(&self, features: &SentenceFeatures) -> Vec<[f32; N_LABELS]> {
+        (0..features.len())
+            .map(|i| {
+                let f = features.token(i);
+                if f.is_empty() {
+                    // A closed word: O only.
+                    let mut scores = [f32::NEG_INFINITY; N_LABELS];
+                    scores[0] = 0.0;
+                    return scores;
+                }
                 let mut scores = [0f32; N_LABELS];
                 for key in f {
                     if let Some(&row) = self.index.get(key) {
@@ -594,7 +646,7 @@ impl Model {
     }
 
     /// Best label sequence of a sentence under BILOU constraints.
-    pub fn decode(&self, features: &[Vec<u32>]) -> Vec<u8> {
+    pub fn decode(&self, features: &SentenceFeatures) -> Vec<u8> {
         viterbi(&self.emissions(features), &self.transitions)
     }
 
@@ -697,19 +749,28 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
+    let mut allowed_after = [[false; N_LABELS]; N_LABELS + 1];
+    for (p, row) in allowed_after.iter_mut().enumerate() {
+        for (l, cell) in row.iter_mut().enumerate() {
+            *cell = allowed(p, l);
+        }
+    }
     let mut score = vec![[NEG; N_LABELS]; n];
     let mut back = vec![[0u8; N_LABELS]; n];
     for l in 0..N_LABELS {
-        if allowed(START, l) {
+        if allowed_after[START][l] {
             score[0][l] = emissions[0][l] + transitions[START * N_LABELS + l];
         }
     }
     for i in 1..n {
         for l in 0..N_LABELS {
+            if emissions[i][l] == NEG {
+                continue;
+            }
             let mut best = NEG;
             let mut arg = 0u8;
             for p in 0..N_LABELS {
-                if score[i - 1][p] == NEG || !allowed(p, l) {
+                if score[i - 1][p] == NEG || !allowed_after[p][l] {
                     continue;
                 }
                 let s = score[i - 1][p] + transitions[p * N_LABELS + l];
@@ -726,9 +787,9 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     }
     let mut last = 0usize;
     let mut best = NEG;
-    for l in 0..N_LABELS {
-        if can_end(l) && score[n - 1][l] > best {
-            best = score[n - 1][l];
+    for (l, &s) in score[n - 1].iter().enumerate() {
+        if can_end(l) && s > best {
+            best = s;
             last = l;
         }
     }
@@ -753,21 +814,14 @@ pub fn warm_up() {
 
 /// Tags a document (sentences of words) with the shipped models: BILOU labels per token.
 pub fn tag_document(sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-    tag_with(&MODEL, None, sentences)
+    tag_with(&MODEL, sentences)
 }
 
-/// Tags a document with a first-pass model and, if given, a second-pass model
-/// that sees the first pass's labels over the whole document (an experiment of
-/// `train_ner --second-pass`; the shipped tagger is one pass, see ARCHITECTURE.md).
-pub fn tag_with(first: &Model, second: Option<&Model>, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-    let features = document_features(sentences, None);
-    let labels: Vec<Vec<u8>> = features.iter().map(|f| first.decode(f)).collect();
-    let Some(second) = second.filter(|m| !m.is_empty()) else {
-        return labels;
-    };
-    document_features(sentences, Some(&labels))
+/// Tags a document with a given model.
+pub fn tag_with(model: &Model, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
+    document_features(sentences, true)
         .iter()
-        .map(|f| second.decode(f))
+        .map(|f| model.decode(f))
         .collect()
 }
 
@@ -783,24 +837,16 @@ pub struct TrainingDoc {
 
 /// Trains an averaged structured perceptron for `epochs` passes; the order of
 /// sentences is shuffled with a fixed seed, so training is reproducible.
-/// `first_pass`: per document, the labels a first-pass model gave it (for a
-/// second-pass model), or `None`.
-pub fn train(
-    docs: &[TrainingDoc],
-    first_pass: Option<&[Vec<Vec<u8>>]>,
-    epochs: usize,
-    mut progress: impl FnMut(usize, f64),
-) -> Model {
+pub fn train(docs: &[TrainingDoc], epochs: usize, mut progress: impl FnMut(usize, f64)) -> Model {
     // Features are fixed per token: compute them once.
-    let mut sentences: Vec<(Vec<Vec<u32>>, &[u8])> = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
+    let mut sentences: Vec<(SentenceFeatures, &[u8])> = Vec::new();
+    for doc in docs {
         let words: Vec<Vec<&str>> = doc
             .words
             .iter()
             .map(|s| s.iter().map(String::as_str).collect())
             .collect();
-        let labels = first_pass.map(|all| all[d].as_slice());
-        for (features, labels) in document_features(&words, labels)
+        for (features, labels) in document_features(&words, false)
             .into_iter()
             .zip(&doc.labels)
         {
@@ -828,9 +874,9 @@ pub fn train(
         let mut tokens = 0usize;
         for &s in &order {
             let (features, gold) = &sentences[s];
-            let emissions: Vec<[f32; N_LABELS]> = features
-                .iter()
-                .map(|f| {
+            let emissions: Vec<[f32; N_LABELS]> = (0..features.len())
+                .map(|i| {
+                    let f = features.token(i);
                     let mut scores = [0f32; N_LABELS];
                     for key in f {
                         if let Some(&row) = index.get(key) {
@@ -849,7 +895,7 @@ pub fn train(
                     let (g, p) = (gold[i] as usize, predicted[i] as usize);
                     if g != p {
                         errors += 1;
-                        for key in &features[i] {
+                        for key in features.token(i) {
                             let next = index.len() as u32;
                             let row = *index.entry(*key).or_insert(next) as usize;
                             if row == weights.len() / N_LABELS {
