@@ -428,7 +428,11 @@ fn emit_model_span(
     raws: &mut Vec<RawMention>,
 ) {
     let (mut from, mut to) = (from, to);
-    while to > from && tokens[to - 1].kind != TokenKind::Word {
+    // Trailing punctuation and connectors are not part of a name ("Census Bureau -- and").
+    while to > from
+        && (tokens[to - 1].kind != TokenKind::Word
+            || words[to - 1].chars().next().is_some_and(char::is_lowercase))
+    {
         to -= 1;
     }
     while from < to
@@ -449,6 +453,10 @@ fn emit_model_span(
         }
     }
     if to <= from {
+        return;
+    }
+    // Treaties, programmes and plans are not entities ("Treaty of Nanking" is one too).
+    if words[from..to].iter().any(|w| NON_ENTITY_HEADS.contains(w)) {
         return;
     }
     // A person's name holds no lower-case words but particles ("von der"):
