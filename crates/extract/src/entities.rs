@@ -471,6 +471,20 @@ fn emit_model_span(
             return;
         }
     }
+    // A title that starts inside the span and runs past its end cuts it ("US
+    // National Security" in "US National Security Adviser Jake Sullivan").
+    for start in from + 1..to {
+        for end in to + 1..=(to + 3).min(words.len()) {
+            let phrase = words[start..end].join(" ");
+            if LEXICON
+                .lookup(&phrase)
+                .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Title { .. })))
+            {
+                emit_model_span(text, tokens, words, from, start, kind, sentence, raws);
+                return;
+            }
+        }
+    }
     // Words that end a title are not a name ("Secretary of State").
     for start in from.saturating_sub(3)..from {
         let phrase = words[start..to].join(" ");
@@ -581,6 +595,19 @@ fn emit_model_span(
             return;
         }
     }
+    // "in Nusa Dua": a name right after "in" (not a possessive) is a place.
+    let kind = if kind == 0
+        && full_from == from
+        && from > 0
+        && words[from - 1] == "in"
+        && tokens
+            .get(to)
+            .is_none_or(|t| t.kind != TokenKind::Possessive)
+    {
+        2
+    } else {
+        kind
+    };
     let raw = match kind {
         0 if name_words.len() == 1 => Raw::Single {
             word: name,
