@@ -307,8 +307,9 @@ impl<'a> DocContext<'a> {
 /// Lexicon facts about one word: bits for title word, demonym, country or place,
 /// known organisation, organisation head, gathering head, common word.
 fn lexicon_bits(word: &str) -> u8 {
+    let capitalised = is_capitalised(word);
     let mut bits = 0u8;
-    if LEXICON.is_title_word(word) || LEXICON.lowercase_titles.contains(word) {
+    if capitalised && LEXICON.is_title_word(word) || LEXICON.lowercase_titles.contains(word) {
         bits |= 1;
     }
     if let Some(meanings) = LEXICON.lookup(word) {
@@ -321,14 +322,17 @@ fn lexicon_bits(word: &str) -> u8 {
             };
         }
     }
-    if ORG_HEADS.contains(&word) {
-        bits |= 16;
-    }
-    if EVENT_HEADS.contains(&word) {
-        bits |= 32;
-    }
-    if is_capitalised(word) && LEXICON.is_common_word(word) {
-        bits |= 64;
+    // The head word lists hold capitalised words only.
+    if capitalised {
+        if ORG_HEADS.contains(&word) {
+            bits |= 16;
+        }
+        if EVENT_HEADS.contains(&word) {
+            bits |= 32;
+        }
+        if LEXICON.is_common_word(word) {
+            bits |= 64;
+        }
     }
     bits
 }
@@ -611,8 +615,16 @@ impl Hasher for KeyHasher {
 
 type KeyMap = HashMap<u32, u32, BuildHasherDefault<KeyHasher>>;
 
-/// Feature weights and label transitions.
+/// The run-time model: per feature, its 16-bit weights for every label, held in
+/// the hash table's slot (one memory access per feature); label transitions.
 pub struct Model {
+    rows: HashMap<u32, [i16; N_LABELS], BuildHasherDefault<KeyHasher>>,
+    scale: f32,
+    transitions: Vec<f32>,
+}
+
+/// A model as training leaves it: full-precision weights.
+pub struct TrainedModel {
     index: KeyMap,
     weights: Vec<f32>,
     transitions: Vec<f32>,
@@ -631,16 +643,15 @@ impl Model {
                     scores[0] = 0.0;
                     return scores;
                 }
-                let mut scores = [0f32; N_LABELS];
+                let mut sums = [0i32; N_LABELS];
                 for key in f {
-                    if let Some(&row) = self.index.get(key) {
-                        let w = &self.weights[row as usize * N_LABELS..][..N_LABELS];
-                        for (s, x) in scores.iter_mut().zip(w) {
-                            *s += x;
+                    if let Some(row) = self.rows.get(key) {
+                        for (s, &x) in sums.iter_mut().zip(row) {
+                            *s += i32::from(x);
                         }
                     }
                 }
-                scores
+                sums.map(|s| s as f32 * self.scale)
             })
             .collect()
     }
@@ -672,26 +683,37 @@ impl Model {
             *t = f32::from_le_bytes(take(4)?.try_into().ok()?);
         }
         let count = u32_of(take(4)?) as usize;
-        let mut index = KeyMap::with_capacity_and_hasher(count, Default::default());
-        let mut weights = vec![0f32; count * N_LABELS];
-        for row in 0..count {
+        let mut rows = HashMap::with_capacity_and_hasher(count, Default::default());
+        for _ in 0..count {
             let key = u32_of(take(4)?);
             let mask = u16::from_le_bytes(take(2)?.try_into().ok()?);
-            for l in 0..N_LABELS {
+            let mut row = [0i16; N_LABELS];
+            for (l, w) in row.iter_mut().enumerate() {
                 if mask & (1 << l) != 0 {
-                    let q = i16::from_le_bytes(take(2)?.try_into().ok()?);
-                    weights[row * N_LABELS + l] = f32::from(q) * scale;
+                    *w = i16::from_le_bytes(take(2)?.try_into().ok()?);
                 }
             }
-            index.insert(key, row as u32);
+            rows.insert(key, row);
         }
         Some(Model {
-            index,
-            weights,
+            rows,
+            scale,
             transitions,
         })
     }
 
+    /// Number of features with weights.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True for a model without features.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+impl TrainedModel {
     /// Serialises the model: weights quantised to 16 bits, near-zero weights dropped.
     pub fn to_bytes(&self, prune: f32) -> Vec<u8> {
         let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
@@ -730,16 +752,6 @@ impl Model {
         out.extend_from_slice(&count.to_le_bytes());
         out.extend_from_slice(&body);
         out
-    }
-
-    /// Number of features with weights.
-    pub fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    /// True for a model without features.
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
     }
 }
 
@@ -837,7 +849,11 @@ pub struct TrainingDoc {
 
 /// Trains an averaged structured perceptron for `epochs` passes; the order of
 /// sentences is shuffled with a fixed seed, so training is reproducible.
-pub fn train(docs: &[TrainingDoc], epochs: usize, mut progress: impl FnMut(usize, f64)) -> Model {
+pub fn train(
+    docs: &[TrainingDoc],
+    epochs: usize,
+    mut progress: impl FnMut(usize, f64),
+) -> TrainedModel {
     // Features are fixed per token: compute them once.
     let mut sentences: Vec<(SentenceFeatures, &[u8])> = Vec::new();
     for doc in docs {
@@ -933,7 +949,7 @@ pub fn train(docs: &[TrainingDoc], epochs: usize, mut progress: impl FnMut(usize
     for (w, t) in transitions.iter_mut().zip(&transition_totals) {
         *w -= t / clock;
     }
-    Model {
+    TrainedModel {
         index,
         weights,
         transitions,
