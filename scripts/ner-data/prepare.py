@@ -243,14 +243,14 @@ def teach(python, texts):
     return [[[tuple(t) for t in s] for s in d] for d in docs]
 
 
-def ngec(shared, python, limit):
-    """Synthetic news stories of the NGEC/POLECAT project (MIT), every third one up to `limit`."""
+def ngec(shared, python, limit, step=1):
+    """Synthetic news stories of the NGEC/POLECAT project (MIT), every `step`-th one up to `limit`."""
     import io, zipfile
     folder = os.path.join(shared, "corpora/events/ngec")
     z = zipfile.ZipFile(os.path.join(folder, "gpt_synthetic_events_2023-10-19_19.csv.zip"))
     name = [n for n in z.namelist() if n.endswith(".csv")][0]
     rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
-    texts = [r["text"] for r in rows[::3] if r["text"].strip()][:limit]
+    texts = [r["text"] for r in rows[::step] if r["text"].strip()][:limit]
     write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts))
 
 
@@ -309,4 +309,4 @@ if __name__ == "__main__":
     if "--teacher" in sys.argv:
         teacher = sys.argv[sys.argv.index("--teacher") + 1]
         wikinews(shared, teacher)
-        ngec(shared, teacher, 1500)
+        ngec(shared, teacher, 1500, step=3)

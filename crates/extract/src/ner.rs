@@ -818,8 +818,10 @@ static MODEL: LazyLock<Model> = LazyLock::new(|| {
         .expect("the shipped NER model parses")
 });
 
-/// Parses the shipped model and gazetteers now rather than on first use.
+/// Parses the shipped model, gazetteers and word lists now rather than on the
+/// first article (services call this at start-up).
 pub fn warm_up() {
+    LazyLock::force(&LEXICON);
     LazyLock::force(&MODEL);
     LazyLock::force(&GAZETTEERS);
 }
