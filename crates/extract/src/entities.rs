@@ -472,8 +472,9 @@ fn emit_model_span(
         }
     }
     // A title that starts inside the span and runs past its end cuts it ("US
-    // National Security" in "US National Security Adviser Jake Sullivan").
-    for start in from + 1..to {
+    // National Security" in "US National Security Adviser Jake Sullivan";
+    // "Treasury" in "Treasury Secretary Janet Yellen" is no name at all).
+    for start in from..to {
         for end in to + 1..=(to + 3).min(words.len()) {
             let phrase = words[start..end].join(" ");
             if LEXICON
@@ -496,13 +497,27 @@ fn emit_model_span(
         }
     }
     // The capitalised words right before the name: titles, demonyms, countries.
+    // ("U.S. Secretary of State": connectors between capitalised words count.)
     let mut run_start = from;
-    while run_start > 0
-        && tokens[run_start - 1].kind == TokenKind::Word
-        && is_capitalised(words[run_start - 1])
-        && adjacent(text, tokens[run_start - 1], tokens[run_start])
-    {
-        run_start -= 1;
+    loop {
+        if run_start > 0
+            && tokens[run_start - 1].kind == TokenKind::Word
+            && is_capitalised(words[run_start - 1])
+            && adjacent(text, tokens[run_start - 1], tokens[run_start])
+        {
+            run_start -= 1;
+        } else if run_start > 1
+            && run_start < from
+            && CONNECTORS.contains(&words[run_start - 1])
+            && tokens[run_start - 2].kind == TokenKind::Word
+            && is_capitalised(words[run_start - 2])
+            && adjacent(text, tokens[run_start - 2], tokens[run_start - 1])
+            && adjacent(text, tokens[run_start - 1], tokens[run_start])
+        {
+            run_start -= 2;
+        } else {
+            break;
+        }
     }
     let mut role: Option<String> = None;
     let mut affiliation: Option<String> = None;
