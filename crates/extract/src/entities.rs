@@ -294,7 +294,15 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             .filter(|(rule, sure)| {
                 *sure
                     || !found.iter().any(|raw| overlaps(rule.span, raw.span))
-                        && matches!(rule.raw, Raw::Single { .. })
+                        && match &rule.raw {
+                            Raw::Single { .. } => true,
+                            // An acronym the tagger left out ("broadcaster CCTV").
+                            Raw::Named { name, kind } => {
+                                *kind == EntityKind::Org
+                                    && is_acronym(name)
+                                    && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                            }
+                        }
             })
             .map(|(rule, _)| rule)
             .collect();
