@@ -11,9 +11,10 @@
 //!    of one name merge.
 //! 5. Lower-case national institutions ("China's foreign ministry") are organisations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::lexicon::{EntityKind, Known, EVENT_HEADS, GENERIC_ORG_WORDS, LEXICON, ORG_HEADS};
+use crate::ner;
 use crate::text::{BlockKind, Document, Span};
 use crate::tokens::{tokenize, Token, TokenKind};
 
@@ -217,24 +218,478 @@ const INSTITUTION_HEADS: &[&str] = &[
     "central bank",
 ];
 
-/// Recognises and resolves the entities of a document.
+/// Recognises and resolves the entities of a document: the trained tagger
+/// ([`crate::ner`]) finds and types the names; the lexicon supplies titles,
+/// nationality and canonical place names around them; gathering names and
+/// lower-case national institutions come from rules; document-level
+/// consistency and resolution follow.
 pub fn recognize(document: &Document<'_>) -> DocEntities {
     let text = document.text;
+    let tokens: Vec<Vec<Token>> = document
+        .sentences
+        .iter()
+        .map(|sentence| tokenize(text, sentence.span))
+        .collect();
+    let words: Vec<Vec<&str>> = tokens
+        .iter()
+        .map(|sentence| sentence.iter().map(|t| t.text(text)).collect())
+        .collect();
+    let labels = ner::tag_document(&words);
     let mut raws: Vec<RawMention> = Vec::new();
     for (sentence_index, sentence) in document.sentences.iter().enumerate() {
         let block = &document.blocks[sentence.block];
-        let tokens = tokenize(text, sentence.span);
-        scan_sentence(
-            text,
-            &tokens,
-            sentence_index,
-            block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline,
-            &mut raws,
-        );
-        scan_institutions(text, &tokens, sentence_index, &mut raws);
+        let tokens = &tokens[sentence_index];
+        let words = &words[sentence_index];
+        let title_case =
+            block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
+        let mut found: Vec<RawMention> = Vec::new();
+        for (from, to, kind) in ner::spans(&labels[sentence_index]) {
+            emit_model_span(
+                text,
+                tokens,
+                words,
+                from,
+                to,
+                kind,
+                sentence_index,
+                &mut found,
+            );
+        }
+        // The rules keep what they know for certain: phrases of the lexicon
+        // (countries, places, organisations), names ending in a place,
+        // organisation or gathering head ("Second Thomas Shoal", "G20 Summit"),
+        // and lower-case national institutions ("China's foreign ministry").
+        // Where they overlap the tagger's spans, the certain rule wins; elsewhere
+        // the tagger decides, and the rules add what it left out (except people,
+        // which only the tagger or resolution names).
+        let mut rules: Vec<RawMention> = Vec::new();
+        scan_sentence(text, tokens, sentence_index, title_case, &mut rules);
+        let scanned = rules.len();
+        scan_institutions(text, tokens, sentence_index, &mut rules);
+        let certain: Vec<bool> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| i >= scanned || rule_is_certain(rule))
+            .collect();
+        // A certain rule inside a longer span of the tagger yields to it
+        // ("Bank of England" over "England").
+        let certain: Vec<bool> = rules
+            .iter()
+            .zip(certain)
+            .map(|(rule, sure)| {
+                sure && !found
+                    .iter()
+                    .any(|raw| raw.span.contains(rule.span) && raw.span != rule.span)
+            })
+            .collect();
+        found.retain(|raw| {
+            !rules
+                .iter()
+                .zip(&certain)
+                .any(|(rule, &sure)| sure && overlaps(rule.span, raw.span))
+        });
+        let rules: Vec<RawMention> = rules
+            .into_iter()
+            .zip(certain)
+            .filter(|(rule, sure)| {
+                *sure
+                    || !found.iter().any(|raw| overlaps(rule.span, raw.span))
+                        && match &rule.raw {
+                            Raw::Single { .. } => true,
+                            // An acronym the tagger left out ("broadcaster CCTV").
+                            Raw::Named { name, kind } => {
+                                *kind == EntityKind::Org
+                                    && is_acronym(name)
+                                    && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                            }
+                        }
+            })
+            .map(|(rule, _)| rule)
+            .collect();
+        raws.extend(found);
+        raws.extend(rules);
     }
     raws.sort_by_key(|raw| raw.span.start);
+    document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// A rule mention the rules are sure of: a lexicon phrase, or a name of two
+/// words or more ending in a place, organisation or gathering head word.
+fn rule_is_certain(raw: &RawMention) -> bool {
+    let Raw::Named { name, kind } = &raw.raw else {
+        return false;
+    };
+    if *kind == EntityKind::Person {
+        return false;
+    }
+    let last = name.rsplit(' ').next().unwrap_or("");
+    LEXICON.lookup(name).is_some()
+        || name.contains(' ')
+            && (LOC_HEADS.contains(&last)
+                || ORG_HEADS.contains(&last)
+                || EVENT_HEADS.contains(&last))
+        || *kind == EntityKind::EventName
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// One string, one type within a document (the majority of the tagger's
+/// choices); a single word that is part of a person's full name elsewhere in
+/// the document is that person ("Weston" after "Chris Weston").
+fn document_consistency(raws: &mut [RawMention]) {
+    let mut votes: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
+    let mut person_words: HashSet<String> = HashSet::new();
+    for raw in raws.iter() {
+        match &raw.raw {
+            Raw::Named { name, kind } if *kind != EntityKind::EventName => {
+                let kind = if *kind == EntityKind::Gpe {
+                    EntityKind::Loc
+                } else {
+                    *kind
+                };
+                *votes
+                    .entry(name.clone())
+                    .or_default()
+                    .entry(kind)
+                    .or_default() += 1;
+                if kind == EntityKind::Person {
+                    person_words.extend(name.split(' ').map(str::to_owned));
+                }
+            }
+            Raw::Single { word, .. } => {
+                *votes
+                    .entry(word.clone())
+                    .or_default()
+                    .entry(EntityKind::Person)
+                    .or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+    let majority = |name: &str| -> Option<EntityKind> {
+        let counts = votes.get(name)?;
+        let best = counts
+            .iter()
+            .max_by_key(|(kind, count)| (**count, std::cmp::Reverse(**kind)))?;
+        Some(*best.0)
+    };
+    for raw in raws.iter_mut() {
+        let Raw::Named { name, kind } = &raw.raw else {
+            continue;
+        };
+        if *kind == EntityKind::EventName {
+            continue;
+        }
+        let known_place_or_org = LEXICON.lookup(name).is_some_and(|m| {
+            m.iter()
+                .any(|k| matches!(k, Known::Place { .. } | Known::Org { .. }))
+        });
+        if !name.contains(' ')
+            && *kind != EntityKind::Person
+            && person_words.contains(name)
+            && !known_place_or_org
+        {
+            raw.raw = Raw::Single {
+                word: name.clone(),
+                titled: true,
+            };
+            continue;
+        }
+        let Some(best) = majority(name) else {
+            continue;
+        };
+        let current = if *kind == EntityKind::Gpe {
+            EntityKind::Loc
+        } else {
+            *kind
+        };
+        if best != current && !known_place_or_org {
+            if best == EntityKind::Person && !name.contains(' ') {
+                raw.raw = Raw::Single {
+                    word: name.clone(),
+                    titled: true,
+                };
+            } else {
+                raw.raw = Raw::Named {
+                    name: name.clone(),
+                    kind: best,
+                };
+            }
+        }
+    }
+}
+
+/// Turns one span found by the tagger into a raw mention, with the titles and
+/// nationality words written before it as role and affiliation.
+#[allow(clippy::too_many_arguments)]
+fn emit_model_span(
+    text: &str,
+    tokens: &[Token],
+    words: &[&str],
+    from: usize,
+    to: usize,
+    kind: usize,
+    sentence: usize,
+    raws: &mut Vec<RawMention>,
+) {
+    let (mut from, mut to) = (from, to);
+    // Trailing punctuation and connectors are not part of a name ("Census Bureau -- and").
+    while to > from
+        && (tokens[to - 1].kind != TokenKind::Word
+            || words[to - 1].chars().next().is_some_and(char::is_lowercase))
+    {
+        to -= 1;
+    }
+    while from < to
+        && (tokens[from].kind != TokenKind::Word || matches!(words[from], "the" | "The" | "THE"))
+    {
+        from += 1;
+    }
+    // Titles and nationality words the tagger took into a person's name.
+    if kind == 0 {
+        while to - from > 1
+            && (LEXICON.is_title_word(words[from])
+                || LEXICON.lookup(words[from]).is_some_and(|m| {
+                    m.iter()
+                        .any(|k| matches!(k, Known::Title { .. } | Known::Demonym { .. }))
+                }))
+        {
+            from += 1;
+        }
+    }
+    if to <= from {
+        return;
+    }
+    // Treaties, programmes and plans are not entities ("Treaty of Nanking" is one too).
+    if words[from..to].iter().any(|w| NON_ENTITY_HEADS.contains(w)) {
+        return;
+    }
+    // A person's name holds no lower-case words but particles ("von der"):
+    // "Han reiterated Xi" is two names.
+    if kind == 0 {
+        if let Some(cut) = (from + 1..to).find(|&k| {
+            words[k].chars().next().is_some_and(char::is_lowercase)
+                && !NAME_PARTICLES.contains(&words[k])
+        }) {
+            emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+            emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+            return;
+        }
+    }
+    // A title that starts inside the span and runs past its end cuts it ("US
+    // National Security" in "US National Security Adviser Jake Sullivan";
+    // "Treasury" in "Treasury Secretary Janet Yellen" is no name at all).
+    for start in from..to {
+        for end in to + 1..=(to + 3).min(words.len()) {
+            let phrase = words[start..end].join(" ");
+            if LEXICON
+                .lookup(&phrase)
+                .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Title { .. })))
+            {
+                emit_model_span(text, tokens, words, from, start, kind, sentence, raws);
+                return;
+            }
+        }
+    }
+    // Words that end a title are not a name ("Secretary of State").
+    for start in from.saturating_sub(3)..from {
+        let phrase = words[start..to].join(" ");
+        if LEXICON
+            .lookup(&phrase)
+            .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Title { .. })))
+        {
+            return;
+        }
+    }
+    // The capitalised words right before the name: titles, demonyms, countries.
+    // ("U.S. Secretary of State": connectors between capitalised words count.)
+    let mut run_start = from;
+    loop {
+        if run_start > 0
+            && tokens[run_start - 1].kind == TokenKind::Word
+            && is_capitalised(words[run_start - 1])
+            && adjacent(text, tokens[run_start - 1], tokens[run_start])
+        {
+            run_start -= 1;
+        } else if run_start > 1
+            && run_start < from
+            && CONNECTORS.contains(&words[run_start - 1])
+            && tokens[run_start - 2].kind == TokenKind::Word
+            && is_capitalised(words[run_start - 2])
+            && adjacent(text, tokens[run_start - 2], tokens[run_start - 1])
+            && adjacent(text, tokens[run_start - 1], tokens[run_start])
+        {
+            run_start -= 2;
+        } else {
+            break;
+        }
+    }
+    let mut role: Option<String> = None;
+    let mut affiliation: Option<String> = None;
+    let mut full_from = from;
+    if run_start < from && kind != 2 {
+        let pieces = cut_run(
+            words,
+            run_start,
+            from,
+            sentence_start_word(tokens, text, run_start),
+        );
+        for piece in pieces.iter().rev() {
+            let Piece::Known {
+                known,
+                from: p_from,
+                to: p_to,
+            } = piece
+            else {
+                break;
+            };
+            if *p_to != full_from {
+                break;
+            }
+            match known {
+                Known::Title { expanded } if kind == 0 => {
+                    if role.is_none() && !expanded.is_empty() {
+                        role = Some(expanded.clone());
+                    }
+                }
+                Known::Demonym { country } => {
+                    if affiliation.is_none() && !country.is_empty() {
+                        affiliation = Some(country.clone());
+                    }
+                }
+                Known::Place {
+                    canonical,
+                    is_country: true,
+                    ..
+                } if kind == 0 => {
+                    if affiliation.is_none() {
+                        affiliation = Some(canonical.clone());
+                    }
+                }
+                _ => break,
+            }
+            full_from = *p_from;
+        }
+    }
+    if kind == 0 && role.is_none() && full_from > 0 && tokens[full_from - 1].kind == TokenKind::Word
+    {
+        let word = words[full_from - 1].to_lowercase();
+        if ROLE_NOUNS.contains(&word.as_str()) || LEXICON.lowercase_titles.contains(&word) {
+            role = Some(match word.strip_suffix('s') {
+                Some(singular) if ROLE_NOUNS.contains(&singular) => singular.to_owned(),
+                _ => word,
+            });
+        }
+    }
+    if affiliation.is_none() && kind != 2 {
+        affiliation = possessive_country(text, tokens, full_from);
+    }
+    let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    let full_span = Span::new(tokens[full_from].span.start, span.end);
+    let name_words = &words[from..to];
+    let name = name_words.join(" ");
+    let meanings = LEXICON.lookup(&name).or_else(|| {
+        let shouted = name.chars().filter(|c| c.is_alphabetic()).count() > 3
+            && !name.chars().any(char::is_lowercase);
+        if shouted {
+            LEXICON.lookup(&titlecase_words(&name))
+        } else {
+            None
+        }
+    });
+    // A nationality word alone is not an entity; hyphenated country pairs are two places.
+    if let Some(meanings) = meanings {
+        if meanings
+            .iter()
+            .all(|k| matches!(k, Known::Demonym { .. } | Known::Title { .. }))
+        {
+            return;
+        }
+    }
+    if name_words.len() == 1 && name.contains('-') {
+        let parts: Vec<&str> = name.split('-').collect();
+        if parts.len() == 2 && parts.iter().all(|part| is_country(part)) {
+            emit_unknown(
+                tokens, words, from, to, from, sentence, false, None, None, raws,
+            );
+            return;
+        }
+    }
+    // "in Nusa Dua": a name right after "in" (not a possessive) is a place.
+    let kind = if kind == 0
+        && full_from == from
+        && from > 0
+        && words[from - 1] == "in"
+        && tokens
+            .get(to)
+            .is_none_or(|t| t.kind != TokenKind::Possessive)
+    {
+        2
+    } else {
+        kind
+    };
+    let raw = match kind {
+        0 if name_words.len() == 1 => Raw::Single {
+            word: name,
+            titled: true,
+        },
+        0 => Raw::Named {
+            name,
+            kind: EntityKind::Person,
+        },
+        1 => {
+            let canonical = meanings.and_then(|m| {
+                m.iter().find_map(|k| match k {
+                    Known::Org { canonical } => Some(canonical.clone()),
+                    _ => None,
+                })
+            });
+            Raw::Named {
+                name: canonical.unwrap_or(name),
+                kind: EntityKind::Org,
+            }
+        }
+        _ => {
+            let place = meanings.and_then(|m| {
+                m.iter().find_map(|k| match k {
+                    Known::Place {
+                        canonical, kind, ..
+                    } => Some((canonical.clone(), *kind)),
+                    _ => None,
+                })
+            });
+            match place {
+                Some((canonical, kind)) => Raw::Named {
+                    name: canonical,
+                    kind,
+                },
+                None => {
+                    let kind = if ner::is_government_place(&name) {
+                        EntityKind::Gpe
+                    } else {
+                        EntityKind::Loc
+                    };
+                    Raw::Named { name, kind }
+                }
+            }
+        }
+    };
+    let (role, affiliation) = match kind {
+        0 => (role, affiliation),
+        1 => (None, affiliation),
+        _ => (None, None),
+    };
+    raws.push(RawMention {
+        raw,
+        span,
+        full_span,
+        sentence,
+        role,
+        affiliation,
+    });
 }
 
 /// Finds "<nationality> <institution>" and "<Country>'s <institution>" in lower case.

@@ -113,11 +113,11 @@ pub fn to_gold(analysis: &Analysis<'_>, doc: &str, published: Option<&str>) -> G
     let mut surface: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for mention in &entities.mentions {
         let forms = surface.entry(mention.entity).or_default();
-        for span in [mention.span, mention.full_span] {
-            let form = span.of(text).to_owned();
-            if !forms.contains(&form) {
-                forms.push(form);
-            }
+        // The name as written; titles and nationality words before it are
+        // roles and affiliation, not part of the name.
+        let form = mention.span.of(text).to_owned();
+        if !forms.contains(&form) {
+            forms.push(form);
         }
     }
     let gold_entities = entities

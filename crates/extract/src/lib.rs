@@ -13,6 +13,7 @@ pub mod entities;
 pub mod events;
 pub mod gold;
 pub mod lexicon;
+pub mod ner;
 pub mod offsets;
 pub mod quotes;
 pub mod registry;
@@ -24,6 +25,7 @@ pub use dates::Ymd;
 pub use entities::{DocEntities, DocEntity, DocMention};
 pub use events::FoundEvent;
 pub use lexicon::EntityKind;
+pub use ner::warm_up;
 pub use quotes::FoundQuote;
 pub use text::{Document, Span};
 

