@@ -28,11 +28,11 @@ pub fn record_to_gold(article: &Article, record: &ArticleRecord, doc: &str) -> G
         .filter_map(|entry| {
             let entity = entry.entity.as_ref()?;
             let mut mentions: Vec<String> = Vec::new();
+            // The name as written, as `readout extract` lists it (titles are
+            // roles, kept in the mention's `full_text`).
             for mention in &entry.mentions {
-                for form in [&mention.text, &mention.full_text] {
-                    if !form.is_empty() && !mentions.contains(form) {
-                        mentions.push(form.clone());
-                    }
+                if !mentions.contains(&mention.text) {
+                    mentions.push(mention.text.clone());
                 }
             }
             let entity_type = entity_type(entity.r#type);

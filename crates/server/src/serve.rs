@@ -32,6 +32,9 @@ pub enum ServeError {
     /// The transport failed.
     #[error("transport error: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// Start-up work before serving failed.
+    #[error("start-up failed: {0}")]
+    Startup(String),
 }
 
 /// The health-check name that reports liveness: SERVING from start-up until

@@ -33,6 +33,10 @@ pub async fn serve(
         std::time::Duration::from_secs(1),
         fold_stop,
     ));
+    // The extractor's model and word lists load once, before serving.
+    tokio::task::spawn_blocking(readout_extract::warm_up)
+        .await
+        .map_err(|error| ServeError::Startup(error.to_string()))?;
     let handler = handler::EntityHandler::new(pool.clone(), config.max_text_bytes);
     let services = [
         readout_proto::service_names::ENTITY,

@@ -31,6 +31,10 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    // The extractor's model and word lists load once, before serving.
+    tokio::task::spawn_blocking(readout_extract::warm_up)
+        .await
+        .map_err(|error| ServeError::Startup(error.to_string()))?;
     let wake = Arc::new(Notify::new());
     let (stop_sender, stop_receiver) = watch::channel(false);
     let entity_client = worker::entity_client(&config.entity_url).map_err(ServeError::Transport)?;

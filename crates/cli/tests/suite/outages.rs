@@ -167,9 +167,20 @@ async fn an_entity_service_outage_fails_nothing_and_stores_what_a_clean_run_stor
     let (clean, clean_wrong) = ingest(None).await;
     let (outage, outage_wrong) = ingest(Some(Duration::from_secs(3))).await;
     assert!(clean.iter().all(|count| *count > 0), "{clean:?}");
+    // Every quote, quote source, event telling and mention: exactly.
+    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
     assert_eq!(
-        outage, clean,
-        "quotes, quote sources, events, event sources, mentions"
+        exact(&outage),
+        exact(&clean),
+        "quotes, quote sources, event sources, mentions"
+    );
+    // How tellings cluster into events depends on the order they arrive in and
+    // on ties between equally good stored candidates (a known limit, in
+    // ARCHITECTURE.md): two runs agree to within a few events in a hundred.
+    let (clean_events, outage_events) = (clean[2], outage[2]);
+    assert!(
+        (clean_events - outage_events).abs() * 50 <= clean_events,
+        "events: {clean_events} clean, {outage_events} with the outage"
     );
     assert_eq!(
         (clean_wrong, outage_wrong),
