@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use readout_extract::gold::{to_gold, GoldDoc};
-use readout_extract::score::Tally;
+use crate::score::Tally;
 use readout_extract::{analyze, Ymd};
 
 /// Extracts one article file into the gold schema.

@@ -6,5 +6,6 @@ pub mod corpus;
 pub mod extract_cmd;
 pub mod local_db;
 pub mod record_gold;
+pub mod score;
 pub mod services_eval;
 pub mod suite;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use readout_extract::gold::GoldDoc;
-use readout_extract::score::Tally;
+use crate::score::Tally;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::{
     ArticleInput, ArticleState, ArticleView, GetArticleRequest, SubmitArticleRequest,

@@ -17,7 +17,6 @@ pub mod ner;
 pub mod offsets;
 pub mod quotes;
 pub mod registry;
-pub mod score;
 pub mod text;
 pub mod tokens;
 

@@ -14,9 +14,11 @@
 pub mod articles;
 pub mod entities;
 pub mod error;
+#[cfg(feature = "local-cluster")]
 pub mod local_cluster;
 pub mod reads;
 pub mod results;
+#[cfg(feature = "local-cluster")]
 pub mod testing;
 
 use std::time::Duration;

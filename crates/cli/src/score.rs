@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::gold::{GoldDoc, GoldEntity};
+use readout_extract::gold::{GoldDoc, GoldEntity};
 
 const PRONOUNS: &[&str] = &[
     "he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "we", "i", "you",
@@ -344,10 +344,10 @@ impl Tally {
 
         // The seeds' gold annotates five PLOVER types (its README, "Scope"):
         // events of the other types are outside what it judges, not errors.
-        let in_scope = |event: &&crate::gold::GoldEvent| {
+        let in_scope = |event: &&readout_extract::gold::GoldEvent| {
             GOLD_EVENT_SCOPE.contains(&event.event_type.to_uppercase().as_str())
         };
-        let predicted_events: Vec<&crate::gold::GoldEvent> =
+        let predicted_events: Vec<&readout_extract::gold::GoldEvent> =
             predicted.events.iter().filter(in_scope).collect();
         let mut used: HashSet<usize> = HashSet::new();
         for gold_event in &gold.events {
