@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::score::Tally;
 use anyhow::{bail, Context, Result};
 use readout_extract::gold::{to_gold, GoldDoc};
-use crate::score::Tally;
 use readout_extract::{analyze, Ymd};
 
 /// Extracts one article file into the gold schema.

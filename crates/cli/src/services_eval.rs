@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::score::Tally;
 use anyhow::{bail, Context, Result};
 use readout_extract::gold::GoldDoc;
-use crate::score::Tally;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::{
     ArticleInput, ArticleState, ArticleView, GetArticleRequest, SubmitArticleRequest,

@@ -84,12 +84,17 @@ impl Suite {
         let mut ingest_config = IngestConfig::local(&ingest.to_string(), &url(entity));
         ingest_config.workers = workers;
         ingest_config.poll_ms = 200;
-        let gateway_config = GatewayConfig::local(
+        let mut gateway_config = GatewayConfig::local(
             &gateway.to_string(),
             &url(ingest),
             &url(entity),
             &url(query),
         );
+        // Curation through the gateway is open to holders of this token only.
+        gateway_config.curation_token = std::env::var("READOUT_CURATION_TOKEN")
+            .ok()
+            .filter(|token| !token.is_empty())
+            .map(readout_server::Secret::new);
 
         let mut tasks = Vec::new();
         let (p, r) = (pool.clone(), receiver.clone());

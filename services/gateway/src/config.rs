@@ -33,6 +33,10 @@ pub struct GatewayConfig {
         default_value = "http://127.0.0.1:20054"
     )]
     pub query_url: String,
+    /// The bearer token that allows curation (merge, alias, split) through the
+    /// gateway; curation is refused there without one.
+    #[arg(long, env = "READOUT_CURATION_TOKEN", hide_env_values = true)]
+    pub curation_token: Option<readout_server::Secret>,
     /// Largest request accepted for forwarding (articles), in bytes.
     #[arg(long, env = "READOUT_MAX_MESSAGE_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_message_bytes: usize,
@@ -49,6 +53,7 @@ impl GatewayConfig {
             ingest_url: ingest_url.into(),
             entity_url: entity_url.into(),
             query_url: query_url.into(),
+            curation_token: None,
             max_message_bytes: 2 * 1024 * 1024,
             common: CommonArgs::default(),
         }

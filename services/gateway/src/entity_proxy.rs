@@ -1,5 +1,8 @@
 //! `readout.v1.EntityService` on the gateway, forwarded to the entity service:
 //! registry lookups and curation (merge, alias) through the public address.
+//! Curation changes the registry, so the gateway forwards it only for callers
+//! that present the operator's curation token (`READOUT_CURATION_TOKEN`) as a
+//! bearer token; without a configured token curation is closed here.
 
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
@@ -10,6 +13,7 @@ use readout_proto::v1::{
     SplitEntityAliasResponse,
 };
 use readout_server::request::caller_deadline;
+use readout_server::Secret;
 use tonic::{Request, Response, Status};
 
 use crate::downstream::{map_error, request, Clients};
@@ -18,13 +22,48 @@ use crate::downstream::{map_error, request, Clients};
 #[derive(Clone)]
 pub struct EntityProxy {
     clients: Clients,
+    curation_token: Option<Secret>,
 }
 
 impl EntityProxy {
-    /// A proxy over the downstream clients.
-    pub fn new(clients: Clients) -> Self {
-        EntityProxy { clients }
+    /// A proxy over the downstream clients; curation needs `curation_token`.
+    pub fn new(clients: Clients, curation_token: Option<Secret>) -> Self {
+        EntityProxy {
+            clients,
+            curation_token,
+        }
     }
+
+    /// Lets a curation call through only with the configured bearer token.
+    fn authorize_curation<T>(&self, incoming: &Request<T>) -> Result<(), Status> {
+        let Some(expected) = &self.curation_token else {
+            return Err(Status::permission_denied(
+                "curation is closed on this gateway: an operator sets READOUT_CURATION_TOKEN \
+                 and callers send it as `authorization: Bearer <token>`",
+            ));
+        };
+        let presented = incoming
+            .metadata()
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        match presented {
+            None => Err(Status::unauthenticated(
+                "curation needs `authorization: Bearer <curation token>`",
+            )),
+            Some(token) if constant_time_eq(token.as_bytes(), expected.expose().as_bytes()) => {
+                Ok(())
+            }
+            Some(_) => Err(Status::permission_denied(
+                "the bearer token does not allow curation",
+            )),
+        }
+    }
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[tonic::async_trait]
@@ -108,6 +147,7 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<MergeEntitiesRequest>,
     ) -> Result<Response<MergeEntitiesResponse>, Status> {
+        self.authorize_curation(&incoming)?;
         let deadline = caller_deadline(&incoming);
         let response = self
             .clients
@@ -123,6 +163,7 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<AddEntityAliasRequest>,
     ) -> Result<Response<AddEntityAliasResponse>, Status> {
+        self.authorize_curation(&incoming)?;
         let deadline = caller_deadline(&incoming);
         let response = self
             .clients
@@ -138,6 +179,7 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<SplitEntityAliasRequest>,
     ) -> Result<Response<SplitEntityAliasResponse>, Status> {
+        self.authorize_curation(&incoming)?;
         let deadline = caller_deadline(&incoming);
         let response = self
             .clients

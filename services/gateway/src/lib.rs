@@ -30,7 +30,7 @@ pub async fn serve(
     let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
     let gateway = handler::GatewayHandler::new(clients.clone(), draining);
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
-    let entity = entity_proxy::EntityProxy::new(clients.clone());
+    let entity = entity_proxy::EntityProxy::new(clients.clone(), config.curation_token.clone());
     let max_message = config.max_message_bytes;
     let plumbing = Plumbing::new(
         &config.common,

@@ -7,6 +7,7 @@ use readout_proto::v1::{
 };
 use tonic::Code;
 
+use crate::helpers::curation;
 use crate::helpers::{all_entities, spawn_app};
 
 #[tokio::test]
@@ -33,10 +34,10 @@ async fn merge_add_alias_and_split_repoint_everything() {
 
     let merged = app
         .entities
-        .merge_entities(MergeEntitiesRequest {
+        .merge_entities(curation(MergeEntitiesRequest {
             entity: kim.name.clone(),
             source: kim_hyphen.name.clone(),
-        })
+        }))
         .await
         .expect("merge")
         .into_inner()
@@ -72,10 +73,10 @@ async fn merge_add_alias_and_split_repoint_everything() {
     assert_eq!(status.code(), Code::NotFound);
     let status = app
         .entities
-        .merge_entities(MergeEntitiesRequest {
+        .merge_entities(curation(MergeEntitiesRequest {
             entity: kim.name.clone(),
             source: kim.name.clone(),
-        })
+        }))
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
@@ -106,10 +107,10 @@ async fn merge_add_alias_and_split_repoint_everything() {
     // An alias makes a nickname searchable.
     let with_alias = app
         .entities
-        .add_entity_alias(AddEntityAliasRequest {
+        .add_entity_alias(curation(AddEntityAliasRequest {
             entity: kim.name.clone(),
             alias: "Turkish leader".into(),
-        })
+        }))
         .await
         .unwrap()
         .into_inner()
@@ -133,11 +134,11 @@ async fn merge_add_alias_and_split_repoint_everything() {
     // Splitting the wrongly merged spelling off moves its quote attribution back.
     let split = app
         .entities
-        .split_entity_alias(SplitEntityAliasRequest {
+        .split_entity_alias(curation(SplitEntityAliasRequest {
             entity: kim.name.clone(),
             alias: "Tayyip Erdogan".into(),
             display_name: String::new(),
-        })
+        }))
         .await
         .unwrap()
         .into_inner();
@@ -164,11 +165,11 @@ async fn merge_add_alias_and_split_repoint_everything() {
     );
     let status = app
         .entities
-        .split_entity_alias(SplitEntityAliasRequest {
+        .split_entity_alias(curation(SplitEntityAliasRequest {
             entity: kim.name.clone(),
             alias: "No Such Alias".into(),
             display_name: String::new(),
-        })
+        }))
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound);
@@ -207,5 +208,37 @@ async fn entity_search_is_typo_tolerant_and_ranked() {
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(status.message().starts_with("query:"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn curation_through_the_gateway_needs_the_curation_token() {
+    let mut app = spawn_app(0).await;
+    let request = || MergeEntitiesRequest {
+        entity: format!("entities/{}", uuid::Uuid::new_v4()),
+        source: format!("entities/{}", uuid::Uuid::new_v4()),
+    };
+    let anonymous = app.entities.merge_entities(request()).await.unwrap_err();
+    assert_eq!(
+        anonymous.code(),
+        tonic::Code::Unauthenticated,
+        "{anonymous:?}"
+    );
+    let mut wrong = tonic::Request::new(AddEntityAliasRequest {
+        entity: format!("entities/{}", uuid::Uuid::new_v4()),
+        alias: "fake".into(),
+    });
+    wrong
+        .metadata_mut()
+        .insert("authorization", "Bearer guessed".parse().unwrap());
+    let denied = app.entities.add_entity_alias(wrong).await.unwrap_err();
+    assert_eq!(denied.code(), tonic::Code::PermissionDenied, "{denied:?}");
+    // With the token the call reaches the registry (which knows neither id).
+    let allowed = app
+        .entities
+        .merge_entities(curation(request()))
+        .await
+        .unwrap_err();
+    assert_eq!(allowed.code(), tonic::Code::NotFound, "{allowed:?}");
     app.stop().await;
 }

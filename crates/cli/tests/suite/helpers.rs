@@ -28,6 +28,19 @@ pub struct TestApp {
     pub entities: EntityServiceClient<Channel>,
 }
 
+/// The curation token the test suites' gateways accept.
+pub const CURATION_TOKEN: &str = "test-curation-token";
+
+/// A curation request carrying the test suites' curation token.
+pub fn curation<T>(message: T) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {CURATION_TOKEN}").parse().unwrap(),
+    );
+    request
+}
+
 /// A fresh, migrated database.
 pub async fn fresh_pool() -> PgPool {
     readout_server::telemetry::init_for_tests();
@@ -44,6 +57,8 @@ pub async fn spawn_app(workers: usize) -> TestApp {
 
 /// Starts the suite on `pool` (e.g. again after a simulated crash).
 pub async fn spawn_app_on(pool: PgPool, workers: usize) -> TestApp {
+    // Every test's gateway takes the same token, so setting it is idempotent.
+    std::env::set_var("READOUT_CURATION_TOKEN", CURATION_TOKEN);
     let suite = Suite::start(pool, &SuiteAddresses::ephemeral(), workers)
         .await
         .expect("suite starts");
