@@ -194,7 +194,8 @@ impl LocalCluster {
         Ok(())
     }
 
-    fn start(&self) -> Result<(), ClusterError> {
+    /// Starts the cluster (again, after [`LocalCluster::stop`]) on its port.
+    pub fn start(&self) -> Result<(), ClusterError> {
         let data_dir = self.data_dir();
         let log = self.dir.join("postgresql.log");
         if self.server_user == ServerUser::PostgresUser {
