@@ -61,6 +61,34 @@ async fn start_ingest(pool: PgPool, entity_url: &str) -> (Running, String) {
     (Running { stop, task }, format!("http://{addr}"))
 }
 
+/// The stored row counts (quotes, quote sources, events, event sources,
+/// mentions) and how many entities' mention counts differ from their rows.
+async fn stored_counts(pool: &PgPool) -> (Vec<i64>, i64) {
+    let mut counts = Vec::new();
+    for table in [
+        "quotes",
+        "quote_sources",
+        "events",
+        "event_sources",
+        "mentions",
+    ] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        counts.push(count);
+    }
+    let wrong_counts: i64 = sqlx::query_scalar(
+        "WITH pending AS (SELECT entity_id, sum(mentions) AS m FROM entity_count_deltas GROUP BY entity_id)
+         SELECT count(*) FROM entities e LEFT JOIN pending p ON p.entity_id = e.id
+         WHERE e.mention_count + COALESCE(p.m, 0) <> (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (counts, wrong_counts)
+}
+
 /// The generated articles every run ingests.
 fn corpus(articles: usize) -> Vec<SubmitArticlesRequest> {
     let mut rng = Rng::new(7);
@@ -180,29 +208,7 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
             "the outage hit no article: the test proves nothing"
         );
     }
-    let mut counts = Vec::new();
-    for table in [
-        "quotes",
-        "quote_sources",
-        "events",
-        "event_sources",
-        "mentions",
-    ] {
-        let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        counts.push(count);
-    }
-    let wrong_counts: i64 = sqlx::query_scalar(
-        "WITH pending AS (SELECT entity_id, sum(mentions) AS m FROM entity_count_deltas GROUP BY entity_id)
-         SELECT count(*) FROM entities e LEFT JOIN pending p ON p.entity_id = e.id
-         WHERE e.mention_count + COALESCE(p.m, 0) <> (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    (counts, wrong_counts)
+    stored_counts(&pool).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -322,5 +328,114 @@ async fn a_database_restart_fails_nothing_and_stores_what_a_clean_run_stores() {
         (clean_wrong, restarted_wrong),
         (0, 0),
         "entities whose mention counts differ from their rows"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crashed_worker_s_articles_are_done_within_seconds_and_counted_once() {
+    readout_server::telemetry::init_for_tests();
+    let (url, pool) = readout_store::testing::fresh_database()
+        .await
+        .expect("fresh test database");
+    let (entity, entity_addr) = start_entity(pool.clone(), "127.0.0.1:0").await;
+    let entity_url = format!("http://{entity_addr}");
+    // The first ingest service runs on a runtime of its own, so it can die the
+    // way a killed process does: every task stops where it is, nothing is
+    // released, its connections drop (their transactions roll back).
+    let crashing = {
+        let (url, entity_url) = (url.clone(), entity_url.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let (started, ready) = std::sync::mpsc::channel();
+            runtime.spawn(async move {
+                let pool = readout_store::connect(&url, 10, Duration::from_secs(10))
+                    .await
+                    .expect("connect");
+                let (_ingest, ingest_url) = start_ingest(pool, &entity_url).await;
+                started.send(ingest_url).unwrap();
+                std::future::pending::<()>().await;
+            });
+            let ingest_url = ready.recv().unwrap();
+            (runtime, ingest_url)
+        })
+        .join()
+        .unwrap()
+    };
+    let (runtime, ingest_url) = crashing;
+    let mut client = IngestServiceClient::connect(ingest_url)
+        .await
+        .expect("ingest");
+    let names: Vec<String> = client
+        .submit_articles(tokio_stream::iter(corpus(600)))
+        .await
+        .expect("submit")
+        .into_inner()
+        .results
+        .into_iter()
+        .map(|result| result.article)
+        .collect();
+    // Killed in the middle of the work.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::task::spawn_blocking(move || runtime.shutdown_background())
+        .await
+        .unwrap();
+    let stranded: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM articles WHERE state = 'processing'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let crashed_at = std::time::Instant::now();
+    let (survivor, ingest_url) = start_ingest(pool.clone(), &entity_url).await;
+    let mut client = IngestServiceClient::connect(ingest_url)
+        .await
+        .expect("ingest");
+    for name in &names {
+        loop {
+            let article = client
+                .get_article(GetArticleRequest {
+                    name: name.clone(),
+                    ..Default::default()
+                })
+                .await
+                .expect("get")
+                .into_inner()
+                .article
+                .unwrap();
+            match ArticleState::try_from(article.state).unwrap() {
+                ArticleState::Done => break,
+                ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
+                _ => {
+                    assert!(
+                        crashed_at.elapsed() < Duration::from_secs(60),
+                        "{name} not processed a minute after the crash"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+    survivor.stop().await;
+    entity.stop().await;
+    assert!(
+        stranded > 0,
+        "the crash left no article in hand: the test proves nothing"
+    );
+    // Leases of 10 s, not a minute: the stranded articles waited seconds.
+    assert!(
+        crashed_at.elapsed() < Duration::from_secs(40),
+        "{stranded} stranded articles took {:?}",
+        crashed_at.elapsed()
+    );
+    let (clean, _) = ingest(None, 600).await;
+    let (crashed, wrong_counts) = stored_counts(&pool).await;
+    assert_eq!(
+        wrong_counts, 0,
+        "entities whose mention counts differ from their rows"
+    );
+    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
+    assert_eq!(
+        exact(&crashed),
+        exact(&clean),
+        "quotes, quote sources, event sources, mentions"
     );
 }
