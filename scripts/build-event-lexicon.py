@@ -18,6 +18,11 @@ EVENTS = os.path.join(SHARED, "corpora", "events")
 OUT = os.path.join(HERE, "..", "crates", "extract", "data", "event_verbs.tsv")
 
 
+# Verbs of CAMEO 060 that name mutual cooperation or exchange themselves.
+MUTUAL = {"COOPERATE", "COLLABORATE", "COALESCE", "COMBINE", "MERGE", "UNIFY", "FUSE", "LINK",
+          "CONNECT", "TIE", "EXCHANGE", "SWAP", "TRADE", "SHARE", "JOINT", "EXTRADITE", "EXTRADITION"}
+
+
 def plover_table():
     table = {}
     for line in open(os.path.join(EVENTS, "CAMEO2PLOVER-2021.txt"), encoding="utf-8"):
@@ -99,6 +104,12 @@ def main():
         code = own[1:-1] if own else block_code
         plover = to_plover(code, table)
         if plover is None:
+            continue
+        # CAMEO 060 (material cooperation, not specified) collects generic
+        # verbs ("lead", "order", "provide", "expand"); PLOVER's COOPERATE is
+        # *mutual* material cooperation or exchange (manual 3.5), so only the
+        # verbs that say so themselves are kept.
+        if code.split(":")[0].strip() == "060" and verb.lstrip("+").split("_")[0] not in MUTUAL:
             continue
         multi = verb.startswith("+")
         words = verb.lstrip("+").strip("_").split("_")

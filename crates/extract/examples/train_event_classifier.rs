@@ -69,6 +69,12 @@ fn main() {
                 setting("EPOCHS", EPOCHS),
                 setting("MIN_COUNT", MIN_COUNT),
             );
+            // FOLD_WEIGHTS=PREFIX writes each fold's model (PREFIX0.tsv ...) to
+            // cross-validate the whole extractor on the building part.
+            if let Ok(prefix) = std::env::var("FOLD_WEIGHTS") {
+                std::fs::write(format!("{prefix}{fold}.tsv"), model.render("# fold\n"))
+                    .expect("writing fold weights");
+            }
             for example in examples.iter().filter(|e| fold_of(&e.2) == fold) {
                 let p = model.probabilities(&example.0);
                 let best = (0..16).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);

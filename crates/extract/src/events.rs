@@ -944,7 +944,7 @@ fn extract_events(
 /// An event's confidence from its trigger's (`base`), the classifier's
 /// probability of its type for the article, and whether it leads the article.
 fn rank(base: f32, probability: f32, lead: bool) -> f32 {
-    (base * 0.5 + probability * 0.45 + if lead { 0.05 } else { 0.0 }).min(0.95)
+    (base * 0.25 + probability * 0.7 + if lead { 0.05 } else { 0.0 }).min(0.95)
 }
 
 fn sentence_events(

@@ -167,6 +167,8 @@ const FUTURE: &[&str] = &[
 ];
 /// Words before a conflictual trigger that make it a possibility held out: a threat.
 const POSSIBILITY: &[&str] = &["possibility", "potential", "possible", "prospect", "risk"];
+/// Modals just before a conflictual trigger that make it a threat.
+const THREAT_MODALS: &[&str] = &["could", "might", "may", "would"];
 /// Words in the three tokens before a trigger that negate it.
 const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "without", "nor", "neither"];
 /// Modal words before a trigger that make it hypothetical.
@@ -335,6 +337,22 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         {
             event_type = EventType::Threaten;
         }
+        // "could suspend relations", "would retaliate": a conflictual act an
+        // actor says it may take is a threat (PLOVER 3.11), not a hypothesis.
+        let held_out = conflictual
+            && event_type != EventType::Threaten
+            && before
+                .iter()
+                .rev()
+                .take(2)
+                .any(|w| THREAT_MODALS.contains(&w.as_str()))
+            && !before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
+            && !lower[i.saturating_sub(6)..i].iter().any(|w| {
+                matches!(w.as_str(), "if" | "unless" | "whether") || w.starts_with("consider")
+            });
+        if held_out {
+            event_type = EventType::Threaten;
+        }
         // "accusations of torture", "release of prisoners", "suspension of attacks":
         // the second act is the first's content.
         let of_content = i >= 2 && lower[i - 1] == "of"
@@ -396,9 +414,10 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             noun: entry.noun,
             hand: entry.hand,
             negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
-            hypothetical: lower[i.saturating_sub(6)..i]
-                .iter()
-                .any(|w| MODALS.contains(&w.as_str())),
+            hypothetical: !held_out
+                && lower[i.saturating_sub(6)..i]
+                    .iter()
+                    .any(|w| MODALS.contains(&w.as_str())),
             content_of,
             light: false,
         });
@@ -421,5 +440,17 @@ mod tests {
         assert_eq!(type_of("rejected"), Some(EventType::Reject));
         assert_eq!(type_of("arrested"), Some(EventType::Coerce));
         assert_eq!(type_of("bombed"), Some(EventType::Assault));
+    }
+
+    #[test]
+    fn a_conflictual_act_an_actor_may_take_is_a_threat() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let found = read(&lower("kenya could sever ties with uganda"));
+        assert_eq!(found[0].event_type, EventType::Threaten);
+        assert!(!found[0].hypothetical);
+        let found = read(&lower("kenya would consider sanctions"));
+        assert_ne!(found[0].event_type, EventType::Threaten);
+        let found = read(&lower("kenya could not sever ties"));
+        assert_ne!(found[0].event_type, EventType::Threaten);
     }
 }
