@@ -2169,12 +2169,22 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
                 });
                 added = true;
             }
+            // "Republican party boss John Roe": the name ending the phrase is
+            // the speaker, not the organisation recognised in its description.
+            if let Some((name_span, full_span)) = trailing_name(text, span) {
+                if entities.mentions_in(name_span).next().is_none() {
+                    add_person(document, entities, name_span, full_span);
+                    added = true;
+                }
+            }
             continue;
         }
         let (None, Some(span)) = (quote.speaker, quote.speaker_span) else {
             continue;
         };
-        let Some((name_span, full_span, kind)) = name_in_phrase(text, span) else {
+        let Some((name_span, full_span, kind)) = name_in_phrase(text, span).or_else(|| {
+            trailing_name(text, span).map(|(name, full)| (name, full, EntityKind::Person))
+        }) else {
             continue;
         };
         // A name already recognised, unless only a place inside an
@@ -2334,6 +2344,106 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
     }
     let person_like = words.len() >= 2 && words.len() <= 5 || titled;
     person_like.then_some((name, full, EntityKind::Person))
+}
+
+/// Adds a person named at `name_span` (an entity of that name if there is one).
+fn add_person(
+    document: &Document<'_>,
+    entities: &mut DocEntities,
+    name_span: Span,
+    full_span: Span,
+) {
+    let name = name_span.of(document.text).replace('\u{a0}', " ");
+    let entity = match entities
+        .entities
+        .iter()
+        .position(|e| e.name == name && e.kind == EntityKind::Person)
+    {
+        Some(index) => index,
+        None => {
+            entities.entities.push(crate::entities::DocEntity {
+                name,
+                kind: EntityKind::Person,
+                roles: Vec::new(),
+                affiliation: None,
+            });
+            entities.entities.len() - 1
+        }
+    };
+    entities.mentions.push(crate::entities::DocMention {
+        span: name_span,
+        full_span,
+        entity,
+        sentence: sentence_of(document, name_span.start),
+    });
+}
+
+/// A name ending a speaker phrase after a lowercase description of its bearer:
+/// "columnist Jane Doe", "party boss John Roe" → `(name, description and name)`.
+/// Not after a determiner ("a New Hampshire Republican" describes, it names no
+/// one), a preposition or a conjunction, and not titles alone ("Vice President").
+fn trailing_name(text: &str, phrase: Span) -> Option<(Span, Span)> {
+    let tokens = tokenize(text, phrase);
+    let mut end = tokens.len();
+    while end > 0 && tokens[end - 1].kind != TokenKind::Word {
+        end -= 1;
+    }
+    let is_name_token = |k: usize| {
+        let word = tokens[k].text(text);
+        match tokens[k].kind {
+            TokenKind::Word => is_capitalised(word),
+            TokenKind::Punct => abbreviation_dot(text, &tokens, k) || word == "-",
+            TokenKind::Possessive => false,
+        }
+    };
+    let mut start = end;
+    while start > 0 && is_name_token(start - 1) {
+        start -= 1;
+    }
+    while start < end && tokens[start].kind != TokenKind::Word {
+        start += 1;
+    }
+    // Titles open the run: "director Jane Doe" is fine, "Vice President" alone is not.
+    while start < end && {
+        let word = tokens[start].text(text);
+        LEXICON.is_title_word(word) || NAME_ABBREVIATIONS.contains(&word)
+    } {
+        start += 1;
+        while start < end && tokens[start].kind != TokenKind::Word {
+            start += 1;
+        }
+    }
+    let words: Vec<&str> = (start..end)
+        .filter(|&k| tokens[k].kind == TokenKind::Word)
+        .map(|k| tokens[k].text(text))
+        .collect();
+    if !(2..=4).contains(&words.len())
+        || words.iter().any(|w| {
+            FUNCTION_OPENERS.contains(w)
+                || LEXICON.is_title_word(w)
+                || matches!(*w, "I" | "He" | "She" | "They" | "It" | "We" | "The")
+        })
+    {
+        return None;
+    }
+    // The word before: a lowercase description noun.
+    let before = start.checked_sub(1)?;
+    let word = tokens[before].text(text);
+    if tokens[before].kind != TokenKind::Word
+        || is_capitalised(word)
+        || !word.chars().all(char::is_alphabetic)
+        || DETERMINERS.contains(&word)
+        || PREPOSITIONS.contains(&word)
+        || matches!(
+            word,
+            "of" | "and" | "or" | "but" | "as" | "than" | "like" | "said" | "says"
+        )
+    {
+        return None;
+    }
+    let name = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
+    let full = Span::new(tokens[0].span.start, name.end);
+    Some((name, full))
 }
 
 fn trim_span(text: &str, span: Span) -> Span {
@@ -3107,6 +3217,27 @@ mod tests {
         assert!(
             speaker.is_some_and(|name| name.ends_with("Public")),
             "{speaker:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_after_a_lowercase_description_is_the_speaker() {
+        let text = "Headline\nThe budget passed.\n\u{201c}Nobody read the annex,\u{201d} wrote columnist Odile Varnach.\n\u{201c}It was a long night,\u{201d} said Harbour Party whip Teodor Malvik.\n\u{201c}We were told nothing,\u{201d} said a Harbour Party member.\n";
+        let quotes = run(text);
+        let varnach = speaker_of(&quotes, "Nobody read");
+        assert!(
+            varnach.as_deref().is_some_and(|n| n.ends_with("Varnach")),
+            "{varnach:?}"
+        );
+        let malvik = speaker_of(&quotes, "long night");
+        assert!(
+            malvik.as_deref().is_some_and(|n| n.ends_with("Malvik")),
+            "{malvik:?}"
+        );
+        let member = speaker_of(&quotes, "told nothing");
+        assert!(
+            !member.as_deref().is_some_and(|n| n.ends_with("Member")),
+            "{member:?}"
         );
     }
 
