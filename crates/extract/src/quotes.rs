@@ -1188,7 +1188,8 @@ fn resolve_phrase(
         .find(|&k| {
             let word = tokens[k].text(text);
             (tokens[k].kind == TokenKind::Word && PREPOSITIONS.contains(&word))
-                || (tokens[k].kind == TokenKind::Punct && matches!(word, "," | "(" | "\u{2014}"))
+                || (tokens[k].kind == TokenKind::Punct
+                    && matches!(word, "," | "(" | "\u{2014}" | "\u{2015}"))
         })
         .unwrap_or(to);
     // "Jane Doe of New York": after a name, "of" opens where she is from (not
@@ -2273,6 +2274,12 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
         name_start += 1;
         if name_start < end && abbreviation_dot(text, &tokens, name_start) {
             name_start += 1;
+            // "Mr. King", "Dr. Bishop": after an honorific the last word is
+            // a surname even when it is also a title.
+            let honorific = matches!(word, "Mr" | "Mrs" | "Ms" | "Dr");
+            if honorific && name_start + 1 == end {
+                break;
+            }
         }
     }
     if name_start >= end {
@@ -2476,6 +2483,7 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "because"
                     | "when"
                     | "\u{2014}"
+                    | "\u{2015}"
                     | "\u{2013}"
                     | ";"
             ) || (word == "and"
@@ -2648,9 +2656,11 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     {
         return false;
     }
+    // ("said 9/11 widow Jane Doe": a slash or hyphen inside a modifier.)
     let mut words = tokens[cue.last..]
         .iter()
-        .take_while(|t| t.kind == TokenKind::Word)
+        .take_while(|t| t.kind == TokenKind::Word || matches!(t.text(text), "/" | "-"))
+        .filter(|t| t.kind == TokenKind::Word)
         .take(6)
         .map(|t| t.text(text));
     let Some(first) = words.next() else {
@@ -2755,6 +2765,7 @@ fn simple_start(text: &str, tokens: &[Token], end: usize) -> usize {
                     | "("
                     | ")"
                     | "\u{2014}"
+                    | "\u{2015}"
                     | "\u{2013}"
                     | "-"
                     | "."
@@ -2886,9 +2897,19 @@ fn phrase_end(text: &str, tokens: &[Token], from: usize) -> usize {
                 continue;
             }
         }
+        // "9/11 widow": a slash between digits stays inside the phrase.
+        let digit_slash = word == "/"
+            && end > 0
+            && tokens[end - 1]
+                .text(text)
+                .ends_with(|c: char| c.is_ascii_digit())
+            && tokens
+                .get(end + 1)
+                .is_some_and(|t| t.text(text).starts_with(|c: char| c.is_ascii_digit()));
         if token.kind == TokenKind::Punct
             && word != "-"
             && word != "\u{2019}"
+            && !digit_slash
             && !abbreviation_dot(text, tokens, end)
         {
             break;
@@ -3238,6 +3259,27 @@ mod tests {
         assert!(
             !member.as_deref().is_some_and(|n| n.ends_with("Member")),
             "{member:?}"
+        );
+    }
+
+    #[test]
+    fn honorific_surnames_horizontal_bars_and_numbered_modifiers() {
+        let text = "Headline\nThe rally was loud.\n\u{201c}It is all about turnout,\u{201d} Mr. Bishop added.\nWhen the mayor noted the deficit \u{2015} as was true for years \u{2015} Lena Vostrikova replied, \u{201c}That is the plan.\u{201d}\n\u{201c}The rationale does not hold,\u{201d} said 9/11 widow Maria Ostrova.\n";
+        let quotes = run(text);
+        let bishop = speaker_of(&quotes, "turnout");
+        assert!(
+            bishop.as_deref().is_some_and(|n| n.ends_with("Bishop")),
+            "{bishop:?}"
+        );
+        let plan = speaker_of(&quotes, "the plan");
+        assert!(
+            plan.as_deref().is_some_and(|n| n.ends_with("Vostrikova")),
+            "{plan:?}"
+        );
+        let widow = speaker_of(&quotes, "rationale");
+        assert!(
+            widow.as_deref().is_some_and(|n| n.ends_with("Ostrova")),
+            "{widow:?}"
         );
     }
 
