@@ -2197,6 +2197,14 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
                 || m.full_span.start <= name_span.start && m.full_span.end >= name_span.end
         });
         if covered || (!inside.is_empty() && kind != EntityKind::Org) {
+            // "Soviet dissident Jane Doe": a recognised word describes the
+            // name that ends the phrase.
+            if let Some((name_span, full_span)) = trailing_name(text, span) {
+                if entities.mentions_in(name_span).next().is_none() {
+                    add_person(document, entities, name_span, full_span);
+                    added = true;
+                }
+            }
             continue;
         }
         let name = name_span.of(text).replace('\u{a0}', " ");
@@ -2807,6 +2815,42 @@ fn looks_appositive(text: &str, tokens: &[Token], from: usize, to: usize) -> boo
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
 }
 
+/// True for `tokens[from..to]` made of two to four capitalised words (a name
+/// as written: "Jane Q. Doe").
+fn name_segment(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
+    let words: Vec<&str> = tokens[from..to]
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text))
+        .collect();
+    (1..=4).contains(&words.len())
+        && tokens[from..to].iter().enumerate().all(|(i, t)| {
+            t.kind == TokenKind::Word && is_capitalised(t.text(text))
+                || abbreviation_dot(text, tokens, from + i)
+                || t.text(text) == "-"
+        })
+        && words.iter().all(|w| {
+            !FUNCTION_OPENERS.contains(w)
+                && !DATE_WORDS.contains(w)
+                && !LEXICON.is_title_word(w)
+                && !matches!(
+                    *w,
+                    "The" | "A" | "An" | "I" | "He" | "She" | "It" | "They" | "We"
+                )
+        })
+}
+
+/// True for a description of a person ending in its noun: "New Jersey's
+/// sitting governor", "his wife".
+fn person_description(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
+    let last = tokens[from..to]
+        .iter()
+        .rev()
+        .find(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text));
+    last.is_some_and(|w| PERSON_NOUNS.contains(&w))
+}
+
 /// The speaker phrase ending before `cue`: `(start, end)`. Appositives between
 /// the name and the cue are stepped over: "Jane Doe, a lawyer, said" → "Jane Doe".
 fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
@@ -2875,6 +2919,19 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
             continue;
         }
         if !looks_appositive(text, tokens, segment_start, comma) {
+            // "Doe, New Jersey's sitting governor, said": the name before
+            // the description.
+            if person_description(text, tokens, segment_start, comma)
+                && segment_start > 1
+                && tokens[segment_start - 1].text(text) == ","
+            {
+                let name_start = simple_start(text, tokens, segment_start - 1);
+                if name_start < segment_start - 1
+                    && name_segment(text, tokens, name_start, segment_start - 1)
+                {
+                    return (name_start, segment_start - 1);
+                }
+            }
             return (segment_start, comma);
         }
         end = segment_start;
@@ -3013,6 +3070,21 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
             return None;
         }
         subject_end = comma;
+        // "his wife, Jane Doe, wrote": the name after the description.
+        let next = (comma + 1..cue_first)
+            .find(|&k| tokens[k].text(text) == ",")
+            .unwrap_or(cue_first);
+        if person_description(text, &tokens, first, comma)
+            && !tokens[first..comma]
+                .iter()
+                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text)))
+            && next > comma + 1
+            && name_segment(text, &tokens, comma + 1, next)
+        {
+            let speaker = resolve_phrase(ctx, &tokens, comma + 1, next, sentence)?;
+            let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
+            return Some((speaker, cue_span));
+        }
     }
     let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
     let according = cue.form == CueForm::Phrase && cue.lemma == "according";
@@ -3280,6 +3352,22 @@ mod tests {
         assert!(
             widow.as_deref().is_some_and(|n| n.ends_with("Ostrova")),
             "{widow:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_beside_a_description_of_its_bearer_is_the_speaker() {
+        let text = "Headline\nThe hearing ended.\n\u{201c}We need him at home,\u{201d} his wife, Ilinca Dobresti, wrote in a letter.\nTovar, Oregon\u{2019}s sitting governor, repeated that the plan was a \u{201c}work in progress.\u{201d}\n";
+        let quotes = run(text);
+        let wife = speaker_of(&quotes, "at home");
+        assert!(
+            wife.as_deref().is_some_and(|n| n.ends_with("Dobresti")),
+            "{wife:?}"
+        );
+        let governor = speaker_of(&quotes, "work in progress");
+        assert!(
+            governor.as_deref().is_some_and(|n| n.ends_with("Tovar")),
+            "{governor:?}"
         );
     }
 
