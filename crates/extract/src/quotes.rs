@@ -2446,7 +2446,7 @@ fn trailing_name(text: &str, phrase: Span) -> Option<(Span, Span)> {
     let word = tokens[before].text(text);
     if tokens[before].kind != TokenKind::Word
         || is_capitalised(word)
-        || !word.chars().all(char::is_alphabetic)
+        || !word.chars().all(|c| c.is_alphabetic() || c == '-')
         || DETERMINERS.contains(&word)
         || PREPOSITIONS.contains(&word)
         || matches!(
