@@ -1181,6 +1181,39 @@ fn resolve_phrase(
         });
     }
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    // "Saturday at the state convention Sen. Jane Doe (D-Ore.)": a time or an
+    // adverb opens the sentence; the person named right before the cue speaks.
+    let opener = tokens[from].text(text);
+    if DATE_WORDS.contains(&opener)
+        || SENTENCE_ADVERBS.contains(&opener)
+        || FUNCTION_OPENERS.contains(&opener)
+    {
+        let paren = (from..to)
+            .rev()
+            .take(8)
+            .find(|&k| tokens[k].text(text) == "(");
+        let last = paren.unwrap_or(to);
+        if last > from {
+            let end = tokens[last - 1].span.end;
+            if let Some(person) = entities
+                .mentions_in(span)
+                .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                .last()
+                .filter(|m| m.span.end == end && m.span.start > span.start)
+            {
+                let start = if person.full_span.start >= span.start {
+                    person.full_span.start
+                } else {
+                    person.span.start
+                };
+                return Some(Speaker {
+                    entity: Some(person.entity),
+                    span: Span::new(start, person.span.end),
+                    confidence: 0.8,
+                });
+            }
+        }
+    }
     // The head of the phrase ends at its first preposition, comma or parenthesis:
     // "The foreign ministry readouts for Wang's meetings with Blinken" → "readouts",
     // "Jane Doe, head of the caucus" → "Jane Doe".
@@ -3368,6 +3401,17 @@ mod tests {
         assert!(
             governor.as_deref().is_some_and(|n| n.ends_with("Tovar")),
             "{governor:?}"
+        );
+    }
+
+    #[test]
+    fn a_time_opening_the_sentence_is_no_speaker() {
+        let text = "Headline\nThe convention met.\nSaturday at the state party convention Sen. Jane Q. Public (D-Ore.) said the plan was a \u{201c}proven failure\u{201d} in every county.\n";
+        let quotes = run(text);
+        let public = speaker_of(&quotes, "proven failure");
+        assert!(
+            public.as_deref().is_some_and(|n| n.ends_with("Public")),
+            "{public:?}"
         );
     }
 
