@@ -3102,6 +3102,44 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         {
             return None;
         }
+        // "...\" they need to win, group spokesman Jane Doe said": a clause
+        // naming no one ends at a comma and the person before the cue speaks.
+        let last_comma = (comma..cue_first)
+            .rev()
+            .find(|&k| tokens[k].text(text) == ",")
+            .unwrap_or(comma);
+        let before_cue = tokens[cue_first - 1].span.end;
+        let named = |from: usize, to: usize| {
+            to > from
+                && ctx
+                    .entities
+                    .mentions_in(Span::new(tokens[from].span.start, tokens[to - 1].span.end))
+                    .any(|m| {
+                        matches!(
+                            ctx.entities.entities[m.entity].kind,
+                            EntityKind::Person | EntityKind::Org
+                        )
+                    })
+        };
+        if last_comma + 1 < cue_first
+            && !named(first, comma)
+            && (first..comma).any(|k| {
+                tokens[k].kind == TokenKind::Word
+                    && (is_pronoun(tokens[k].text(text))
+                        || matches!(tokens[k].text(text), "they" | "it" | "we" | "you"))
+            })
+            && ctx
+                .entities
+                .mentions_in(Span::new(tokens[last_comma + 1].span.start, before_cue))
+                .any(|m| {
+                    m.span.end == before_cue
+                        && ctx.entities.entities[m.entity].kind == EntityKind::Person
+                })
+        {
+            let speaker = resolve_phrase(ctx, &tokens, last_comma + 1, cue_first, sentence)?;
+            let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
+            return Some((speaker, cue_span));
+        }
         subject_end = comma;
         // "his wife, Jane Doe, wrote": the name after the description.
         let next = (comma + 1..cue_first)
@@ -3412,6 +3450,17 @@ mod tests {
         assert!(
             public.as_deref().is_some_and(|n| n.ends_with("Public")),
             "{public:?}"
+        );
+    }
+
+    #[test]
+    fn a_person_right_before_the_cue_after_a_clause_naming_no_one() {
+        let text = "Headline\nThe group met.\nHer backing will carry \u{201c}real weight\u{201d} and bring the \u{201c}volunteer muscle\u{201d} they need to win, group spokesman Tomas Rydell said.\n";
+        let quotes = run(text);
+        let rydell = speaker_of(&quotes, "real weight");
+        assert!(
+            rydell.as_deref().is_some_and(|n| n.ends_with("Rydell")),
+            "{rydell:?}"
         );
     }
 
