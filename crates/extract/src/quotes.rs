@@ -2074,6 +2074,46 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
                     .map(|s| (s, Span::new(quote.outer.start, quote.outer.start)));
             }
         }
+        // 4c. "\"...,\" said Doe, adding that \"...\"": a participle continuing
+        // the attributed clause gives its quote the same speaker.
+        if attribution.is_none() {
+            if let Some((_, last)) = previous.as_ref().filter(|(_, last)| {
+                last.speaker_span.is_some()
+                    && last.span.start >= sentence.start
+                    && last.span.end <= quote.outer.start
+            }) {
+                let between = Span::new(last.span.end, quote.outer.start).of(text);
+                let clause = between.rsplit(',').next().unwrap_or("");
+                let words: Vec<&str> = clause
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let words = match words.split_last() {
+                    Some((&"that", rest)) => rest,
+                    _ => &words[..],
+                };
+                let continuing = between.contains(',')
+                    && words.len() <= 3
+                    && words.last().is_some_and(|w| {
+                        matches!(
+                            *w,
+                            "adding" | "saying" | "noting" | "arguing" | "explaining" | "insisting"
+                        )
+                    });
+                if continuing {
+                    if let Some(span) = last.speaker_span {
+                        attribution = Some((
+                            Speaker {
+                                entity: last.speaker,
+                                span,
+                                confidence: last.confidence * 0.9,
+                            },
+                            Span::new(quote.outer.start, quote.outer.start),
+                        ));
+                    }
+                }
+            }
+        }
         let partial = !(opens_sentence
             || ends_with_colon
             || before_text.ends_with(',') && !before_cues.is_empty());
@@ -3461,6 +3501,17 @@ mod tests {
         assert!(
             rydell.as_deref().is_some_and(|n| n.ends_with("Rydell")),
             "{rydell:?}"
+        );
+    }
+
+    #[test]
+    fn a_participle_continues_the_attributed_clause() {
+        let text = "Headline\nThe shift was slow.\n\u{201c}It is not new in Oregon,\u{201d} said Rep. Tobias Quell (D-Ore.) at the time, adding that \u{201c}we have been electing them for a long time.\u{201d} Analyst Mira Sonn agreed.\n";
+        let quotes = run(text);
+        let quell = speaker_of(&quotes, "electing them");
+        assert!(
+            quell.as_deref().is_some_and(|n| n.ends_with("Quell")),
+            "{quell:?}"
         );
     }
 
