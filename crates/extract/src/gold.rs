@@ -120,16 +120,32 @@ pub fn to_gold(analysis: &Analysis<'_>, doc: &str, published: Option<&str>) -> G
             forms.push(form);
         }
     }
+    // Ids are names: entities whose names give one id ("RENO" and "Reno")
+    // are rendered as one, the first, with the surface forms of all.
+    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut merged: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (index, id) in ids.iter().enumerate() {
+        let Some(forms) = surface.get(&index) else {
+            continue;
+        };
+        let first = *first_of.entry(id.as_str()).or_insert(index);
+        let into = merged.entry(first).or_default();
+        for form in forms {
+            if !into.contains(form) {
+                into.push(form.clone());
+            }
+        }
+    }
     let gold_entities = entities
         .entities
         .iter()
         .enumerate()
-        .filter(|(index, _)| surface.contains_key(index))
+        .filter(|(index, _)| merged.contains_key(index))
         .map(|(index, entity)| GoldEntity {
             id: ids[index].clone(),
             name: entity.name.clone(),
             entity_type: entity.kind.as_str().to_owned(),
-            mentions: surface.get(&index).cloned().unwrap_or_default(),
+            mentions: merged.get(&index).cloned().unwrap_or_default(),
             roles: entity.roles.clone(),
             affiliation: match entity.kind {
                 EntityKind::Person | EntityKind::Org => entity.affiliation.as_deref().map(kebab),

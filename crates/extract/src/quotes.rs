@@ -1181,6 +1181,39 @@ fn resolve_phrase(
         });
     }
     let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
+    // "Saturday at the state convention Sen. Jane Doe (D-Ore.)": a time or an
+    // adverb opens the sentence; the person named right before the cue speaks.
+    let opener = tokens[from].text(text);
+    if DATE_WORDS.contains(&opener)
+        || SENTENCE_ADVERBS.contains(&opener)
+        || FUNCTION_OPENERS.contains(&opener)
+    {
+        let paren = (from..to)
+            .rev()
+            .take(8)
+            .find(|&k| tokens[k].text(text) == "(");
+        let last = paren.unwrap_or(to);
+        if last > from {
+            let end = tokens[last - 1].span.end;
+            if let Some(person) = entities
+                .mentions_in(span)
+                .filter(|m| entities.entities[m.entity].kind == EntityKind::Person)
+                .last()
+                .filter(|m| m.span.end == end && m.span.start > span.start)
+            {
+                let start = if person.full_span.start >= span.start {
+                    person.full_span.start
+                } else {
+                    person.span.start
+                };
+                return Some(Speaker {
+                    entity: Some(person.entity),
+                    span: Span::new(start, person.span.end),
+                    confidence: 0.8,
+                });
+            }
+        }
+    }
     // The head of the phrase ends at its first preposition, comma or parenthesis:
     // "The foreign ministry readouts for Wang's meetings with Blinken" → "readouts",
     // "Jane Doe, head of the caucus" → "Jane Doe".
@@ -1188,7 +1221,8 @@ fn resolve_phrase(
         .find(|&k| {
             let word = tokens[k].text(text);
             (tokens[k].kind == TokenKind::Word && PREPOSITIONS.contains(&word))
-                || (tokens[k].kind == TokenKind::Punct && matches!(word, "," | "(" | "\u{2014}"))
+                || (tokens[k].kind == TokenKind::Punct
+                    && matches!(word, "," | "(" | "\u{2014}" | "\u{2015}"))
         })
         .unwrap_or(to);
     // "Jane Doe of New York": after a name, "of" opens where she is from (not
@@ -2040,6 +2074,46 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
                     .map(|s| (s, Span::new(quote.outer.start, quote.outer.start)));
             }
         }
+        // 4c. "\"...,\" said Doe, adding that \"...\"": a participle continuing
+        // the attributed clause gives its quote the same speaker.
+        if attribution.is_none() {
+            if let Some((_, last)) = previous.as_ref().filter(|(_, last)| {
+                last.speaker_span.is_some()
+                    && last.span.start >= sentence.start
+                    && last.span.end <= quote.outer.start
+            }) {
+                let between = Span::new(last.span.end, quote.outer.start).of(text);
+                let clause = between.rsplit(',').next().unwrap_or("");
+                let words: Vec<&str> = clause
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let words = match words.split_last() {
+                    Some((&"that", rest)) => rest,
+                    _ => &words[..],
+                };
+                let continuing = between.contains(',')
+                    && words.len() <= 3
+                    && words.last().is_some_and(|w| {
+                        matches!(
+                            *w,
+                            "adding" | "saying" | "noting" | "arguing" | "explaining" | "insisting"
+                        )
+                    });
+                if continuing {
+                    if let Some(span) = last.speaker_span {
+                        attribution = Some((
+                            Speaker {
+                                entity: last.speaker,
+                                span,
+                                confidence: last.confidence * 0.9,
+                            },
+                            Span::new(quote.outer.start, quote.outer.start),
+                        ));
+                    }
+                }
+            }
+        }
         let partial = !(opens_sentence
             || ends_with_colon
             || before_text.ends_with(',') && !before_cues.is_empty());
@@ -2169,12 +2243,22 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
                 });
                 added = true;
             }
+            // "Republican party boss John Roe": the name ending the phrase is
+            // the speaker, not the organisation recognised in its description.
+            if let Some((name_span, full_span)) = trailing_name(text, span) {
+                if entities.mentions_in(name_span).next().is_none() {
+                    add_person(document, entities, name_span, full_span);
+                    added = true;
+                }
+            }
             continue;
         }
         let (None, Some(span)) = (quote.speaker, quote.speaker_span) else {
             continue;
         };
-        let Some((name_span, full_span, kind)) = name_in_phrase(text, span) else {
+        let Some((name_span, full_span, kind)) = name_in_phrase(text, span).or_else(|| {
+            trailing_name(text, span).map(|(name, full)| (name, full, EntityKind::Person))
+        }) else {
             continue;
         };
         // A name already recognised, unless only a place inside an
@@ -2186,6 +2270,14 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
                 || m.full_span.start <= name_span.start && m.full_span.end >= name_span.end
         });
         if covered || (!inside.is_empty() && kind != EntityKind::Org) {
+            // "Soviet dissident Jane Doe": a recognised word describes the
+            // name that ends the phrase.
+            if let Some((name_span, full_span)) = trailing_name(text, span) {
+                if entities.mentions_in(name_span).next().is_none() {
+                    add_person(document, entities, name_span, full_span);
+                    added = true;
+                }
+            }
             continue;
         }
         let name = name_span.of(text).replace('\u{a0}', " ");
@@ -2263,6 +2355,12 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
         name_start += 1;
         if name_start < end && abbreviation_dot(text, &tokens, name_start) {
             name_start += 1;
+            // "Mr. King", "Dr. Bishop": after an honorific the last word is
+            // a surname even when it is also a title.
+            let honorific = matches!(word, "Mr" | "Mrs" | "Ms" | "Dr");
+            if honorific && name_start + 1 == end {
+                break;
+            }
         }
     }
     if name_start >= end {
@@ -2336,6 +2434,106 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
     person_like.then_some((name, full, EntityKind::Person))
 }
 
+/// Adds a person named at `name_span` (an entity of that name if there is one).
+fn add_person(
+    document: &Document<'_>,
+    entities: &mut DocEntities,
+    name_span: Span,
+    full_span: Span,
+) {
+    let name = name_span.of(document.text).replace('\u{a0}', " ");
+    let entity = match entities
+        .entities
+        .iter()
+        .position(|e| e.name == name && e.kind == EntityKind::Person)
+    {
+        Some(index) => index,
+        None => {
+            entities.entities.push(crate::entities::DocEntity {
+                name,
+                kind: EntityKind::Person,
+                roles: Vec::new(),
+                affiliation: None,
+            });
+            entities.entities.len() - 1
+        }
+    };
+    entities.mentions.push(crate::entities::DocMention {
+        span: name_span,
+        full_span,
+        entity,
+        sentence: sentence_of(document, name_span.start),
+    });
+}
+
+/// A name ending a speaker phrase after a lowercase description of its bearer:
+/// "columnist Jane Doe", "party boss John Roe" → `(name, description and name)`.
+/// Not after a determiner ("a New Hampshire Republican" describes, it names no
+/// one), a preposition or a conjunction, and not titles alone ("Vice President").
+fn trailing_name(text: &str, phrase: Span) -> Option<(Span, Span)> {
+    let tokens = tokenize(text, phrase);
+    let mut end = tokens.len();
+    while end > 0 && tokens[end - 1].kind != TokenKind::Word {
+        end -= 1;
+    }
+    let is_name_token = |k: usize| {
+        let word = tokens[k].text(text);
+        match tokens[k].kind {
+            TokenKind::Word => is_capitalised(word),
+            TokenKind::Punct => abbreviation_dot(text, &tokens, k) || word == "-",
+            TokenKind::Possessive => false,
+        }
+    };
+    let mut start = end;
+    while start > 0 && is_name_token(start - 1) {
+        start -= 1;
+    }
+    while start < end && tokens[start].kind != TokenKind::Word {
+        start += 1;
+    }
+    // Titles open the run: "director Jane Doe" is fine, "Vice President" alone is not.
+    while start < end && {
+        let word = tokens[start].text(text);
+        LEXICON.is_title_word(word) || NAME_ABBREVIATIONS.contains(&word)
+    } {
+        start += 1;
+        while start < end && tokens[start].kind != TokenKind::Word {
+            start += 1;
+        }
+    }
+    let words: Vec<&str> = (start..end)
+        .filter(|&k| tokens[k].kind == TokenKind::Word)
+        .map(|k| tokens[k].text(text))
+        .collect();
+    if !(2..=4).contains(&words.len())
+        || words.iter().any(|w| {
+            FUNCTION_OPENERS.contains(w)
+                || LEXICON.is_title_word(w)
+                || matches!(*w, "I" | "He" | "She" | "They" | "It" | "We" | "The")
+        })
+    {
+        return None;
+    }
+    // The word before: a lowercase description noun.
+    let before = start.checked_sub(1)?;
+    let word = tokens[before].text(text);
+    if tokens[before].kind != TokenKind::Word
+        || is_capitalised(word)
+        || !word.chars().all(|c| c.is_alphabetic() || c == '-')
+        || DETERMINERS.contains(&word)
+        || PREPOSITIONS.contains(&word)
+        || matches!(
+            word,
+            "of" | "and" | "or" | "but" | "as" | "than" | "like" | "said" | "says"
+        )
+    {
+        return None;
+    }
+    let name = Span::new(tokens[start].span.start, tokens[end - 1].span.end);
+    let full = Span::new(tokens[0].span.start, name.end);
+    Some((name, full))
+}
+
 fn trim_span(text: &str, span: Span) -> Span {
     let content = span.of(text);
     let trimmed_start = content.len() - content.trim_start().len();
@@ -2366,6 +2564,7 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "because"
                     | "when"
                     | "\u{2014}"
+                    | "\u{2015}"
                     | "\u{2013}"
                     | ";"
             ) || (word == "and"
@@ -2538,9 +2737,11 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     {
         return false;
     }
+    // ("said 9/11 widow Jane Doe": a slash or hyphen inside a modifier.)
     let mut words = tokens[cue.last..]
         .iter()
-        .take_while(|t| t.kind == TokenKind::Word)
+        .take_while(|t| t.kind == TokenKind::Word || matches!(t.text(text), "/" | "-"))
+        .filter(|t| t.kind == TokenKind::Word)
         .take(6)
         .map(|t| t.text(text));
     let Some(first) = words.next() else {
@@ -2645,6 +2846,7 @@ fn simple_start(text: &str, tokens: &[Token], end: usize) -> usize {
                     | "("
                     | ")"
                     | "\u{2014}"
+                    | "\u{2015}"
                     | "\u{2013}"
                     | "-"
                     | "."
@@ -2684,6 +2886,42 @@ fn looks_appositive(text: &str, tokens: &[Token], from: usize, to: usize) -> boo
             .chars()
             .next()
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// True for `tokens[from..to]` made of two to four capitalised words (a name
+/// as written: "Jane Q. Doe").
+fn name_segment(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
+    let words: Vec<&str> = tokens[from..to]
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text))
+        .collect();
+    (1..=4).contains(&words.len())
+        && tokens[from..to].iter().enumerate().all(|(i, t)| {
+            t.kind == TokenKind::Word && is_capitalised(t.text(text))
+                || abbreviation_dot(text, tokens, from + i)
+                || t.text(text) == "-"
+        })
+        && words.iter().all(|w| {
+            !FUNCTION_OPENERS.contains(w)
+                && !DATE_WORDS.contains(w)
+                && !LEXICON.is_title_word(w)
+                && !matches!(
+                    *w,
+                    "The" | "A" | "An" | "I" | "He" | "She" | "It" | "They" | "We"
+                )
+        })
+}
+
+/// True for a description of a person ending in its noun: "New Jersey's
+/// sitting governor", "his wife".
+fn person_description(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
+    let last = tokens[from..to]
+        .iter()
+        .rev()
+        .find(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(text));
+    last.is_some_and(|w| PERSON_NOUNS.contains(&w))
 }
 
 /// The speaker phrase ending before `cue`: `(start, end)`. Appositives between
@@ -2754,6 +2992,19 @@ fn phrase_start(text: &str, tokens: &[Token], cue: usize) -> (usize, usize) {
             continue;
         }
         if !looks_appositive(text, tokens, segment_start, comma) {
+            // "Doe, New Jersey's sitting governor, said": the name before
+            // the description.
+            if person_description(text, tokens, segment_start, comma)
+                && segment_start > 1
+                && tokens[segment_start - 1].text(text) == ","
+            {
+                let name_start = simple_start(text, tokens, segment_start - 1);
+                if name_start < segment_start - 1
+                    && name_segment(text, tokens, name_start, segment_start - 1)
+                {
+                    return (name_start, segment_start - 1);
+                }
+            }
             return (segment_start, comma);
         }
         end = segment_start;
@@ -2776,9 +3027,19 @@ fn phrase_end(text: &str, tokens: &[Token], from: usize) -> usize {
                 continue;
             }
         }
+        // "9/11 widow": a slash between digits stays inside the phrase.
+        let digit_slash = word == "/"
+            && end > 0
+            && tokens[end - 1]
+                .text(text)
+                .ends_with(|c: char| c.is_ascii_digit())
+            && tokens
+                .get(end + 1)
+                .is_some_and(|t| t.text(text).starts_with(|c: char| c.is_ascii_digit()));
         if token.kind == TokenKind::Punct
             && word != "-"
             && word != "\u{2019}"
+            && !digit_slash
             && !abbreviation_dot(text, tokens, end)
         {
             break;
@@ -2881,7 +3142,60 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         {
             return None;
         }
+        // "...\" they need to win, group spokesman Jane Doe said": a clause
+        // naming no one ends at a comma and the person before the cue speaks.
+        let last_comma = (comma..cue_first)
+            .rev()
+            .find(|&k| tokens[k].text(text) == ",")
+            .unwrap_or(comma);
+        let before_cue = tokens[cue_first - 1].span.end;
+        let named = |from: usize, to: usize| {
+            to > from
+                && ctx
+                    .entities
+                    .mentions_in(Span::new(tokens[from].span.start, tokens[to - 1].span.end))
+                    .any(|m| {
+                        matches!(
+                            ctx.entities.entities[m.entity].kind,
+                            EntityKind::Person | EntityKind::Org
+                        )
+                    })
+        };
+        if last_comma + 1 < cue_first
+            && !named(first, comma)
+            && (first..comma).any(|k| {
+                tokens[k].kind == TokenKind::Word
+                    && (is_pronoun(tokens[k].text(text))
+                        || matches!(tokens[k].text(text), "they" | "it" | "we" | "you"))
+            })
+            && ctx
+                .entities
+                .mentions_in(Span::new(tokens[last_comma + 1].span.start, before_cue))
+                .any(|m| {
+                    m.span.end == before_cue
+                        && ctx.entities.entities[m.entity].kind == EntityKind::Person
+                })
+        {
+            let speaker = resolve_phrase(ctx, &tokens, last_comma + 1, cue_first, sentence)?;
+            let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
+            return Some((speaker, cue_span));
+        }
         subject_end = comma;
+        // "his wife, Jane Doe, wrote": the name after the description.
+        let next = (comma + 1..cue_first)
+            .find(|&k| tokens[k].text(text) == ",")
+            .unwrap_or(cue_first);
+        if person_description(text, &tokens, first, comma)
+            && !tokens[first..comma]
+                .iter()
+                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text)))
+            && next > comma + 1
+            && name_segment(text, &tokens, comma + 1, next)
+        {
+            let speaker = resolve_phrase(ctx, &tokens, comma + 1, next, sentence)?;
+            let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
+            return Some((speaker, cue_span));
+        }
     }
     let cue_span = Span::new(tokens[cue_first].span.start, tokens[cue_last - 1].span.end);
     let according = cue.form == CueForm::Phrase && cue.lemma == "according";
@@ -3107,6 +3421,97 @@ mod tests {
         assert!(
             speaker.is_some_and(|name| name.ends_with("Public")),
             "{speaker:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_after_a_lowercase_description_is_the_speaker() {
+        let text = "Headline\nThe budget passed.\n\u{201c}Nobody read the annex,\u{201d} wrote columnist Odile Varnach.\n\u{201c}It was a long night,\u{201d} said Harbour Party whip Teodor Malvik.\n\u{201c}We were told nothing,\u{201d} said a Harbour Party member.\n";
+        let quotes = run(text);
+        let varnach = speaker_of(&quotes, "Nobody read");
+        assert!(
+            varnach.as_deref().is_some_and(|n| n.ends_with("Varnach")),
+            "{varnach:?}"
+        );
+        let malvik = speaker_of(&quotes, "long night");
+        assert!(
+            malvik.as_deref().is_some_and(|n| n.ends_with("Malvik")),
+            "{malvik:?}"
+        );
+        let member = speaker_of(&quotes, "told nothing");
+        assert!(
+            !member.as_deref().is_some_and(|n| n.ends_with("Member")),
+            "{member:?}"
+        );
+    }
+
+    #[test]
+    fn honorific_surnames_horizontal_bars_and_numbered_modifiers() {
+        let text = "Headline\nThe rally was loud.\n\u{201c}It is all about turnout,\u{201d} Mr. Bishop added.\nWhen the mayor noted the deficit \u{2015} as was true for years \u{2015} Lena Vostrikova replied, \u{201c}That is the plan.\u{201d}\n\u{201c}The rationale does not hold,\u{201d} said 9/11 widow Maria Ostrova.\n";
+        let quotes = run(text);
+        let bishop = speaker_of(&quotes, "turnout");
+        assert!(
+            bishop.as_deref().is_some_and(|n| n.ends_with("Bishop")),
+            "{bishop:?}"
+        );
+        let plan = speaker_of(&quotes, "the plan");
+        assert!(
+            plan.as_deref().is_some_and(|n| n.ends_with("Vostrikova")),
+            "{plan:?}"
+        );
+        let widow = speaker_of(&quotes, "rationale");
+        assert!(
+            widow.as_deref().is_some_and(|n| n.ends_with("Ostrova")),
+            "{widow:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_beside_a_description_of_its_bearer_is_the_speaker() {
+        let text = "Headline\nThe hearing ended.\n\u{201c}We need him at home,\u{201d} his wife, Ilinca Dobresti, wrote in a letter.\nTovar, Oregon\u{2019}s sitting governor, repeated that the plan was a \u{201c}work in progress.\u{201d}\n";
+        let quotes = run(text);
+        let wife = speaker_of(&quotes, "at home");
+        assert!(
+            wife.as_deref().is_some_and(|n| n.ends_with("Dobresti")),
+            "{wife:?}"
+        );
+        let governor = speaker_of(&quotes, "work in progress");
+        assert!(
+            governor.as_deref().is_some_and(|n| n.ends_with("Tovar")),
+            "{governor:?}"
+        );
+    }
+
+    #[test]
+    fn a_time_opening_the_sentence_is_no_speaker() {
+        let text = "Headline\nThe convention met.\nSaturday at the state party convention Sen. Jane Q. Public (D-Ore.) said the plan was a \u{201c}proven failure\u{201d} in every county.\n";
+        let quotes = run(text);
+        let public = speaker_of(&quotes, "proven failure");
+        assert!(
+            public.as_deref().is_some_and(|n| n.ends_with("Public")),
+            "{public:?}"
+        );
+    }
+
+    #[test]
+    fn a_person_right_before_the_cue_after_a_clause_naming_no_one() {
+        let text = "Headline\nThe group met.\nHer backing will carry \u{201c}real weight\u{201d} and bring the \u{201c}volunteer muscle\u{201d} they need to win, group spokesman Tomas Rydell said.\n";
+        let quotes = run(text);
+        let rydell = speaker_of(&quotes, "real weight");
+        assert!(
+            rydell.as_deref().is_some_and(|n| n.ends_with("Rydell")),
+            "{rydell:?}"
+        );
+    }
+
+    #[test]
+    fn a_participle_continues_the_attributed_clause() {
+        let text = "Headline\nThe shift was slow.\n\u{201c}It is not new in Oregon,\u{201d} said Rep. Tobias Quell (D-Ore.) at the time, adding that \u{201c}we have been electing them for a long time.\u{201d} Analyst Mira Sonn agreed.\n";
+        let quotes = run(text);
+        let quell = speaker_of(&quotes, "electing them");
+        assert!(
+            quell.as_deref().is_some_and(|n| n.ends_with("Quell")),
+            "{quell:?}"
         );
     }
 
