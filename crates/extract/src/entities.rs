@@ -310,8 +310,94 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         raws.extend(rules);
     }
     raws.sort_by_key(|raw| raw.span.start);
+    let mut raws = split_hyphenated(text, raws);
     document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// A name joining names with hyphens ("Biden-Xi summit", "India-Central
+/// Asia-Europe corridor") names each of them: it is split when every part is a
+/// known place or a word of a person named elsewhere in the article, and the
+/// compound is no known name itself ("Guinea-Bissau", "Asia-Pacific").
+fn split_hyphenated(text: &str, raws: Vec<RawMention>) -> Vec<RawMention> {
+    let mut person_words: HashSet<&str> = HashSet::new();
+    for raw in &raws {
+        match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person && !name.contains('-') => {
+                person_words.extend(name.split(' '));
+            }
+            Raw::Single { word, .. } if !word.contains('-') => {
+                person_words.insert(word.as_str());
+            }
+            _ => {}
+        }
+    }
+    let place = |part: &str| -> Option<EntityKind> {
+        LEXICON.lookup(part)?.iter().find_map(|known| match known {
+            Known::Place { kind, .. } => Some(*kind),
+            Known::Org { .. } => Some(EntityKind::Org),
+            _ => None,
+        })
+    };
+    let mut out: Vec<RawMention> = Vec::with_capacity(raws.len());
+    let mut added = false;
+    for raw in &raws {
+        let surface = &text[raw.span.start..raw.span.end];
+        let splittable = !matches!(&raw.raw, Raw::Named { kind, .. } if *kind == EntityKind::EventName)
+            && surface.contains('-')
+            && LEXICON.lookup(surface).is_none();
+        let mut parts: Vec<(Span, Raw)> = Vec::new();
+        if splittable {
+            let mut offset = raw.span.start;
+            for part in surface.split('-') {
+                let span = Span::new(offset, offset + part.len());
+                offset += part.len() + 1;
+                if !is_name_word(part.split(' ').next().unwrap_or("")) {
+                    parts.clear();
+                    break;
+                }
+                if let Some(kind) = place(part) {
+                    parts.push((
+                        span,
+                        Raw::Named {
+                            name: part.to_owned(),
+                            kind,
+                        },
+                    ));
+                } else if !part.contains(' ') && person_words.contains(part) {
+                    parts.push((
+                        span,
+                        Raw::Single {
+                            word: part.to_owned(),
+                            titled: false,
+                        },
+                    ));
+                } else {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        if parts.len() < 2 {
+            out.push(raw.clone());
+            continue;
+        }
+        added = true;
+        for (span, part) in parts {
+            out.push(RawMention {
+                raw: part,
+                span,
+                full_span: span,
+                sentence: raw.sentence,
+                role: None,
+                affiliation: None,
+            });
+        }
+    }
+    if added {
+        out.sort_by_key(|raw| raw.span.start);
+    }
+    out
 }
 
 /// A rule mention the rules are sure of: a lexicon phrase, or a name of two
