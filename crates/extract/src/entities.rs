@@ -301,6 +301,8 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                                 *kind == EntityKind::Org
                                     && is_acronym(name)
                                     && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                                    && !LEXICON.is_common_word(name)
+                                    && !shouted(text, tokens, rule.span)
                             }
                         }
             })
@@ -398,6 +400,28 @@ fn split_hyphenated(text: &str, raws: Vec<RawMention>) -> Vec<RawMention> {
         out.sort_by_key(|raw| raw.span.start);
     }
     out
+}
+
+/// True when a word next to `span` is written in capitals too: the words are
+/// shouted ("HIGHLY RECOMMEND", "LOST AND FOUND"), not an acronym.
+fn shouted(text: &str, tokens: &[Token], span: Span) -> bool {
+    let capitals = |token: &Token| {
+        let word = token.text(text);
+        token.kind == TokenKind::Word
+            && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && word.chars().all(char::is_uppercase)
+    };
+    let Some(at) = tokens.iter().position(|t| t.span.start == span.start) else {
+        return false;
+    };
+    let last = tokens[at..]
+        .iter()
+        .position(|t| t.span.end >= span.end)
+        .map_or(at, |n| at + n);
+    at.checked_sub(1)
+        .and_then(|i| tokens.get(i))
+        .is_some_and(capitals)
+        || tokens.get(last + 1).is_some_and(capitals)
 }
 
 /// A rule mention the rules are sure of: a lexicon phrase, or a name of two
