@@ -243,7 +243,12 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        for (from, to, kind) in ner::spans(&labels[sentence_index]) {
+        for (from, mut to, mut kind) in ner::spans(&labels[sentence_index]) {
+            // "Huawei HQ": the headquarters of a name make it an organisation.
+            if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
+                to -= 1;
+                kind = ORG_TYPE;
+            }
             emit_model_span(
                 text,
                 tokens,
@@ -266,6 +271,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         scan_sentence(text, tokens, sentence_index, title_case, &mut rules);
         let scanned = rules.len();
         scan_institutions(text, tokens, sentence_index, &mut rules);
+        scan_groups(text, tokens, sentence_index, &mut rules);
         let certain: Vec<bool> = rules
             .iter()
             .enumerate()
@@ -422,6 +428,48 @@ fn shouted(text: &str, tokens: &[Token], span: Span) -> bool {
         .and_then(|i| tokens.get(i))
         .is_some_and(capitals)
         || tokens.get(last + 1).is_some_and(capitals)
+}
+
+/// The tagger's index of organisations in [`ner::TYPES`].
+const ORG_TYPE: usize = 1;
+
+/// Number words that name a group of countries ("Group of Seven").
+const GROUP_NUMBERS: &[&str] = &[
+    "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
+    "Fifteen", "Twenty",
+];
+
+/// "Group of 7", "Group of Seven", "Group of 77": a group named by its number
+/// of members is an organisation.
+fn scan_groups(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<RawMention>) {
+    for (i, window) in tokens.windows(3).enumerate() {
+        let [group, of, number] = window else {
+            continue;
+        };
+        let number_text = number.text(text);
+        if group.text(text) != "Group"
+            || of.text(text) != "of"
+            || !(number_text.chars().all(|c| c.is_ascii_digit())
+                || GROUP_NUMBERS.contains(&number_text))
+            || i > 0
+                && tokens[i - 1].kind == TokenKind::Word
+                && is_name_word(tokens[i - 1].text(text))
+        {
+            continue;
+        }
+        let span = Span::new(group.span.start, number.span.end);
+        raws.push(RawMention {
+            raw: Raw::Named {
+                name: span.of(text).to_owned(),
+                kind: EntityKind::Org,
+            },
+            span,
+            full_span: span,
+            sentence,
+            role: None,
+            affiliation: None,
+        });
+    }
 }
 
 /// A rule mention the rules are sure of: a lexicon phrase, or a name of two
