@@ -243,11 +243,34 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        for (from, mut to, mut kind) in ner::spans(&labels[sentence_index]) {
+        for (mut from, mut to, mut kind) in ner::spans(&labels[sentence_index]) {
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
                 to -= 1;
                 kind = ORG_TYPE;
+            }
+            // "the Bangkok Asia-Pacific Economic Cooperation forum": a place
+            // before a known organisation's name is a place of its own.
+            if to - from >= 2 && known_place(words[from]).is_some() {
+                let rest = Span::new(tokens[from + 1].span.start, tokens[to - 1].span.end);
+                if LEXICON.lookup(rest.of(text)).is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|known| matches!(known, Known::Org { .. }))
+                }) {
+                    emit_model_span(
+                        text,
+                        tokens,
+                        words,
+                        from,
+                        from + 1,
+                        LOC_TYPE,
+                        sentence_index,
+                        &mut found,
+                    );
+                    from += 1;
+                    kind = ORG_TYPE;
+                }
             }
             emit_model_span(
                 text,
@@ -432,6 +455,16 @@ fn shouted(text: &str, tokens: &[Token], span: Span) -> bool {
 
 /// The tagger's index of organisations in [`ner::TYPES`].
 const ORG_TYPE: usize = 1;
+/// The tagger's index of places in [`ner::TYPES`].
+const LOC_TYPE: usize = 2;
+
+/// The kind of a known place.
+fn known_place(name: &str) -> Option<EntityKind> {
+    LEXICON.lookup(name)?.iter().find_map(|known| match known {
+        Known::Place { kind, .. } => Some(*kind),
+        _ => None,
+    })
+}
 
 /// Number words that name a group of countries ("Group of Seven").
 const GROUP_NUMBERS: &[&str] = &[
