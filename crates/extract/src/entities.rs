@@ -342,6 +342,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
     }
     raws.sort_by_key(|raw| raw.span.start);
     let mut raws = split_hyphenated(text, raws);
+    platforms(text, &mut raws);
     document_consistency(&mut raws);
     resolve(text, raws)
 }
@@ -502,6 +503,65 @@ fn scan_groups(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<Raw
             role: None,
             affiliation: None,
         });
+    }
+}
+
+/// Nouns of what is published on a platform ("a Twitter post").
+const PLATFORM_NOUNS: &[&str] = &[
+    "post",
+    "posts",
+    "account",
+    "accounts",
+    "page",
+    "feed",
+    "video",
+    "videos",
+    "channel",
+    "livestream",
+    "app",
+];
+
+/// A one-word "person" reached via ("via WhatsApp"), followed by a handle
+/// ("on Twitter @name"), or whose posts, account or channel are meant ("in a
+/// Twitter post", "on YouTube channel") is a platform: an organisation. Not when a person named elsewhere in
+/// the article has that word in their name.
+fn platforms(text: &str, raws: &mut [RawMention]) {
+    let person_words: HashSet<String> = raws
+        .iter()
+        .filter_map(|raw| match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person && name.contains(' ') => {
+                Some(name.split(' ').map(str::to_owned).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for raw in raws.iter_mut() {
+        let word = match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person => name,
+            Raw::Single { word, .. } => word,
+            _ => continue,
+        };
+        if word.contains(' ') || person_words.contains(word.as_str()) {
+            continue;
+        }
+        let before = text[..raw.full_span.start].split_whitespace().next_back();
+        let after = text[raw.span.end..].split_whitespace().next();
+        // "pressure on Xi" is a person: "on" alone is no evidence.
+        let platform = before == Some("via")
+            || after.is_some_and(|next| next.starts_with('@'))
+            || matches!(
+                before,
+                Some("on" | "a" | "an" | "the" | "his" | "her" | "its" | "their")
+            ) && after.is_some_and(|next| {
+                PLATFORM_NOUNS.contains(&next.trim_end_matches(|c: char| !c.is_alphabetic()))
+            });
+        if platform {
+            raw.raw = Raw::Named {
+                name: word.clone(),
+                kind: EntityKind::Org,
+            };
+        }
     }
 }
 
