@@ -492,9 +492,18 @@ fn scan_groups(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<Raw
             continue;
         }
         let span = Span::new(group.span.start, number.span.end);
+        let name = LEXICON
+            .lookup(span.of(text))
+            .and_then(|meanings| {
+                meanings.iter().find_map(|known| match known {
+                    Known::Org { canonical } => Some(canonical.clone()),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| span.of(text).to_owned());
         raws.push(RawMention {
             raw: Raw::Named {
-                name: span.of(text).to_owned(),
+                name,
                 kind: EntityKind::Org,
             },
             span,
