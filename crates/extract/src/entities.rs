@@ -373,14 +373,32 @@ fn split_hyphenated(text: &str, raws: Vec<RawMention>) -> Vec<RawMention> {
     };
     let mut out: Vec<RawMention> = Vec::with_capacity(raws.len());
     let mut added = false;
-    for raw in &raws {
-        let surface = &text[raw.span.start..raw.span.end];
-        let splittable = !matches!(&raw.raw, Raw::Named { kind, .. } if *kind == EntityKind::EventName)
-            && surface.contains('-')
+    let mut i = 0;
+    while i < raws.len() {
+        let raw = &raws[i];
+        // Names the tokens cut at spaces join again ("India-Central" and
+        // "Asia-Europe" in "India-Central Asia-Europe").
+        let mut j = i + 1;
+        if raw.span.of(text).contains('-') {
+            while j < raws.len()
+                && raws[j].sentence == raw.sentence
+                && raws[j].span.start == raws[j - 1].span.end + 1
+                && &text[raws[j - 1].span.end..raws[j].span.start] == " "
+                && raws[j].span.of(text).contains('-')
+            {
+                j += 1;
+            }
+        }
+        let group = &raws[i..j];
+        let whole = Span::new(raw.span.start, raws[j - 1].span.end);
+        let surface = whole.of(text);
+        let splittable = !group.iter().any(
+            |raw| matches!(&raw.raw, Raw::Named { kind, .. } if *kind == EntityKind::EventName),
+        ) && surface.contains('-')
             && LEXICON.lookup(surface).is_none();
         let mut parts: Vec<(Span, Raw)> = Vec::new();
         if splittable {
-            let mut offset = raw.span.start;
+            let mut offset = whole.start;
             for part in surface.split('-') {
                 let span = Span::new(offset, offset + part.len());
                 offset += part.len() + 1;
@@ -410,8 +428,9 @@ fn split_hyphenated(text: &str, raws: Vec<RawMention>) -> Vec<RawMention> {
                 }
             }
         }
+        i = j;
         if parts.len() < 2 {
-            out.push(raw.clone());
+            out.extend(group.iter().cloned());
             continue;
         }
         added = true;
