@@ -553,6 +553,10 @@ const PLATFORM_NOUNS: &[&str] = &[
 /// ("on Twitter @name"), or whose posts, account or channel are meant ("in a
 /// Twitter post", "on YouTube channel") is a platform: an organisation. Not when a person named elsewhere in
 /// the article has that word in their name.
+///
+/// Likewise a one-word "person" before a role and a name ("Huawei executive
+/// Meng Wanzhou") is the organisation the person works for, unless the word is
+/// a person's elsewhere (a titled mention, a full name).
 fn platforms(text: &str, raws: &mut [RawMention]) {
     let person_words: HashSet<String> = raws
         .iter()
@@ -564,6 +568,12 @@ fn platforms(text: &str, raws: &mut [RawMention]) {
         })
         .flatten()
         .collect();
+    let mut titled: HashMap<String, usize> = HashMap::new();
+    for raw in raws.iter() {
+        if let Raw::Single { word, titled: true } = &raw.raw {
+            *titled.entry(word.clone()).or_default() += 1;
+        }
+    }
     for raw in raws.iter_mut() {
         let word = match &raw.raw {
             Raw::Named { name, kind } if *kind == EntityKind::Person => name,
@@ -584,7 +594,26 @@ fn platforms(text: &str, raws: &mut [RawMention]) {
             ) && after.is_some_and(|next| {
                 PLATFORM_NOUNS.contains(&next.trim_end_matches(|c: char| !c.is_alphabetic()))
             });
-        if platform {
+        let mut rest = text[raw.span.end..].split_whitespace();
+        // Adjectives of places and parties stay out ("Victorian leader",
+        // "Republican leader", "Democratic senator").
+        let adjective = ["an", "ese", "ish", "ic"]
+            .iter()
+            .any(|ending| word.ends_with(ending))
+            || LEXICON.lookup(word).is_some_and(|meanings| {
+                meanings
+                    .iter()
+                    .any(|known| matches!(known, Known::Demonym { .. }))
+            });
+        let employer = raw.role.is_none()
+            && !adjective
+            && titled.get(word.as_str()).copied().unwrap_or(0)
+                <= usize::from(matches!(raw.raw, Raw::Single { titled: true, .. }))
+            && rest.next().is_some_and(|role| {
+                ROLE_NOUNS.contains(&role) || LEXICON.lowercase_titles.contains(role)
+            })
+            && rest.next().is_some_and(is_name_word);
+        if platform || employer {
             raw.raw = Raw::Named {
                 name: word.clone(),
                 kind: EntityKind::Org,
