@@ -587,7 +587,12 @@ fn platforms(text: &str, raws: &mut [RawMention]) {
         let after = text[raw.span.end..].split_whitespace().next();
         // "pressure on Xi" is a person: "on" alone is no evidence.
         let platform = before == Some("via")
-            || after.is_some_and(|next| next.starts_with('@'))
+            || text[raw.span.end..].starts_with(' ')
+                && after.is_some_and(|next| {
+                    next.strip_prefix('@').is_some_and(|handle| {
+                        handle.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                })
             || matches!(
                 before,
                 Some("on" | "a" | "an" | "the" | "his" | "her" | "its" | "their")
