@@ -1998,6 +1998,30 @@ mod tests {
     }
 
     #[test]
+    fn patterns_around_the_tagger() {
+        let found = names(
+            "Headline\nPresident Joe Biden met Xi Jinping. Both expect a Biden-Xi summit. \
+             He will join a Group of 7 dinner. Harris wrote in a Twitter post that it went well. \
+             Charges against Huawei executive Meng Wanzhou stand.",
+        );
+        let has = |name: &str, kind: &str| found.iter().any(|(n, k)| n == name && *k == kind);
+        assert!(!found.iter().any(|(n, _)| n == "Biden-Xi"), "{found:?}");
+        assert!(has("Group of Seven", "ORG"), "{found:?}");
+        assert!(has("Twitter", "ORG"), "{found:?}");
+        assert!(has("Huawei", "ORG"), "{found:?}");
+        assert!(has("Meng Wanzhou", "PERSON"), "{found:?}");
+    }
+
+    #[test]
+    fn shouting_is_no_acronym() {
+        let found = names("Headline\nThe staff were friendly. HIGHLY RECOMMEND this place.");
+        assert!(
+            !found.iter().any(|(n, _)| n == "HIGHLY" || n == "RECOMMEND"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn spelling_variants_merge() {
         assert!(spelling_variants("Prayuth Chan-ocha", "Prayut Chan-o-cha"));
         assert!(!spelling_variants("Wang Yi", "Wang Wenbin"));
