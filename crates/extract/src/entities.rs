@@ -243,7 +243,35 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        for (from, to, kind) in ner::spans(&labels[sentence_index]) {
+        for (mut from, mut to, mut kind) in ner::spans(&labels[sentence_index]) {
+            // "Huawei HQ": the headquarters of a name make it an organisation.
+            if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
+                to -= 1;
+                kind = ORG_TYPE;
+            }
+            // "the Bangkok Asia-Pacific Economic Cooperation forum": a place
+            // before a known organisation's name is a place of its own.
+            if to - from >= 2 && known_place(words[from]).is_some() {
+                let rest = Span::new(tokens[from + 1].span.start, tokens[to - 1].span.end);
+                if LEXICON.lookup(rest.of(text)).is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|known| matches!(known, Known::Org { .. }))
+                }) {
+                    emit_model_span(
+                        text,
+                        tokens,
+                        words,
+                        from,
+                        from + 1,
+                        LOC_TYPE,
+                        sentence_index,
+                        &mut found,
+                    );
+                    from += 1;
+                    kind = ORG_TYPE;
+                }
+            }
             emit_model_span(
                 text,
                 tokens,
@@ -266,6 +294,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         scan_sentence(text, tokens, sentence_index, title_case, &mut rules);
         let scanned = rules.len();
         scan_institutions(text, tokens, sentence_index, &mut rules);
+        scan_groups(text, tokens, sentence_index, &mut rules);
         let certain: Vec<bool> = rules
             .iter()
             .enumerate()
@@ -301,6 +330,8 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                                 *kind == EntityKind::Org
                                     && is_acronym(name)
                                     && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                                    && !LEXICON.is_common_word(name)
+                                    && !shouted(text, tokens, rule.span)
                             }
                         }
             })
@@ -310,8 +341,290 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         raws.extend(rules);
     }
     raws.sort_by_key(|raw| raw.span.start);
+    let mut raws = split_hyphenated(text, raws);
+    platforms(text, &mut raws);
     document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// A name joining names with hyphens ("Biden-Xi summit", "India-Central
+/// Asia-Europe corridor") names each of them: it is split when every part is a
+/// known place or a word of a person named elsewhere in the article, and the
+/// compound is no known name itself ("Guinea-Bissau", "Asia-Pacific").
+fn split_hyphenated(text: &str, raws: Vec<RawMention>) -> Vec<RawMention> {
+    let mut person_words: HashSet<&str> = HashSet::new();
+    for raw in &raws {
+        match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person && !name.contains('-') => {
+                person_words.extend(name.split(' '));
+            }
+            Raw::Single { word, .. } if !word.contains('-') => {
+                person_words.insert(word.as_str());
+            }
+            _ => {}
+        }
+    }
+    let place = |part: &str| -> Option<EntityKind> {
+        LEXICON.lookup(part)?.iter().find_map(|known| match known {
+            Known::Place { kind, .. } => Some(*kind),
+            Known::Org { .. } => Some(EntityKind::Org),
+            _ => None,
+        })
+    };
+    let mut out: Vec<RawMention> = Vec::with_capacity(raws.len());
+    let mut added = false;
+    let mut i = 0;
+    while i < raws.len() {
+        let raw = &raws[i];
+        // Names the tokens cut at spaces join again ("India-Central" and
+        // "Asia-Europe" in "India-Central Asia-Europe").
+        let mut j = i + 1;
+        if raw.span.of(text).contains('-') {
+            while j < raws.len()
+                && raws[j].sentence == raw.sentence
+                && raws[j].span.start == raws[j - 1].span.end + 1
+                && &text[raws[j - 1].span.end..raws[j].span.start] == " "
+                && raws[j].span.of(text).contains('-')
+            {
+                j += 1;
+            }
+        }
+        let group = &raws[i..j];
+        let whole = Span::new(raw.span.start, raws[j - 1].span.end);
+        let surface = whole.of(text);
+        let splittable = !group.iter().any(
+            |raw| matches!(&raw.raw, Raw::Named { kind, .. } if *kind == EntityKind::EventName),
+        ) && surface.contains('-')
+            && LEXICON.lookup(surface).is_none();
+        let mut parts: Vec<(Span, Raw)> = Vec::new();
+        if splittable {
+            let mut offset = whole.start;
+            for part in surface.split('-') {
+                let span = Span::new(offset, offset + part.len());
+                offset += part.len() + 1;
+                if !is_name_word(part.split(' ').next().unwrap_or("")) {
+                    parts.clear();
+                    break;
+                }
+                if let Some(kind) = place(part) {
+                    parts.push((
+                        span,
+                        Raw::Named {
+                            name: part.to_owned(),
+                            kind,
+                        },
+                    ));
+                } else if !part.contains(' ') && person_words.contains(part) {
+                    parts.push((
+                        span,
+                        Raw::Single {
+                            word: part.to_owned(),
+                            titled: false,
+                        },
+                    ));
+                } else {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        i = j;
+        if parts.len() < 2 {
+            out.extend(group.iter().cloned());
+            continue;
+        }
+        added = true;
+        for (span, part) in parts {
+            out.push(RawMention {
+                raw: part,
+                span,
+                full_span: span,
+                sentence: raw.sentence,
+                role: None,
+                affiliation: None,
+            });
+        }
+    }
+    if added {
+        out.sort_by_key(|raw| raw.span.start);
+    }
+    out
+}
+
+/// True when a word next to `span` is written in capitals too: the words are
+/// shouted ("HIGHLY RECOMMEND", "LOST AND FOUND"), not an acronym.
+fn shouted(text: &str, tokens: &[Token], span: Span) -> bool {
+    let capitals = |token: &Token| {
+        let word = token.text(text);
+        token.kind == TokenKind::Word
+            && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && word.chars().all(char::is_uppercase)
+    };
+    let Some(at) = tokens.iter().position(|t| t.span.start == span.start) else {
+        return false;
+    };
+    let last = tokens[at..]
+        .iter()
+        .position(|t| t.span.end >= span.end)
+        .map_or(at, |n| at + n);
+    at.checked_sub(1)
+        .and_then(|i| tokens.get(i))
+        .is_some_and(capitals)
+        || tokens.get(last + 1).is_some_and(capitals)
+}
+
+/// The tagger's index of organisations in [`ner::TYPES`].
+const ORG_TYPE: usize = 1;
+/// The tagger's index of places in [`ner::TYPES`].
+const LOC_TYPE: usize = 2;
+
+/// The kind of a known place.
+fn known_place(name: &str) -> Option<EntityKind> {
+    LEXICON.lookup(name)?.iter().find_map(|known| match known {
+        Known::Place { kind, .. } => Some(*kind),
+        _ => None,
+    })
+}
+
+/// Number words that name a group of countries ("Group of Seven").
+const GROUP_NUMBERS: &[&str] = &[
+    "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
+    "Fifteen", "Twenty",
+];
+
+/// "Group of 7", "Group of Seven", "Group of 77": a group named by its number
+/// of members is an organisation.
+fn scan_groups(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<RawMention>) {
+    for (i, window) in tokens.windows(3).enumerate() {
+        let [group, of, number] = window else {
+            continue;
+        };
+        let number_text = number.text(text);
+        if group.text(text) != "Group"
+            || of.text(text) != "of"
+            || !(number_text.chars().all(|c| c.is_ascii_digit())
+                || GROUP_NUMBERS.contains(&number_text))
+            || i > 0
+                && tokens[i - 1].kind == TokenKind::Word
+                && is_name_word(tokens[i - 1].text(text))
+        {
+            continue;
+        }
+        let span = Span::new(group.span.start, number.span.end);
+        let name = LEXICON
+            .lookup(span.of(text))
+            .and_then(|meanings| {
+                meanings.iter().find_map(|known| match known {
+                    Known::Org { canonical } => Some(canonical.clone()),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| span.of(text).to_owned());
+        raws.push(RawMention {
+            raw: Raw::Named {
+                name,
+                kind: EntityKind::Org,
+            },
+            span,
+            full_span: span,
+            sentence,
+            role: None,
+            affiliation: None,
+        });
+    }
+}
+
+/// Nouns of what is published on a platform ("a Twitter post").
+const PLATFORM_NOUNS: &[&str] = &[
+    "post",
+    "posts",
+    "account",
+    "accounts",
+    "page",
+    "feed",
+    "video",
+    "videos",
+    "channel",
+    "livestream",
+    "app",
+];
+
+/// A one-word "person" reached via ("via WhatsApp"), followed by a handle
+/// ("on Twitter @name"), or whose posts, account or channel are meant ("in a
+/// Twitter post", "on YouTube channel") is a platform: an organisation. Not when a person named elsewhere in
+/// the article has that word in their name.
+///
+/// Likewise a one-word "person" before a role and a name ("Huawei executive
+/// Meng Wanzhou") is the organisation the person works for, unless the word is
+/// a person's elsewhere (a titled mention, a full name).
+fn platforms(text: &str, raws: &mut [RawMention]) {
+    let person_words: HashSet<String> = raws
+        .iter()
+        .filter_map(|raw| match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person && name.contains(' ') => {
+                Some(name.split(' ').map(str::to_owned).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut titled: HashMap<String, usize> = HashMap::new();
+    for raw in raws.iter() {
+        if let Raw::Single { word, titled: true } = &raw.raw {
+            *titled.entry(word.clone()).or_default() += 1;
+        }
+    }
+    for raw in raws.iter_mut() {
+        let word = match &raw.raw {
+            Raw::Named { name, kind } if *kind == EntityKind::Person => name,
+            Raw::Single { word, .. } => word,
+            _ => continue,
+        };
+        if word.contains(' ') || person_words.contains(word.as_str()) {
+            continue;
+        }
+        let before = text[..raw.full_span.start].split_whitespace().next_back();
+        let after = text[raw.span.end..].split_whitespace().next();
+        // "pressure on Xi" is a person: "on" alone is no evidence.
+        let platform = before == Some("via")
+            || text[raw.span.end..].starts_with(' ')
+                && after.is_some_and(|next| {
+                    next.strip_prefix('@').is_some_and(|handle| {
+                        handle.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                })
+            || matches!(
+                before,
+                Some("on" | "a" | "an" | "the" | "his" | "her" | "its" | "their")
+            ) && after.is_some_and(|next| {
+                PLATFORM_NOUNS.contains(&next.trim_end_matches(|c: char| !c.is_alphabetic()))
+            });
+        let mut rest = text[raw.span.end..].split_whitespace();
+        // Adjectives of places and parties stay out ("Victorian leader",
+        // "Republican leader", "Democratic senator").
+        let adjective = ["an", "ese", "ish", "ic"]
+            .iter()
+            .any(|ending| word.ends_with(ending))
+            || LEXICON.lookup(word).is_some_and(|meanings| {
+                meanings
+                    .iter()
+                    .any(|known| matches!(known, Known::Demonym { .. }))
+            });
+        let employer = raw.role.is_none()
+            && !adjective
+            && titled.get(word.as_str()).copied().unwrap_or(0)
+                <= usize::from(matches!(raw.raw, Raw::Single { titled: true, .. }))
+            && rest.next().is_some_and(|role| {
+                ROLE_NOUNS.contains(&role) || LEXICON.lowercase_titles.contains(role)
+            })
+            && rest.next().is_some_and(is_name_word);
+        if platform || employer {
+            raw.raw = Raw::Named {
+                name: word.clone(),
+                kind: EntityKind::Org,
+            };
+        }
+    }
 }
 
 /// A rule mention the rules are sure of: a lexicon phrase, or a name of two
@@ -1682,6 +1995,30 @@ mod tests {
         let last = entities.mentions.last().unwrap();
         assert_eq!(entities.entities[last.entity].name, "Wang Wenbin");
         assert!(names(text).iter().any(|(n, _)| n == "Wang Yi"));
+    }
+
+    #[test]
+    fn patterns_around_the_tagger() {
+        let found = names(
+            "Headline\nPresident Joe Biden met Xi Jinping. Both expect a Biden-Xi summit. \
+             He will join a Group of 7 dinner. Harris wrote in a Twitter post that it went well. \
+             Charges against Huawei executive Meng Wanzhou stand.",
+        );
+        let has = |name: &str, kind: &str| found.iter().any(|(n, k)| n == name && *k == kind);
+        assert!(!found.iter().any(|(n, _)| n == "Biden-Xi"), "{found:?}");
+        assert!(has("Group of Seven", "ORG"), "{found:?}");
+        assert!(has("Twitter", "ORG"), "{found:?}");
+        assert!(has("Huawei", "ORG"), "{found:?}");
+        assert!(has("Meng Wanzhou", "PERSON"), "{found:?}");
+    }
+
+    #[test]
+    fn shouting_is_no_acronym() {
+        let found = names("Headline\nThe staff were friendly. HIGHLY RECOMMEND this place.");
+        assert!(
+            !found.iter().any(|(n, _)| n == "HIGHLY" || n == "RECOMMEND"),
+            "{found:?}"
+        );
     }
 
     #[test]
