@@ -125,30 +125,39 @@ impl TestApp {
 
     /// Waits until every named article is processed (panics on failure or after 60 s).
     pub async fn wait_processed(&mut self, names: &[String]) {
-        let started = Instant::now();
-        for name in names {
-            loop {
-                let article = self
-                    .ingest
-                    .get_article(GetArticleRequest {
-                        name: name.clone(),
-                        ..Default::default()
-                    })
-                    .await
-                    .expect("get")
-                    .into_inner()
-                    .article
-                    .unwrap();
-                match ArticleState::try_from(article.state).unwrap() {
-                    ArticleState::Done => break,
-                    ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
-                    _ => {
-                        assert!(
-                            started.elapsed() < Duration::from_secs(60),
-                            "{name} not processed after 60 s"
-                        );
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
+        wait_processed_by(&mut self.ingest, names, Duration::from_secs(60)).await;
+    }
+}
+
+/// Waits until every named article is processed through `ingest` (panics on
+/// a failed article or after `limit`).
+pub async fn wait_processed_by(
+    ingest: &mut IngestServiceClient<Channel>,
+    names: &[String],
+    limit: Duration,
+) {
+    let started = Instant::now();
+    for name in names {
+        loop {
+            let article = ingest
+                .get_article(GetArticleRequest {
+                    name: name.clone(),
+                    ..Default::default()
+                })
+                .await
+                .expect("get")
+                .into_inner()
+                .article
+                .unwrap();
+            match ArticleState::try_from(article.state).unwrap() {
+                ArticleState::Done => break,
+                ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
+                _ => {
+                    assert!(
+                        started.elapsed() < limit,
+                        "{name} not processed after {limit:?}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }
         }

@@ -9,13 +9,13 @@ use readout::corpus::{article, Rng, World};
 use readout_entity::EntityConfig;
 use readout_ingest::IngestConfig;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
-use readout_proto::v1::{ArticleInput, ArticleState, GetArticleRequest, SubmitArticlesRequest};
+use readout_proto::v1::{ArticleInput, SubmitArticlesRequest};
 use sqlx::PgPool;
 use tokio::sync::watch;
 
 use readout::suite::stopped;
 
-use crate::helpers::fresh_pool;
+use crate::helpers::{fresh_pool, wait_processed_by};
 
 /// A service task with its own stop switch.
 struct Running {
@@ -167,32 +167,7 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
         }
         None => entity,
     };
-    let started = std::time::Instant::now();
-    for name in &names {
-        loop {
-            let article = client
-                .get_article(GetArticleRequest {
-                    name: name.clone(),
-                    ..Default::default()
-                })
-                .await
-                .expect("get")
-                .into_inner()
-                .article
-                .unwrap();
-            match ArticleState::try_from(article.state).unwrap() {
-                ArticleState::Done => break,
-                ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
-                _ => {
-                    assert!(
-                        started.elapsed() < Duration::from_secs(90),
-                        "{name} not processed 90 s after the outage"
-                    );
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
-    }
+    wait_processed_by(&mut client, &names, Duration::from_secs(90)).await;
     ingest.stop().await;
     entity.stop().await;
     // Articles taken up more than once without failing: the outage hit them.
@@ -389,31 +364,7 @@ async fn a_crashed_worker_s_articles_are_done_within_seconds_and_counted_once() 
     let mut client = IngestServiceClient::connect(ingest_url)
         .await
         .expect("ingest");
-    for name in &names {
-        loop {
-            let article = client
-                .get_article(GetArticleRequest {
-                    name: name.clone(),
-                    ..Default::default()
-                })
-                .await
-                .expect("get")
-                .into_inner()
-                .article
-                .unwrap();
-            match ArticleState::try_from(article.state).unwrap() {
-                ArticleState::Done => break,
-                ArticleState::Failed => panic!("{name} failed: {}", article.last_error),
-                _ => {
-                    assert!(
-                        crashed_at.elapsed() < Duration::from_secs(60),
-                        "{name} not processed a minute after the crash"
-                    );
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
-    }
+    wait_processed_by(&mut client, &names, Duration::from_secs(60)).await;
     survivor.stop().await;
     entity.stop().await;
     assert!(
