@@ -89,6 +89,32 @@ async fn stored_counts(pool: &PgPool) -> (Vec<i64>, i64) {
     (counts, wrong_counts)
 }
 
+/// A run after a fault stored what the clean run stored: every quote, quote
+/// source, event telling and mention exactly, and mention counts equal to their
+/// rows. How tellings cluster into events depends on the order they arrive in
+/// and on ties between equally good stored candidates (a known limit, in
+/// ARCHITECTURE.md): two runs agree to within five events in a hundred.
+fn assert_same_rows(clean: (&[i64], i64), faulted: (&[i64], i64)) {
+    let ((clean, clean_wrong), (faulted, faulted_wrong)) = (clean, faulted);
+    assert!(clean.iter().all(|count| *count > 0), "{clean:?}");
+    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
+    assert_eq!(
+        exact(faulted),
+        exact(clean),
+        "quotes, quote sources, event sources, mentions"
+    );
+    let (clean_events, faulted_events) = (clean[2], faulted[2]);
+    assert!(
+        (clean_events - faulted_events).abs() * 20 <= clean_events,
+        "events: {clean_events} clean, {faulted_events} after the fault"
+    );
+    assert_eq!(
+        (clean_wrong, faulted_wrong),
+        (0, 0),
+        "entities whose mention counts differ from their rows"
+    );
+}
+
 /// The generated articles every run ingests.
 fn corpus(articles: usize) -> Vec<SubmitArticlesRequest> {
     let mut rng = Rng::new(7);
@@ -190,27 +216,7 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
 async fn an_entity_service_outage_fails_nothing_and_stores_what_a_clean_run_stores() {
     let (clean, clean_wrong) = ingest(None, 120).await;
     let (outage, outage_wrong) = ingest(Some(Duration::from_secs(3)), 120).await;
-    assert!(clean.iter().all(|count| *count > 0), "{clean:?}");
-    // Every quote, quote source, event telling and mention: exactly.
-    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
-    assert_eq!(
-        exact(&outage),
-        exact(&clean),
-        "quotes, quote sources, event sources, mentions"
-    );
-    // How tellings cluster into events depends on the order they arrive in and
-    // on ties between equally good stored candidates (a known limit, in
-    // ARCHITECTURE.md): two runs agree to within five events in a hundred.
-    let (clean_events, outage_events) = (clean[2], outage[2]);
-    assert!(
-        (clean_events - outage_events).abs() * 20 <= clean_events,
-        "events: {clean_events} clean, {outage_events} with the outage"
-    );
-    assert_eq!(
-        (clean_wrong, outage_wrong),
-        (0, 0),
-        "entities whose mention counts differ from their rows"
-    );
+    assert_same_rows((&clean, clean_wrong), (&outage, outage_wrong));
 }
 
 /// The health status the server at `url` reports for `service`.
@@ -288,22 +294,7 @@ async fn a_database_restart_fails_nothing_and_stores_what_a_clean_run_stores() {
     pool.close().await;
     let _ = tokio::task::spawn_blocking(move || cluster.stop()).await;
     let _ = std::fs::remove_dir_all(&dir);
-    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
-    assert_eq!(
-        exact(&restarted),
-        exact(&clean),
-        "quotes, quote sources, event sources, mentions"
-    );
-    let (clean_events, restarted_events) = (clean[2], restarted[2]);
-    assert!(
-        (clean_events - restarted_events).abs() * 20 <= clean_events,
-        "events: {clean_events} clean, {restarted_events} with the restart"
-    );
-    assert_eq!(
-        (clean_wrong, restarted_wrong),
-        (0, 0),
-        "entities whose mention counts differ from their rows"
-    );
+    assert_same_rows((&clean, clean_wrong), (&restarted, restarted_wrong));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -377,16 +368,7 @@ async fn a_crashed_worker_s_articles_are_done_within_seconds_and_counted_once() 
         "{stranded} stranded articles took {:?}",
         crashed_at.elapsed()
     );
-    let (clean, _) = ingest(None, 600).await;
-    let (crashed, wrong_counts) = stored_counts(&pool).await;
-    assert_eq!(
-        wrong_counts, 0,
-        "entities whose mention counts differ from their rows"
-    );
-    let exact = |counts: &[i64]| [counts[0], counts[1], counts[3], counts[4]];
-    assert_eq!(
-        exact(&crashed),
-        exact(&clean),
-        "quotes, quote sources, event sources, mentions"
-    );
+    let (clean, clean_wrong) = ingest(None, 600).await;
+    let (crashed, crashed_wrong) = stored_counts(&pool).await;
+    assert_same_rows((&clean, clean_wrong), (&crashed, crashed_wrong));
 }
