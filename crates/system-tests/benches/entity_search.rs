@@ -1,6 +1,6 @@
 //! Entity name search latency with 100,000 entities in the registry, on a real
 //! PostgreSQL (the private test cluster, or `DATABASE_URL`).
-//! Run with `cargo bench -p readout --bench entity_search`; prints median and p99.
+//! Run with `cargo bench -p readout-system-tests --bench entity_search`; prints median and p99.
 
 use std::time::Instant;
 

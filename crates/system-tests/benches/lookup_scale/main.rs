@@ -13,7 +13,7 @@
 //! participant + counterpart). Prints p50/p90/p99/max latency and throughput
 //! per lookup, then EXPLAIN ANALYZE of the statements behind them.
 //!
-//! Run with `cargo bench -p readout --bench lookup_scale`
+//! Run with `cargo bench -p readout-system-tests --bench lookup_scale`
 //! (`READOUT_BENCH_ARTICLES`, default 1,000,000). The store is read into
 //! PostgreSQL's buffers first, so give the server `shared_buffers` of at least
 //! the store's size (6 GB for a million articles), as a production database

@@ -3,7 +3,7 @@
 //! run (extraction, registry resolution, one results transaction)
 //! on a real PostgreSQL, and prints the per-article cost of storing results
 //! (event matching included) for each slice of 10,000 articles.
-//! Run with `cargo bench -p readout --bench event_dedup`.
+//! Run with `cargo bench -p readout-system-tests --bench event_dedup`.
 
 use std::time::{Duration, Instant};
 
