@@ -447,6 +447,7 @@ const INVERTING_LEMMAS: &[&str] = &[
     "emphasize",
     "emphasise",
     "tell",
+    "beam",
 ];
 
 /// Nouns that name a person's role, for descriptions ("the senator").
@@ -621,8 +622,14 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
             None
         };
         let mut matched = None;
+        // A capitalised past verb right after a comma is a cue written with a
+        // capital by mistake ("Murphy, the adviser, Tweeted").
+        let after_comma = i > 0 && tokens[i - 1].text(text) == ",";
         for entry in lexicon.get(&lower) {
-            if capitalised && entry.form != CueForm::Phrase {
+            if capitalised
+                && entry.form != CueForm::Phrase
+                && !(after_comma && entry.form == CueForm::Past)
+            {
                 continue;
             }
             let rest_ok = entry.rest.iter().enumerate().all(|(k, w)| {
@@ -3549,5 +3556,19 @@ mod tests {
             .mentions
             .iter()
             .any(|m| m.entity == speaker && m.span.of(text) == "the Vermont senator"));
+    }
+
+    #[test]
+    fn a_capitalised_cue_after_a_comma_and_a_beaming_speaker() {
+        let text = "Headline\nThe fund raised money all spring.\n\u{201c}Not our plan, but a fine one!\u{201d} Mara Quill, the head of the fund, Tweeted on Friday.\n\u{201c}This is wonderful!\u{201d} beamed Tomas Brenner of Leeds, who had waited all night.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "fine one").as_deref(),
+            Some("Mara Quill")
+        );
+        assert_eq!(
+            speaker_of(&quotes, "wonderful").as_deref(),
+            Some("Tomas Brenner")
+        );
     }
 }
