@@ -561,6 +561,13 @@ const PERSON_NOUNS: &[&str] = &[
     "daughter",
     "wife",
     "husband",
+    "friend",
+    "brother",
+    "sister",
+    "cousin",
+    "neighbor",
+    "neighbour",
+    "colleague",
 ];
 
 /// Nouns that name an organisation, for descriptions ("the company").
@@ -3658,6 +3665,16 @@ mod tests {
         assert_eq!(
             speaker_of(&quotes, "You will lose").as_deref(),
             Some("Jo Hale")
+        );
+    }
+
+    #[test]
+    fn a_relation_then_the_name_before_the_cue() {
+        let text = "Headline\nThe search went on for days.\n\u{201c}She is also a mother of three,\u{201d} another friend, Lena Varro told reporters.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "mother of three").as_deref(),
+            Some("Lena Varro")
         );
     }
 }
