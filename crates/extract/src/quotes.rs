@@ -447,6 +447,45 @@ const INVERTING_LEMMAS: &[&str] = &[
     "emphasize",
     "emphasise",
     "tell",
+    "beam",
+];
+
+/// Words that open an adverbial phrase before the clause ("In other words,
+/// explained Doe"), not a subject.
+const OPENING_WORDS: &[&str] = &[
+    "in",
+    "because",
+    "as",
+    "after",
+    "before",
+    "when",
+    "while",
+    "with",
+    "for",
+    "at",
+    "on",
+    "unlike",
+    "like",
+    "despite",
+    "since",
+    "although",
+    "though",
+    "if",
+    "once",
+    "by",
+    "during",
+    "given",
+    "still",
+    "yet",
+    "instead",
+    "meanwhile",
+    "however",
+    "indeed",
+    "finally",
+    "again",
+    "asked",
+    "speaking",
+    "writing",
 ];
 
 /// Nouns that name a person's role, for descriptions ("the senator").
@@ -522,6 +561,13 @@ const PERSON_NOUNS: &[&str] = &[
     "daughter",
     "wife",
     "husband",
+    "friend",
+    "brother",
+    "sister",
+    "cousin",
+    "neighbor",
+    "neighbour",
+    "colleague",
 ];
 
 /// Nouns that name an organisation, for descriptions ("the company").
@@ -621,8 +667,14 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
             None
         };
         let mut matched = None;
+        // A capitalised past verb right after a comma is a cue written with a
+        // capital by mistake ("Murphy, the adviser, Tweeted").
+        let after_comma = i > 0 && tokens[i - 1].text(text) == ",";
         for entry in lexicon.get(&lower) {
-            if capitalised && entry.form != CueForm::Phrase {
+            if capitalised
+                && entry.form != CueForm::Phrase
+                && !(after_comma && entry.form == CueForm::Past)
+            {
                 continue;
             }
             let rest_ok = entry.rest.iter().enumerate().all(|(k, w)| {
@@ -2700,6 +2752,39 @@ fn resolve_cue(
     } else {
         (start, has_subject)
     };
+    // "In other words, explained Doe: \"...\"" and "The point, says Doe, is
+    // that \"...\"": after an opening phrase (or around a parenthetical) an
+    // inverted cue names its speaker after it.
+    if has_subject
+        && cue.first > 0
+        && tokens[cue.first - 1].text(text) == ","
+        && cue.lemma != "tell"
+        && speaker_follows(text, tokens, cue)
+        && tokens
+            .get(cue.last)
+            .is_some_and(|t| is_capitalised(t.text(text)))
+    {
+        let after = phrase_end(text, tokens, cue.last);
+        let parenthetical = tokens.get(after).is_some_and(|t| t.text(text) == ",");
+        let opening = OPENING_WORDS.contains(&tokens[0].text(text).to_lowercase().as_str())
+            && !ctx
+                .entities
+                .mentions_in(Span::new(
+                    tokens[0].span.start,
+                    tokens[cue.first - 1].span.end,
+                ))
+                .any(|m| ctx.kind(m.entity) == EntityKind::Person);
+        if after < tokens.len()
+            && tokens[after].kind == TokenKind::Punct
+            && (parenthetical || opening)
+        {
+            if let Some(speaker) = resolve_phrase(ctx, tokens, cue.last, after, sentence)
+                .filter(|s| s.entity.is_some())
+            {
+                return Some(speaker);
+            }
+        }
+    }
     if has_subject {
         if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
             return Some(speaker);
@@ -3549,5 +3634,47 @@ mod tests {
             .mentions
             .iter()
             .any(|m| m.entity == speaker && m.span.of(text) == "the Vermont senator"));
+    }
+
+    #[test]
+    fn a_capitalised_cue_after_a_comma_and_a_beaming_speaker() {
+        let text = "Headline\nThe fund raised money all spring.\n\u{201c}Not our plan, but a fine one!\u{201d} Mara Quill, the head of the fund, Tweeted on Friday.\n\u{201c}This is wonderful!\u{201d} beamed Tomas Brenner of Leeds, who had waited all night.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "fine one").as_deref(),
+            Some("Mara Quill")
+        );
+        assert_eq!(
+            speaker_of(&quotes, "wonderful").as_deref(),
+            Some("Tomas Brenner")
+        );
+    }
+
+    #[test]
+    fn an_inverted_cue_after_an_opening_phrase_or_inside_a_parenthetical() {
+        let text = "Headline\nThe mayor Tom Ferris lost the vote.\nIn other words, explained Dana Morrow: \u{201c}the race is done.\u{201d}\nThe trouble with Ferris, says Carl Penn, a historian at the city library, is that he was \u{201c}too proud to listen.\u{201d}\nJo Hale, who sat on the board, told Ferris, \u{201c}You will lose.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "race is done").as_deref(),
+            Some("Dana Morrow")
+        );
+        assert_eq!(
+            speaker_of(&quotes, "too proud").as_deref(),
+            Some("Carl Penn")
+        );
+        assert_eq!(
+            speaker_of(&quotes, "You will lose").as_deref(),
+            Some("Jo Hale")
+        );
+    }
+
+    #[test]
+    fn a_relation_then_the_name_before_the_cue() {
+        let text = "Headline\nThe search went on for days.\n\u{201c}She is also a mother of three,\u{201d} another friend, Lena Varro told reporters.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "mother of three").as_deref(),
+            Some("Lena Varro")
+        );
     }
 }
