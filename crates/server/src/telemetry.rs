@@ -89,6 +89,8 @@ pub fn init(config: TelemetryConfig<'_>) -> Result<Telemetry, TelemetryError> {
             .boxed(),
         LogFormat::Pretty => tracing_subscriber::fmt::layer()
             .compact()
+            // Colour codes only for a terminal: piped or collected logs stay plain.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
             .with_target(true)
             .with_filter(env_filter)
             .boxed(),
