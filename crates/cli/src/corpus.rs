@@ -177,21 +177,6 @@ impl World {
     }
 }
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn date_words(day_offset: u32) -> (String, String) {
     let date = readout_extract::Ymd::from_days(
         readout_extract::Ymd {
@@ -205,7 +190,7 @@ fn date_words(day_offset: u32) -> (String, String) {
     (
         format!(
             "{} {}, {}",
-            MONTHS[(date.month - 1) as usize],
+            readout_extract::dates::MONTH_NAMES[(date.month - 1) as usize],
             date.day,
             date.year
         ),

@@ -163,7 +163,24 @@ const MONTHS: &[(&str, u32)] = &[
     ("Dec", 12),
 ];
 
-const WEEKDAYS: &[&str] = &[
+/// The names of the months, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The names of the days of the week, Monday first.
+pub const WEEKDAYS: &[&str] = &[
     "Monday",
     "Tuesday",
     "Wednesday",

@@ -91,6 +91,28 @@ struct RawMention {
     affiliation: Option<String>,
 }
 
+impl RawMention {
+    /// An organisation named by exactly `span`, with no title attached.
+    fn organization(
+        name: String,
+        span: Span,
+        sentence: usize,
+        affiliation: Option<String>,
+    ) -> RawMention {
+        RawMention {
+            raw: Raw::Named {
+                name,
+                kind: EntityKind::Org,
+            },
+            span,
+            full_span: span,
+            sentence,
+            role: None,
+            affiliation,
+        }
+    }
+}
+
 fn is_capitalised(word: &str) -> bool {
     word.chars()
         .next()
@@ -520,17 +542,7 @@ fn scan_groups(text: &str, tokens: &[Token], sentence: usize, raws: &mut Vec<Raw
                 })
             })
             .unwrap_or_else(|| span.of(text).to_owned());
-        raws.push(RawMention {
-            raw: Raw::Named {
-                name,
-                kind: EntityKind::Org,
-            },
-            span,
-            full_span: span,
-            sentence,
-            role: None,
-            affiliation: None,
-        });
+        raws.push(RawMention::organization(name, span, sentence, None));
     }
 }
 
@@ -1020,17 +1032,12 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
             })
         {
             let span = Span::new(token.span.start, tokens[i + 1].span.end);
-            raws.push(RawMention {
-                raw: Raw::Named {
-                    name: format!("{word} administration"),
-                    kind: EntityKind::Org,
-                },
+            raws.push(RawMention::organization(
+                format!("{word} administration"),
                 span,
-                full_span: span,
                 sentence,
-                role: None,
-                affiliation: None,
-            });
+                None,
+            ));
             continue;
         }
         let Some(meanings) = LEXICON.lookup(word) else {
@@ -1064,17 +1071,12 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
                 let last = tokens[next + head_words.len() - 1];
                 let span = Span::new(token.span.start, last.span.end);
                 let name = format!("{} {}", country, titlecase(head));
-                raws.push(RawMention {
-                    raw: Raw::Named {
-                        name,
-                        kind: EntityKind::Org,
-                    },
+                raws.push(RawMention::organization(
+                    name,
                     span,
-                    full_span: span,
                     sentence,
-                    role: None,
-                    affiliation: Some(country.clone()),
-                });
+                    Some(country.clone()),
+                ));
                 break;
             }
         }
@@ -1454,17 +1456,12 @@ fn emit_pieces(
                 };
                 if !next_unknown_is_event {
                     let span = span_of(*from, *to);
-                    raws.push(RawMention {
-                        raw: Raw::Named {
-                            name: canonical.clone(),
-                            kind: EntityKind::Org,
-                        },
+                    raws.push(RawMention::organization(
+                        canonical.clone(),
                         span,
-                        full_span: span,
                         sentence,
-                        role: None,
-                        affiliation: affiliation.take(),
-                    });
+                        affiliation.take(),
+                    ));
                 }
                 role = None;
                 prefix_start = None;

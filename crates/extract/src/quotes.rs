@@ -1085,37 +1085,17 @@ const SUBJECT_MODIFIERS: &[&str] = &[
     "white house",
 ];
 
-/// Days and months: "said Saturday" names no speaker.
-const DATE_WORDS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan",
-    "Feb",
-    "Aug",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-    "Today",
-    "Tonight",
+/// Abbreviated months and relative days that, capitalised, name no speaker.
+const OTHER_DATE_WORDS: &[&str] = &[
+    "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Today", "Tonight",
 ];
+
+/// Days and months: "said Saturday" names no speaker.
+fn is_date_word(word: &str) -> bool {
+    crate::dates::WEEKDAYS.contains(&word)
+        || crate::dates::MONTH_NAMES.contains(&word)
+        || OTHER_DATE_WORDS.contains(&word)
+}
 
 /// Capitalised words that open a clause rather than name anyone.
 const FUNCTION_OPENERS: &[&str] = &[
@@ -1163,9 +1143,7 @@ fn plausible_source(text: &str, tokens: &[Token]) -> bool {
         .any(|t| {
             let word = t.text(text);
             let lower = word.to_lowercase();
-            (is_capitalised(word)
-                && !FUNCTION_OPENERS.contains(&word)
-                && !DATE_WORDS.contains(&word))
+            (is_capitalised(word) && !FUNCTION_OPENERS.contains(&word) && !is_date_word(word))
                 || is_pronoun(word)
                 || DETERMINERS.contains(&lower.as_str())
                 || ANONYMOUS_HEADS.contains(&word)
@@ -1236,7 +1214,7 @@ fn resolve_phrase(
     // "Saturday at the state convention Sen. Jane Doe (D-Ore.)": a time or an
     // adverb opens the sentence; the person named right before the cue speaks.
     let opener = tokens[from].text(text);
-    if DATE_WORDS.contains(&opener)
+    if is_date_word(opener)
         || SENTENCE_ADVERBS.contains(&opener)
         || FUNCTION_OPENERS.contains(&opener)
     {
@@ -2464,7 +2442,7 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
                 lower.as_str(),
                 "others" | "many" | "some" | "early" | "late"
             )
-            && !DATE_WORDS.contains(&word)
+            && !is_date_word(word)
             && !LEXICON.is_common_word(word)
             && !known.is_some_and(|k| k.iter().any(|k| matches!(k, Known::Place { .. })))
             && word.chars().skip(1).any(char::is_lowercase);
@@ -2838,7 +2816,7 @@ fn speaker_follows(text: &str, tokens: &[Token], cue: Cue) -> bool {
     ) {
         return false;
     }
-    if DATE_WORDS.contains(&first) {
+    if is_date_word(first) {
         return false;
     }
     if DETERMINERS.contains(&first) {
@@ -2989,7 +2967,7 @@ fn name_segment(text: &str, tokens: &[Token], from: usize, to: usize) -> bool {
         })
         && words.iter().all(|w| {
             !FUNCTION_OPENERS.contains(w)
-                && !DATE_WORDS.contains(w)
+                && !is_date_word(w)
                 && !LEXICON.is_title_word(w)
                 && !matches!(
                     *w,
