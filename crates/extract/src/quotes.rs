@@ -1080,9 +1080,7 @@ const SUBJECT_MODIFIERS: &[&str] = &[
     "incoming",
     "new",
     "u.s.",
-    "2016",
     "gop",
-    "white house",
 ];
 
 /// Abbreviated months and relative days that, capitalised, name no speaker.
