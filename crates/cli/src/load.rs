@@ -1,12 +1,13 @@
 //! `readout load`: the bulk loader. Generates N synthetic articles (see
 //! [`readout::corpus`]) and streams them to the ingest API of a running suite,
-//! printing progress, then waits until they are processed and reports the
+//! showing progress (an indicatif bar on a terminal, a summary line per
+//! phase otherwise), then waits until they are processed and reports the
 //! sustained end-to-end rate (submit, extract, store).
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use readout::corpus::{article, Rng, World};
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::{ArticleInput, ArticleState, GetArticleRequest, SubmitArticlesRequest};
@@ -28,16 +29,26 @@ pub struct LoadArgs {
     seed: u64,
 }
 
-fn progress(label: &str, done: usize, total: usize, started: Instant) {
-    let width = 40;
-    let filled = done * width / total.max(1);
-    let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-    print!(
-        "\r{label} [{}{}] {done}/{total} ({rate:.0}/s)",
-        "#".repeat(filled),
-        " ".repeat(width - filled)
+/// A progress bar with rate and ETA on a terminal (stderr); hidden when the
+/// output is not a terminal, where each phase prints one summary line instead.
+fn progress_bar(label: &'static str, total: usize) -> ProgressBar {
+    let style =
+        ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} ({per_sec}, ETA {eta})")
+            .expect("a valid template")
+            .progress_chars("#>-");
+    ProgressBar::new(total as u64)
+        .with_style(style)
+        .with_prefix(label)
+}
+
+/// Ends a phase: clears its bar and prints its summary line.
+fn finish_phase(bar: &ProgressBar, label: &str, count: usize, started: Instant) {
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{label}: {count} articles in {secs:.1} s ({:.0}/s)",
+        count as f64 / secs.max(1e-9)
     );
-    let _ = std::io::stdout().flush();
 }
 
 /// Runs the loader.
@@ -53,6 +64,7 @@ pub fn run(args: LoadArgs) -> Result<()> {
         let started = Instant::now();
         let mut names = Vec::with_capacity(args.articles);
         let mut submitted = 0;
+        let bar = progress_bar("submitted", args.articles);
         while submitted < args.articles {
             let count = args.batch.min(args.articles - submitted);
             let batch: Vec<SubmitArticlesRequest> = (submitted..submitted + count)
@@ -72,14 +84,15 @@ pub fn run(args: LoadArgs) -> Result<()> {
                 names.push(result.article);
             }
             submitted += count;
-            progress("submitted", submitted, args.articles, started);
+            bar.set_position(submitted as u64);
         }
-        println!();
+        finish_phase(&bar, "submitted", names.len(), started);
         let submit_secs = started.elapsed().as_secs_f64();
         // Wait for processing: articles are claimed oldest first, so checking them
         // in order, skipping ahead once one is done, finds the tail quickly.
         let mut done = 0;
         let mut failed: Vec<(String, String)> = Vec::new();
+        let bar = progress_bar("processed", names.len());
         while done < names.len() {
             let article = client.get_article(GetArticleRequest { name: names[done].clone(), ..Default::default() }).await?.into_inner().article.context("no article")?;
             match ArticleState::try_from(article.state).unwrap_or(ArticleState::Unspecified) {
@@ -88,14 +101,12 @@ pub fn run(args: LoadArgs) -> Result<()> {
                         failed.push((article.name, article.last_error));
                     }
                     done += 1;
-                    if done % 100 == 0 || done == names.len() {
-                        progress("processed", done, names.len(), started);
-                    }
+                    bar.set_position(done as u64);
                 }
                 _ => tokio::time::sleep(Duration::from_millis(50)).await,
             }
         }
-        println!();
+        finish_phase(&bar, "processed", names.len(), started);
         let total_secs = started.elapsed().as_secs_f64();
         println!(
             "load: {} articles submitted in {:.1} s ({:.0}/s), processed end to end in {:.1} s ({:.0} articles/s sustained)",

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use backon::Retryable;
 use readout_store::local_cluster::{Durability, LocalCluster};
 use sqlx::{Connection, PgConnection};
 
@@ -46,16 +47,9 @@ pub async fn prepare(database_url: Option<String>, data_dir: &Path) -> Result<Lo
 }
 
 async fn connect_with_retry(url: &str) -> Result<PgConnection> {
-    let mut attempts = 0;
-    loop {
-        match PgConnection::connect(url).await {
-            Ok(connection) => return Ok(connection),
-            Err(error) if attempts < 40 => {
-                attempts += 1;
-                tracing::debug!(%error, "waiting for the private cluster");
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            Err(error) => return Err(error).context("connecting to the private cluster"),
-        }
-    }
+    (|| PgConnection::connect(url))
+        .retry(readout_server::retry::starting(Duration::from_secs(10)))
+        .notify(|error, _| tracing::debug!(%error, "waiting for the private cluster"))
+        .await
+        .context("connecting to the private cluster")
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use backon::Retryable;
 use readout::local_db;
 use readout::suite::{Suite, SuiteAddresses};
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
@@ -34,6 +35,10 @@ pub struct UpArgs {
     /// Ingest worker count.
     #[arg(long, default_value_t = 2)]
     workers: usize,
+    /// Serve the Prometheus metrics of all four services at `/metrics` on this
+    /// address (one process, one registry); off when empty.
+    #[arg(long, env = "READOUT_METRICS_LISTEN")]
+    metrics_listen: Option<String>,
     /// Submit the articles of `--seed-dir` through the gateway once the suite is up.
     #[arg(long)]
     seed: bool,
@@ -94,6 +99,18 @@ async fn run_async(args: UpArgs) -> Result<()> {
     );
     if database.cluster.is_some() {
         println!("  private PostgreSQL: {}", database.url);
+    }
+    if let Some(addr) = args
+        .metrics_listen
+        .as_deref()
+        .filter(|addr| !addr.is_empty())
+    {
+        let listener = readout_server::bind(addr).await?;
+        println!(
+            "  Prometheus metrics: http://{}/metrics",
+            listener.local_addr()?
+        );
+        tokio::spawn(readout_server::metrics::serve_metrics(listener));
     }
     if args.seed {
         seed(&format!("http://{gateway}"), &args.seed_dir).await?;
@@ -193,14 +210,8 @@ async fn seed(gateway_url: &str, dir: &std::path::Path) -> Result<()> {
 }
 
 async fn connect(url: &str) -> Result<IngestServiceClient<tonic::transport::Channel>> {
-    let started = Instant::now();
-    loop {
-        match IngestServiceClient::connect(url.to_owned()).await {
-            Ok(client) => return Ok(client),
-            Err(_) if started.elapsed() < Duration::from_secs(30) => {
-                tokio::time::sleep(Duration::from_millis(200)).await
-            }
-            Err(error) => return Err(error).context("connecting to the gateway"),
-        }
-    }
+    (|| IngestServiceClient::connect(url.to_owned()))
+        .retry(readout_server::retry::starting(Duration::from_secs(30)))
+        .await
+        .context("connecting to the gateway")
 }

@@ -1,156 +1,216 @@
-//! Prometheus metrics: request counts, errors and latency by gRPC method (a
-//! tower layer on every server), plus gauges and counters services set (the
-//! ingest queue depth, processing lag, extraction throughput), served as text on
-//! `READOUT_METRICS_LISTEN` when configured.
+//! Prometheus metrics, kept by the Prometheus project's `prometheus-client`
+//! crate and served over HTTP (axum) at `/metrics` on `READOUT_METRICS_LISTEN`
+//! when configured.
+//!
+//! What every server records here: each gRPC call's duration by service, method
+//! and status code (a tower layer; names and labels after the OpenTelemetry RPC
+//! semantic conventions), and its database pool's connections and acquire wait
+//! ([`observe_db_pool`], fed by the readiness probe). Services register their
+//! own metrics with [`counter`] and [`gauge`] (ingest throughput and queue, the
+//! Watch subscriber count).
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
 use std::sync::{LazyLock, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use prometheus_client::encoding::EncodeLabelSet;
+pub use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+pub use prometheus_client::registry::Unit;
 use tokio::net::TcpListener;
 use tonic::codegen::http;
 
-const BUCKETS: &[f64] = &[
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+/// A gauge holding a float (seconds, ratios).
+pub type FloatGauge = Gauge<f64, AtomicU64>;
+
+/// Latency buckets in seconds, 1 ms to 10 s.
+const SECONDS_BUCKETS: [f64; 14] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];
-
-#[derive(Default)]
-struct Histogram {
-    counts: Vec<u64>,
-    sum: f64,
-    count: u64,
-}
-
-#[derive(Default)]
-struct Registry {
-    requests: BTreeMap<(String, String), u64>,
-    latency: BTreeMap<String, Histogram>,
-    gauges: BTreeMap<&'static str, (&'static str, f64)>,
-    counters: BTreeMap<&'static str, (&'static str, f64)>,
-}
 
 static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(Registry::default()));
 
-fn record(method: &str, code: &str, elapsed: Duration) {
-    let Ok(mut registry) = REGISTRY.lock() else {
-        return;
+fn seconds_histogram() -> Histogram {
+    Histogram::new(SECONDS_BUCKETS)
+}
+
+/// The labels of a gRPC call (OpenTelemetry `rpc.*` attributes).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RpcLabels {
+    rpc_system: &'static str,
+    rpc_service: String,
+    rpc_method: String,
+    rpc_grpc_status_code: i32,
+}
+
+/// The labels of a database pool's connection count.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolStateLabels {
+    db_client_connection_pool_name: &'static str,
+    db_client_connection_state: &'static str,
+}
+
+/// The label naming a database pool.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    db_client_connection_pool_name: &'static str,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+struct ServerMetrics {
+    rpc_duration: HistogramFamily<RpcLabels>,
+    pool_connections: Family<PoolStateLabels, Gauge>,
+    pool_max: Family<PoolLabels, Gauge>,
+    pool_wait: HistogramFamily<PoolLabels>,
+}
+
+static SERVER: LazyLock<ServerMetrics> = LazyLock::new(|| {
+    let metrics = ServerMetrics {
+        rpc_duration: Family::new_with_constructor(seconds_histogram),
+        pool_connections: Family::default(),
+        pool_max: Family::default(),
+        pool_wait: Family::new_with_constructor(seconds_histogram),
     };
-    *registry
-        .requests
-        .entry((method.to_owned(), code.to_owned()))
-        .or_default() += 1;
-    let histogram = registry.latency.entry(method.to_owned()).or_default();
-    if histogram.counts.is_empty() {
-        histogram.counts = vec![0; BUCKETS.len()];
-    }
-    let seconds = elapsed.as_secs_f64();
-    for (index, bound) in BUCKETS.iter().enumerate() {
-        if seconds <= *bound {
-            histogram.counts[index] += 1;
-        }
-    }
-    histogram.sum += seconds;
-    histogram.count += 1;
+    let mut registry = lock_registry();
+    // Histograms carry their unit in the name only: strict OpenMetrics parsers
+    // refuse a UNIT line on them.
+    registry.register(
+        "rpc_server_call_duration_seconds",
+        "Duration of gRPC calls served, by service, method and status code",
+        metrics.rpc_duration.clone(),
+    );
+    registry.register(
+        "db_client_connection_count",
+        "Database connections of the pool by state (idle, used)",
+        metrics.pool_connections.clone(),
+    );
+    registry.register(
+        "db_client_connection_max",
+        "The most connections the pool opens",
+        metrics.pool_max.clone(),
+    );
+    registry.register(
+        "db_client_connection_wait_time_seconds",
+        "Time to take a connection from the pool, sampled by the readiness probe every second",
+        metrics.pool_wait.clone(),
+    );
+    metrics
+});
+
+fn lock_registry() -> std::sync::MutexGuard<'static, Registry> {
+    // A panic while registering leaves the registry usable.
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Sets a gauge (`name` must be a valid Prometheus metric name).
-pub fn set_gauge(name: &'static str, help: &'static str, value: f64) {
-    if let Ok(mut registry) = REGISTRY.lock() {
-        registry.gauges.insert(name, (help, value));
-    }
+/// A counter registered as `{name}_total`; call once per metric (keep it in a
+/// `LazyLock` static) and clone it where it counts.
+pub fn counter(name: &str, help: &str) -> Counter {
+    let counter = Counter::default();
+    lock_registry().register(name, help, counter.clone());
+    counter
 }
 
-/// Adds to a counter.
-pub fn add_counter(name: &'static str, help: &'static str, value: f64) {
-    if let Ok(mut registry) = REGISTRY.lock() {
-        let entry = registry.counters.entry(name).or_insert((help, 0.0));
-        entry.1 += value;
+/// A float gauge registered as `name`, or `{name}_{unit}` with a unit.
+pub fn gauge(name: &str, help: &str, unit: Option<Unit>) -> FloatGauge {
+    let gauge = FloatGauge::default();
+    match unit {
+        Some(unit) => lock_registry().register_with_unit(name, help, unit, gauge.clone()),
+        None => lock_registry().register(name, help, gauge.clone()),
     }
+    gauge
 }
 
-/// The metrics in the Prometheus text exposition format.
-pub fn render() -> String {
-    let Ok(registry) = REGISTRY.lock() else {
-        return String::new();
+/// Records what the readiness probe saw of a database pool: its open and idle
+/// connections, its maximum, and how long taking a connection took (`None`
+/// when the database did not answer).
+pub fn observe_db_pool(pool: &'static str, size: u32, idle: u32, max: u32, wait: Option<Duration>) {
+    let server = &*SERVER;
+    let state = |state| PoolStateLabels {
+        db_client_connection_pool_name: pool,
+        db_client_connection_state: state,
     };
+    server
+        .pool_connections
+        .get_or_create(&state("idle"))
+        .set(i64::from(idle));
+    server
+        .pool_connections
+        .get_or_create(&state("used"))
+        .set(i64::from(size.saturating_sub(idle)));
+    let labels = PoolLabels {
+        db_client_connection_pool_name: pool,
+    };
+    server.pool_max.get_or_create(&labels).set(i64::from(max));
+    if let Some(wait) = wait {
+        server
+            .pool_wait
+            .get_or_create(&labels)
+            .observe(wait.as_secs_f64());
+    }
+}
+
+fn record_call(path: &str, code: i32, elapsed: Duration) {
+    // A gRPC path is `/package.Service/Method`.
+    let (service, method) = path
+        .trim_start_matches('/')
+        .split_once('/')
+        .unwrap_or((path, ""));
+    SERVER
+        .rpc_duration
+        .get_or_create(&RpcLabels {
+            rpc_system: "grpc",
+            rpc_service: service.to_owned(),
+            rpc_method: method.to_owned(),
+            rpc_grpc_status_code: code,
+        })
+        .observe(elapsed.as_secs_f64());
+}
+
+/// The `Content-Type` of OpenMetrics text.
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Every registered metric, as OpenMetrics (what Prometheus asks for first) or
+/// as the Prometheus text format 0.0.4 (curl, older scrapers).
+pub fn render(openmetrics: bool) -> String {
+    LazyLock::force(&SERVER);
+    let registry = lock_registry();
     let mut out = String::new();
-    out.push_str("# HELP readout_grpc_requests_total gRPC requests by method and status code.\n");
-    out.push_str("# TYPE readout_grpc_requests_total counter\n");
-    for ((method, code), count) in &registry.requests {
-        out.push_str(&format!(
-            "readout_grpc_requests_total{{method=\"{method}\",code=\"{code}\"}} {count}\n"
-        ));
-    }
-    out.push_str("# HELP readout_grpc_request_duration_seconds gRPC request latency by method.\n");
-    out.push_str("# TYPE readout_grpc_request_duration_seconds histogram\n");
-    for (method, histogram) in &registry.latency {
-        for (bound, count) in BUCKETS.iter().zip(&histogram.counts) {
-            out.push_str(&format!("readout_grpc_request_duration_seconds_bucket{{method=\"{method}\",le=\"{bound}\"}} {count}\n"));
-        }
-        out.push_str(&format!(
-            "readout_grpc_request_duration_seconds_bucket{{method=\"{method}\",le=\"+Inf\"}} {}\n",
-            histogram.count
-        ));
-        out.push_str(&format!(
-            "readout_grpc_request_duration_seconds_sum{{method=\"{method}\"}} {}\n",
-            histogram.sum
-        ));
-        out.push_str(&format!(
-            "readout_grpc_request_duration_seconds_count{{method=\"{method}\"}} {}\n",
-            histogram.count
-        ));
-    }
-    for (name, (help, value)) in &registry.gauges {
-        out.push_str(&format!(
-            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
-        ));
-    }
-    for (name, (help, value)) in &registry.counters {
-        out.push_str(&format!(
-            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
-        ));
-    }
+    // Writing to a String cannot fail; an encoder error would be a bug in a
+    // metric's labels, and a partial page is still the best answer.
+    let _ = if openmetrics {
+        prometheus_client::encoding::text::encode(&mut out, &registry)
+    } else {
+        prometheus_client::encoding::prometheus_text::encode(&mut out, &registry)
+    };
     out
 }
 
-/// Serves `GET /metrics` (any path, in fact) on `listener` until the process ends.
+/// Serves `GET /metrics` on `listener` until the process ends.
 pub async fn serve_metrics(listener: TcpListener) {
-    loop {
-        let Ok((mut socket, _)) = listener.accept().await else {
-            continue;
+    use axum::http::header::{ACCEPT, CONTENT_TYPE};
+    async fn scrape(headers: axum::http::HeaderMap) -> impl axum::response::IntoResponse {
+        let openmetrics = headers
+            .get(ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("application/openmetrics-text"));
+        let content_type = match openmetrics {
+            true => OPENMETRICS,
+            false => prometheus_client::encoding::prometheus_text::CONTENT_TYPE,
         };
-        tokio::spawn(async move {
-            let mut request = vec![0u8; 4096];
-            let mut read = 0;
-            // Read the request head (bounded), then answer and close.
-            while read < request.len() {
-                match tokio::time::timeout(
-                    Duration::from_secs(5),
-                    socket.read(&mut request[read..]),
-                )
-                .await
-                {
-                    Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
-                    Ok(Ok(n)) => {
-                        read += n;
-                        if request[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                            break;
-                        }
-                    }
-                }
-            }
-            let body = render();
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
-        });
+        ([(CONTENT_TYPE, content_type)], render(openmetrics))
+    }
+    let app = axum::Router::new().route("/metrics", axum::routing::get(scrape));
+    if let Err(error) = axum::serve(listener, app).await {
+        tracing::error!(%error, "the metrics server stopped");
     }
 }
 
@@ -185,23 +245,24 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let method = request.uri().path().to_owned();
+        let path = request.uri().path().to_owned();
         let started = Instant::now();
         let future = self.inner.call(request);
         Box::pin(async move {
             let result = future.await;
             // Errors of unary calls travel in the response headers (trailers-only);
-            // a status in trailers after a body counts as OK here.
+            // a status in trailers after a body counts as OK here. A transport
+            // error is UNKNOWN (2), as the client sees it.
             let code = match &result {
                 Ok(response) => response
                     .headers()
                     .get("grpc-status")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("0")
-                    .to_owned(),
-                Err(_) => "transport".to_owned(),
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(0),
+                Err(_) => 2,
             };
-            record(&method, &code, started.elapsed());
+            record_call(&path, code, started.elapsed());
             result
         })
     }
@@ -212,19 +273,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_prometheus_text() {
-        record("/readout.v1.Test/Method", "0", Duration::from_millis(3));
-        set_gauge("readout_test_gauge", "A test gauge.", 2.0);
-        add_counter("readout_test_total", "A test counter.", 5.0);
-        let text = render();
-        assert!(
-            text.contains(
-                "readout_grpc_requests_total{method=\"/readout.v1.Test/Method\",code=\"0\"} 1"
-            ),
-            "{text}"
+    fn renders_both_text_formats() {
+        record_call(
+            "/readout.v1.TestService/Method",
+            3,
+            Duration::from_millis(3),
         );
-        assert!(text.contains("readout_grpc_request_duration_seconds_bucket{method=\"/readout.v1.Test/Method\",le=\"0.005\"} 1"));
-        assert!(text.contains("readout_test_gauge 2"));
-        assert!(text.contains("readout_test_total 5"));
+        let processed = counter("readout_test_processed", "A test counter");
+        processed.inc_by(5);
+        gauge("readout_test_lag", "A test gauge", Some(Unit::Seconds)).set(2.5);
+        observe_db_pool("test", 4, 1, 10, Some(Duration::from_millis(2)));
+        let text = render(false);
+        let call = "rpc_server_call_duration_seconds_bucket{rpc_system=\"grpc\",rpc_service=\"readout.v1.TestService\",rpc_method=\"Method\",rpc_grpc_status_code=\"3\",le=\"0.005\"} 1";
+        assert!(text.contains(call), "{text}");
+        assert!(text.contains("readout_test_processed_total 5"), "{text}");
+        assert!(text.contains("readout_test_lag_seconds 2.5"), "{text}");
+        assert!(text.contains("db_client_connection_count{db_client_connection_pool_name=\"test\",db_client_connection_state=\"used\"} 3"), "{text}");
+        let open = render(true);
+        assert!(open.ends_with("# EOF\n"), "{open}");
     }
 }

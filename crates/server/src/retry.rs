@@ -18,6 +18,19 @@ pub fn outage() -> ExponentialBuilder {
         .without_max_times()
 }
 
+/// Waiting for a process this one started (a private PostgreSQL, the suite's
+/// own servers) to accept connections: 100 ms doubling to 1 s, with jitter,
+/// until `limit` has passed.
+pub fn starting(limit: Duration) -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(1))
+        .with_factor(2.0)
+        .with_jitter()
+        .with_total_delay(Some(limit))
+        .without_max_times()
+}
+
 /// Redoing a transaction that lost a race (a deadlock, a serialization
 /// failure, a concurrent insert of the same key): 10 ms doubling to 200 ms with
 /// jitter, at most four more tries.

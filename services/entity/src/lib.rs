@@ -62,7 +62,13 @@ pub async fn serve(
     // Ready while the database answers.
     let readiness = readout_server::serve::all_ready_when(&services, move || {
         let pool = pool.clone();
-        async move { readout_store::is_ready(&pool).await }
+        async move {
+            let probe = readout_store::probe(&pool).await;
+            readout_server::metrics::observe_db_pool(
+                "entity", probe.size, probe.idle, probe.max, probe.wait,
+            );
+            probe.ready
+        }
     });
     let served = plumbing
         .serve(listener, &services, readiness, shutdown)

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod convert;
 pub mod handler;
+pub mod metrics;
 pub mod pipeline;
 pub mod record;
 pub mod validate;
@@ -35,6 +36,7 @@ pub async fn serve(
     tokio::task::spawn_blocking(readout_extract::warm_up)
         .await
         .map_err(|error| ServeError::Startup(error.to_string()))?;
+    metrics::register();
     let wake = Arc::new(Notify::new());
     let (stop_sender, stop_receiver) = watch::channel(false);
     let entity_client = worker::entity_client(&config.entity_url).map_err(ServeError::Transport)?;
@@ -54,11 +56,7 @@ pub async fn serve(
     let depth = tokio::spawn(async move {
         loop {
             if let Ok(pending) = readout_store::articles::pending_count(&depth_pool).await {
-                readout_server::metrics::set_gauge(
-                    "readout_ingest_queue_depth",
-                    "Articles waiting for or under processing.",
-                    pending as f64,
-                );
+                metrics::QUEUE_DEPTH.set(pending as f64);
             }
             tokio::select! {
                 _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
@@ -85,7 +83,13 @@ pub async fn serve(
     let readiness =
         readout_server::serve::all_ready_when(&[readout_proto::service_names::INGEST], move || {
             let pool = pool.clone();
-            async move { readout_store::is_ready(&pool).await }
+            async move {
+                let probe = readout_store::probe(&pool).await;
+                readout_server::metrics::observe_db_pool(
+                    "ingest", probe.size, probe.idle, probe.max, probe.wait,
+                );
+                probe.ready
+            }
         });
     let served = plumbing
         .serve(

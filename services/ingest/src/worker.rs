@@ -202,11 +202,7 @@ impl Worker {
     /// Gives the articles back, pending, and starts (or continues) backing off.
     async fn record_outage(&mut self, articles: &[ArticleRecord], error: ProcessError) {
         tracing::warn!(worker = %self.name, %error, articles = articles.len(), "dependency unavailable; articles released, backing off");
-        readout_server::metrics::add_counter(
-            "readout_ingest_outage_releases_total",
-            "Batches given back because a dependency was unavailable.",
-            1.0,
-        );
+        crate::metrics::OUTAGE_RELEASES.inc();
         self.outage.get_or_insert_with(outage_backoff);
         let ids: Vec<uuid::Uuid> = articles.iter().map(|article| article.id).collect();
         if let Err(store_error) =
@@ -244,21 +240,9 @@ impl Worker {
         started: std::time::Instant,
     ) {
         let lag = (chrono::Utc::now() - article.created_at).num_milliseconds() as f64 / 1000.0;
-        readout_server::metrics::add_counter(
-            "readout_ingest_articles_processed_total",
-            "Articles processed.",
-            1.0,
-        );
-        readout_server::metrics::add_counter(
-            "readout_ingest_words_processed_total",
-            "Words of processed articles (extraction throughput).",
-            article.body.split_whitespace().count() as f64,
-        );
-        readout_server::metrics::set_gauge(
-            "readout_ingest_processing_lag_seconds",
-            "Seconds from acceptance to stored results, last processed article.",
-            lag,
-        );
+        crate::metrics::ARTICLES_PROCESSED.inc();
+        crate::metrics::WORDS_PROCESSED.inc_by(article.body.split_whitespace().count() as u64);
+        crate::metrics::PROCESSING_LAG.set(lag);
         tracing::debug!(
             article = %article.id,
             quotes = counts.0,
@@ -270,11 +254,7 @@ impl Worker {
 
     async fn record_failure(&self, article: &ArticleRecord, error: ProcessError) {
         tracing::warn!(article = %article.id, %error, "article processing failed");
-        readout_server::metrics::add_counter(
-            "readout_ingest_attempts_failed_total",
-            "Failed processing attempts.",
-            1.0,
-        );
+        crate::metrics::ATTEMPTS_FAILED.inc();
         let message = error.to_string();
         if let Err(store_error) = articles::mark_attempt_failed(
             &self.pool,

@@ -34,6 +34,8 @@ pub struct QueryHandler {
 impl QueryHandler {
     /// A handler over `pool`; watch streams follow `feed` and end when the server drains.
     pub fn new(pool: PgPool, feed: ProcessedFeed, draining: Draining) -> Self {
+        // The subscriber gauge shows (at zero) from the first scrape.
+        std::sync::LazyLock::force(&WATCH_SUBSCRIBERS);
         QueryHandler {
             pool,
             feed,
@@ -124,6 +126,32 @@ impl Watch {
     }
 }
 
+/// Open Watch streams of this process (a Prometheus gauge).
+static WATCH_SUBSCRIBERS: std::sync::LazyLock<readout_server::metrics::FloatGauge> =
+    std::sync::LazyLock::new(|| {
+        readout_server::metrics::gauge(
+            "readout_query_watch_subscribers",
+            "Open WatchResults streams",
+            None,
+        )
+    });
+
+/// Counts one open watch while it lives.
+struct Subscribed;
+
+impl Subscribed {
+    fn new() -> Subscribed {
+        WATCH_SUBSCRIBERS.inc();
+        Subscribed
+    }
+}
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        WATCH_SUBSCRIBERS.dec();
+    }
+}
+
 /// Runs one watch until the client goes away, the server drains, or the client falls behind.
 async fn run_watch(
     watch: Watch,
@@ -132,6 +160,7 @@ async fn run_watch(
     mut draining: Draining,
     sender: mpsc::Sender<Result<WatchResultsResponse, Status>>,
 ) {
+    let _subscribed = Subscribed::new();
     loop {
         let article = tokio::select! {
             _ = sender.closed() => return,

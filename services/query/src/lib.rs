@@ -34,7 +34,13 @@ pub async fn serve(
     let readiness =
         readout_server::serve::all_ready_when(&[readout_proto::service_names::QUERY], move || {
             let pool = pool.clone();
-            async move { readout_store::is_ready(&pool).await }
+            async move {
+                let probe = readout_store::probe(&pool).await;
+                readout_server::metrics::observe_db_pool(
+                    "query", probe.size, probe.idle, probe.max, probe.wait,
+                );
+                probe.ready
+            }
         });
     plumbing
         .serve(

@@ -173,9 +173,48 @@ async fn a_downstream_outage_is_unavailable() {
     server.await.unwrap().unwrap();
 }
 
+/// Scrapes `/metrics` over HTTP with `accept`, returning the content type and body.
+async fn scrape(port: u16, accept: &str) -> (String, String) {
+    use http_body_util::BodyExt;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Empty<bytes::Bytes>>();
+    let request = tonic::codegen::http::Request::get(format!("http://127.0.0.1:{port}/metrics"))
+        .header("accept", accept)
+        .body(http_body_util::Empty::new())
+        .unwrap();
+    let response = client.request(request).await.expect("scrape /metrics");
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (content_type, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// The label sets of a family's samples.
+fn label_sets<T: Clone, V: openmetrics_parser::RenderableMetricValue + Clone>(
+    exposition: &openmetrics_parser::MetricsExposition<T, V>,
+    family: &str,
+) -> Vec<std::collections::HashMap<String, String>> {
+    let family = exposition
+        .families
+        .get(family)
+        .unwrap_or_else(|| panic!("no family {family}"));
+    family
+        .iter_samples()
+        .map(|sample| {
+            let labels = sample.get_labelset().unwrap();
+            labels
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect()
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn services_serve_prometheus_metrics() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let pool = crate::helpers::fresh_pool().await;
     let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -207,19 +246,71 @@ async fn services_serve_prometheus_metrics() {
             ..Default::default()
         })
         .await;
-    let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", metrics_port))
-        .await
-        .expect("metrics port");
-    socket
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .await
-        .unwrap();
-    let mut response = String::new();
-    socket.read_to_string(&mut response).await.unwrap();
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    assert!(response.contains("readout_grpc_requests_total{method=\"/readout.v1.QueryService/ListEvents\",code=\"0\"}"), "{response}");
-    assert!(response.contains("readout_grpc_requests_total{method=\"/readout.v1.QueryService/ListEvents\",code=\"3\"}"), "{response}");
-    assert!(response.contains("readout_grpc_request_duration_seconds_count{method=\"/readout.v1.QueryService/ListEvents\"}"));
+    // The pool metrics come from the readiness probe, which runs every second.
+    let mut text = String::new();
+    for _ in 0..50 {
+        let (content_type, body) = scrape(metrics_port, "*/*").await;
+        assert!(
+            content_type.starts_with("text/plain; version=0.0.4"),
+            "{content_type}"
+        );
+        text = body;
+        if text.contains("db_client_connection_pool_name=\"query\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let exposition = openmetrics_parser::prometheus::parse_prometheus(&text)
+        .unwrap_or_else(|error| panic!("invalid exposition ({error:?}):\n{text}"));
+    let calls = label_sets(&exposition, "rpc_server_call_duration_seconds");
+    for code in ["0", "3"] {
+        assert!(
+            calls.iter().any(
+                |labels| labels.get("rpc_system").map(String::as_str) == Some("grpc")
+                    && labels.get("rpc_service").map(String::as_str)
+                        == Some("readout.v1.QueryService")
+                    && labels.get("rpc_method").map(String::as_str) == Some("ListEvents")
+                    && labels.get("rpc_grpc_status_code").map(String::as_str) == Some(code)
+            ),
+            "no ListEvents call with status {code}: {calls:?}"
+        );
+    }
+    let pool_connections = label_sets(&exposition, "db_client_connection_count");
+    assert!(
+        pool_connections.iter().any(|labels| {
+            labels
+                .get("db_client_connection_pool_name")
+                .map(String::as_str)
+                == Some("query")
+                && labels.get("db_client_connection_state").map(String::as_str) == Some("idle")
+        }),
+        "{pool_connections:?}"
+    );
+    for family in [
+        "db_client_connection_max",
+        "db_client_connection_wait_time_seconds",
+        "readout_query_watch_subscribers",
+    ] {
+        assert!(
+            exposition.families.contains_key(family),
+            "no {family}:\n{text}"
+        );
+    }
+    // What Prometheus itself asks for: OpenMetrics.
+    let (content_type, open) = scrape(
+        metrics_port,
+        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+    )
+    .await;
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let exposition = openmetrics_parser::openmetrics::parse_openmetrics(&open)
+        .unwrap_or_else(|error| panic!("invalid OpenMetrics ({error:?}):\n{open}"));
+    assert!(exposition
+        .families
+        .contains_key("rpc_server_call_duration_seconds"));
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
