@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use backon::Retryable;
 use indicatif::{ProgressBar, ProgressStyle};
 use readout::corpus::{article, Rng, World};
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
@@ -94,7 +95,20 @@ pub fn run(args: LoadArgs) -> Result<()> {
         let mut failed: Vec<(String, String)> = Vec::new();
         let bar = progress_bar("processed", names.len());
         while done < names.len() {
-            let article = client.get_article(GetArticleRequest { name: names[done].clone(), ..Default::default() }).await?.into_inner().article.context("no article")?;
+            // The suite may be briefly unavailable (a restart, a database
+            // failover): the articles are accepted, so wait it out.
+            let request = GetArticleRequest { name: names[done].clone(), ..Default::default() };
+            let article = (|| {
+                let (mut client, request) = (client.clone(), request.clone());
+                async move { client.get_article(request).await }
+            })
+                .retry(readout_server::retry::outage().with_total_delay(Some(Duration::from_secs(300))))
+                .when(|status| status.code() == tonic::Code::Unavailable)
+                .notify(|status, _| bar.suspend(|| eprintln!("load: waiting for the suite: {}", status.message())))
+                .await?
+                .into_inner()
+                .article
+                .context("no article")?;
             match ArticleState::try_from(article.state).unwrap_or(ArticleState::Unspecified) {
                 state @ (ArticleState::Done | ArticleState::Failed) => {
                     if state == ArticleState::Failed {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use crate::kinds::{EntityType, Stored};
 use crate::StoreError;
 
 /// An entity as the entity service recognised it in one text, to resolve
@@ -13,8 +14,8 @@ use crate::StoreError;
 pub struct EntityCandidate {
     /// Canonical display name ("Xi Jinping").
     pub display_name: String,
-    /// `PERSON`, `ORG`, `GPE`, `LOC` or `EVENT_NAME`.
-    pub entity_type: String,
+    /// Person, organisation, country or city, place, or named gathering.
+    pub entity_type: EntityType,
     /// Normalised canonical name: the registry key.
     pub canonical_key: String,
     /// Surface forms seen in the text.
@@ -33,7 +34,7 @@ pub struct EntityRecord {
     /// Canonical name.
     pub display_name: String,
     /// Type.
-    pub entity_type: String,
+    pub entity_type: EntityType,
     /// Affiliated country id and name.
     pub affiliation: Option<(Uuid, String)>,
     /// Mentions across all articles.
@@ -86,7 +87,7 @@ pub async fn resolve(
 ) -> Result<Uuid, StoreError> {
     let affiliation_id = match &candidate.affiliation {
         Some((name, key)) if key != &candidate.canonical_key => {
-            Some(upsert_bare(tx, name, "GPE", key).await?)
+            Some(upsert_bare(tx, name, EntityType::Gpe, key).await?)
         }
         _ => None,
     };
@@ -99,7 +100,7 @@ pub async fn resolve(
          ORDER BY e.mention_count DESC LIMIT 1",
     )
     .bind(&candidate.canonical_key)
-    .bind(&candidate.entity_type)
+    .bind(candidate.entity_type.stored())
     .fetch_optional(&mut **tx)
     .await?;
     let id = match by_alias.or(variant_of) {
@@ -108,7 +109,7 @@ pub async fn resolve(
             upsert_bare(
                 tx,
                 &candidate.display_name,
-                &candidate.entity_type,
+                candidate.entity_type,
                 &candidate.canonical_key,
             )
             .await?
@@ -159,12 +160,12 @@ pub async fn resolve(
 /// does not hold the name.
 pub async fn lookup(
     pool: &PgPool,
-    names: &[(&str, &str)],
+    names: &[(EntityType, &str)],
 ) -> Result<Vec<Option<Uuid>>, StoreError> {
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let types: Vec<&str> = names.iter().map(|(t, _)| *t).collect();
+    let types: Vec<&str> = names.iter().map(|(t, _)| t.stored()).collect();
     let keys: Vec<&str> = names.iter().map(|(_, k)| *k).collect();
     let found: Vec<(i64, Option<Uuid>)> = sqlx::query_as(
         "SELECT c.i, COALESCE(e.id, (
@@ -202,7 +203,7 @@ pub async fn present(
     tx: &mut Transaction<'_, Postgres>,
     candidates: &[&EntityCandidate],
 ) -> Result<Vec<bool>, StoreError> {
-    let types: Vec<&str> = candidates.iter().map(|c| c.entity_type.as_str()).collect();
+    let types: Vec<&str> = candidates.iter().map(|c| c.entity_type.stored()).collect();
     let keys: Vec<&str> = candidates
         .iter()
         .map(|c| c.canonical_key.as_str())
@@ -231,10 +232,10 @@ pub async fn resolve_known(
     let mut types: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
     for (candidate, ..) in candidates {
-        types.push(&candidate.entity_type);
+        types.push(candidate.entity_type.stored());
         keys.push(&candidate.canonical_key);
         if let Some((_, key)) = &candidate.affiliation {
-            types.push("GPE");
+            types.push(EntityType::Gpe.stored());
             keys.push(key);
         }
     }
@@ -247,32 +248,34 @@ pub async fn resolve_known(
     .bind(&keys)
     .fetch_all(&mut **tx)
     .await?;
-    let found_as = |entity_type: &str, key: &str| {
+    let found_as = |entity_type: EntityType, key: &str| {
         found
             .iter()
-            .find(|(t, k, ..)| t == entity_type && k == key)
+            .find(|(t, k, ..)| t == entity_type.stored() && k == key)
             .map(|(_, _, id, unaffiliated)| (*id, *unaffiliated))
     };
-    let id_of = |entity_type: &str, key: &str| found_as(entity_type, key).map(|(id, _)| id);
+    let id_of = |entity_type: EntityType, key: &str| found_as(entity_type, key).map(|(id, _)| id);
     let mut resolved = Vec::with_capacity(candidates.len());
     // (entity, affiliation), (entity, alias, alias key), (entity, title, date, article).
     let mut affiliations: Vec<(Uuid, Uuid)> = Vec::new();
     let mut aliases: Vec<(Uuid, String, String)> = Vec::new();
     let mut roles: Vec<(Uuid, String, Option<NaiveDate>, Option<Uuid>)> = Vec::new();
     for &(candidate, article, seen_date) in candidates {
-        let Some((id, unaffiliated)) = found_as(&candidate.entity_type, &candidate.canonical_key)
+        let Some((id, unaffiliated)) = found_as(candidate.entity_type, &candidate.canonical_key)
         else {
             resolved.push(None);
             continue;
         };
         let affiliation = match &candidate.affiliation {
-            Some((_, key)) if key != &candidate.canonical_key => match id_of("GPE", key) {
-                Some(country) => Some(country),
-                None => {
-                    resolved.push(None);
-                    continue;
+            Some((_, key)) if key != &candidate.canonical_key => {
+                match id_of(EntityType::Gpe, key) {
+                    Some(country) => Some(country),
+                    None => {
+                        resolved.push(None);
+                        continue;
+                    }
                 }
-            },
+            }
             _ => None,
         };
         resolved.push(Some(id));
@@ -349,9 +352,10 @@ pub async fn resolve_known(
 async fn upsert_bare(
     tx: &mut Transaction<'_, Postgres>,
     display_name: &str,
-    entity_type: &str,
+    entity_type: EntityType,
     key: &str,
 ) -> Result<Uuid, StoreError> {
+    let entity_type = entity_type.stored();
     let existing: Option<Uuid> =
         sqlx::query_scalar("SELECT id FROM entities WHERE entity_type = $1 AND canonical_key = $2")
             .bind(entity_type)
@@ -522,7 +526,7 @@ pub async fn get_many_with(
         records.push(EntityRecord {
             id: row.id,
             display_name: row.display_name.clone(),
-            entity_type: row.entity_type.clone(),
+            entity_type: EntityType::from_stored(&row.entity_type)?,
             affiliation: row.affiliation_id.zip(row.affiliation_name.clone()),
             mention_count: row.mention_count,
             aliases: aliases
@@ -561,7 +565,7 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<EntityRecord, StoreError> {
 pub async fn search(
     pool: &PgPool,
     query: &str,
-    entity_type: Option<&str>,
+    entity_type: Option<EntityType>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<EntityRecord>, StoreError> {
@@ -587,7 +591,7 @@ pub async fn search(
                           AND ($2::text IS NULL OR e.entity_type = $2))",
     )
     .bind(&key)
-    .bind(entity_type)
+    .bind(entity_type.map(Stored::stored))
     .bind(&word_from)
     .bind(&word_to)
     .fetch_one(&mut *tx)
@@ -614,7 +618,7 @@ pub async fn search(
     };
     let ids: Vec<Uuid> = sqlx::query_scalar(&sql)
         .bind(&key)
-        .bind(entity_type)
+        .bind(entity_type.map(Stored::stored))
         .bind(limit)
         .bind(offset)
         .bind(&word_from)
@@ -658,7 +662,7 @@ pub fn name_squashed(key: &str) -> String {
 pub async fn similar(
     tx: &mut Transaction<'_, Postgres>,
     key: &str,
-    entity_type: &str,
+    entity_type: EntityType,
 ) -> Result<Vec<SimilarEntity>, StoreError> {
     Ok(sqlx::query_as::<_, SimilarEntity>(
         "SELECT e.id, e.display_name, a.canonical_key AS affiliation_key
@@ -669,7 +673,7 @@ pub async fn similar(
          ORDER BY similarity(e.canonical_key, $1) DESC LIMIT 5",
     )
     .bind(key)
-    .bind(entity_type)
+    .bind(entity_type.stored())
     .bind(name_initials(key))
     .bind(name_squashed(key))
     .fetch_all(&mut **tx)
@@ -679,7 +683,7 @@ pub async fn similar(
 /// Lists entities by type and affiliation, most mentioned first.
 pub async fn list(
     pool: &PgPool,
-    entity_type: Option<&str>,
+    entity_type: Option<EntityType>,
     affiliation: Option<Uuid>,
     limit: i64,
     offset: i64,
@@ -689,7 +693,7 @@ pub async fn list(
          WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::uuid IS NULL OR affiliation_id = $2)
          ORDER BY mention_count DESC, id LIMIT $3 OFFSET $4",
     )
-    .bind(entity_type)
+    .bind(entity_type.map(Stored::stored))
     .bind(affiliation)
     .bind(limit)
     .bind(offset)

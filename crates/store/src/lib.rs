@@ -14,6 +14,7 @@
 pub mod articles;
 pub mod entities;
 pub mod error;
+pub mod kinds;
 #[cfg(feature = "local-cluster")]
 pub mod local_cluster;
 pub mod reads;

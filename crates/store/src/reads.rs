@@ -4,6 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use crate::kinds::{
+    precision_from_stored, EntityType, EventStatus, EventType, ParticipantRole, Precision, Stored,
+};
 use crate::StoreError;
 
 /// Which events to list. Every set field must hold.
@@ -17,12 +20,12 @@ pub struct EventFilter {
     pub targets: Vec<Uuid>,
     /// Events in which each of these countries, or someone affiliated with it, takes part.
     pub countries: Vec<Uuid>,
-    /// PLOVER type, upper case.
-    pub event_type: Option<String>,
+    /// PLOVER type.
+    pub event_type: Option<EventType>,
     /// CONSULT mode.
     pub mode: Option<String>,
     /// Status.
-    pub status: Option<String>,
+    pub status: Option<EventStatus>,
     /// Place entity.
     pub place: Option<Uuid>,
     /// Events told by this article.
@@ -183,23 +186,23 @@ pub struct EventRecord {
     /// Id.
     pub id: Uuid,
     /// PLOVER type.
-    pub event_type: String,
-    /// CONSULT mode or empty.
+    pub event_type: EventType,
+    /// PLOVER mode (for CONSULT: meet, visit, host, phone, summit) or empty.
     pub mode: String,
     /// Participants in order.
     pub participants: Vec<EntityRef>,
-    /// The part each participant plays, index for index: `source`, `target` or `other`.
-    pub participant_roles: Vec<String>,
+    /// The part each participant plays, index for index.
+    pub participant_roles: Vec<ParticipantRole>,
     /// Place.
     pub place: Option<EntityRef>,
     /// Date value.
     pub date_value: String,
-    /// Date precision.
-    pub date_precision: String,
+    /// Date precision (`None` for an unresolved date).
+    pub date_precision: Option<Precision>,
     /// Date words.
     pub date_text: String,
     /// Status.
-    pub status: String,
+    pub status: EventStatus,
     /// Confidence.
     pub confidence: f32,
     /// Sources.
@@ -330,7 +333,7 @@ fn events_query<'a>(
         driver_id = "d.event_id";
     } else if let Some(event_type) = &filter.event_type {
         query.push("FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id WHERE d.event_type = ");
-        query.push_bind(event_type.clone());
+        query.push_bind(event_type.stored());
         driver_id = "d.id";
     } else {
         query.push("FROM events d JOIN events e ON e.id = d.id LEFT JOIN entities p ON p.id = e.place_id WHERE true");
@@ -340,11 +343,17 @@ fn events_query<'a>(
         query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
         query.push_bind(*participant).push(")");
     }
-    for (entities, role) in [(&filter.sources, "source"), (&filter.targets, "target")] {
+    for (entities, role) in [
+        (&filter.sources, ParticipantRole::Source),
+        (&filter.targets, ParticipantRole::Target),
+    ] {
         for entity in entities {
             query.push(" AND EXISTS (SELECT 1 FROM event_participants ep WHERE ep.event_id = e.id AND ep.entity_id = ");
             query.push_bind(*entity);
-            query.push(" AND ep.role = ").push_bind(role).push(")");
+            query
+                .push(" AND ep.role = ")
+                .push_bind(role.stored())
+                .push(")");
         }
     }
     for country in &countries {
@@ -354,13 +363,13 @@ fn events_query<'a>(
     if let Some(event_type) = &filter.event_type {
         query
             .push(" AND e.event_type = ")
-            .push_bind(event_type.clone());
+            .push_bind(event_type.stored());
     }
     if let Some(mode) = &filter.mode {
         query.push(" AND e.mode = ").push_bind(mode.clone());
     }
     if let Some(status) = &filter.status {
-        query.push(" AND e.status = ").push_bind(status.clone());
+        query.push(" AND e.status = ").push_bind(status.stored());
     }
     if let Some(place) = filter.place {
         query.push(" AND e.place_id = ").push_bind(place);
@@ -427,39 +436,41 @@ pub async fn list_events(
     .await?;
     let items = rows
         .into_iter()
-        .map(|row| EventRecord {
-            participants: participants
-                .iter()
-                .filter(|(event, ..)| *event == row.id)
-                .map(|(_, id, name, _)| EntityRef {
-                    id: *id,
-                    display_name: name.clone(),
-                })
-                .collect(),
-            participant_roles: participants
-                .iter()
-                .filter(|(event, ..)| *event == row.id)
-                .map(|(.., role)| role.clone())
-                .collect(),
-            sources: sources
-                .iter()
-                .filter(|source| source.event_id == row.id)
-                .cloned()
-                .collect(),
-            place: row
-                .place_id
-                .zip(row.place_name)
-                .map(|(id, display_name)| EntityRef { id, display_name }),
-            id: row.id,
-            event_type: row.event_type,
-            mode: row.mode,
-            date_value: row.date_value,
-            date_precision: row.date_precision,
-            date_text: row.date_text,
-            status: row.status,
-            confidence: row.confidence,
+        .map(|row| {
+            Ok(EventRecord {
+                participants: participants
+                    .iter()
+                    .filter(|(event, ..)| *event == row.id)
+                    .map(|(_, id, name, _)| EntityRef {
+                        id: *id,
+                        display_name: name.clone(),
+                    })
+                    .collect(),
+                participant_roles: participants
+                    .iter()
+                    .filter(|(event, ..)| *event == row.id)
+                    .map(|(.., role)| ParticipantRole::from_stored(role))
+                    .collect::<Result<_, _>>()?,
+                sources: sources
+                    .iter()
+                    .filter(|source| source.event_id == row.id)
+                    .cloned()
+                    .collect(),
+                place: row
+                    .place_id
+                    .zip(row.place_name)
+                    .map(|(id, display_name)| EntityRef { id, display_name }),
+                id: row.id,
+                event_type: EventType::from_stored(&row.event_type)?,
+                mode: row.mode,
+                date_value: row.date_value,
+                date_precision: precision_from_stored(&row.date_precision)?,
+                date_text: row.date_text,
+                status: EventStatus::from_stored(&row.status)?,
+                confidence: row.confidence,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     Ok(Listed { items, next })
 }
 
@@ -855,14 +866,14 @@ pub async fn entity_stats(
 }
 
 /// One mention of an entity in an article.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct ArticleMentionRecord {
     /// The entity.
     pub entity_id: Uuid,
     /// Its display name.
     pub display_name: String,
     /// Its type.
-    pub entity_type: String,
+    pub entity_type: EntityType,
     /// Its affiliated country, if any.
     pub affiliation_id: Option<Uuid>,
     /// The affiliated country's display name.
@@ -883,7 +894,18 @@ pub async fn article_entities(
     pool: &PgPool,
     article: Uuid,
 ) -> Result<(Vec<ArticleMentionRecord>, Vec<(Uuid, String)>), StoreError> {
-    let mentions = sqlx::query_as(
+    type MentionRow = (
+        Uuid,
+        String,
+        String,
+        Option<Uuid>,
+        Option<String>,
+        String,
+        String,
+        i32,
+        i32,
+    );
+    let rows: Vec<MentionRow> = sqlx::query_as(
         "SELECT m.entity_id, e.display_name, e.entity_type, e.affiliation_id,
                 a.display_name AS affiliation_name, m.text, m.full_text, m.start_offset, m.end_offset
          FROM mentions m JOIN entities e ON e.id = m.entity_id
@@ -893,6 +915,22 @@ pub async fn article_entities(
     .bind(article)
     .fetch_all(pool)
     .await?;
+    let mentions = rows
+        .into_iter()
+        .map(|row| {
+            Ok(ArticleMentionRecord {
+                entity_id: row.0,
+                display_name: row.1,
+                entity_type: EntityType::from_stored(&row.2)?,
+                affiliation_id: row.3,
+                affiliation_name: row.4,
+                text: row.5,
+                full_text: row.6,
+                start_offset: row.7,
+                end_offset: row.8,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     let roles = sqlx::query_as(
         "SELECT entity_id, title FROM entity_roles WHERE article_id = $1 ORDER BY entity_id, seen_date, title",
     )

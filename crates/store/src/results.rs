@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use readout_extract::events::identity::{self, Telling};
 
+use crate::kinds::{precision_stored, EventStatus, EventType, ParticipantRole, Precision, Stored};
 use crate::StoreError;
 
 /// A mention resolved to a registry entity.
@@ -50,8 +51,8 @@ pub struct NewQuote {
 /// An event found in the article.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
-    /// PLOVER type, upper case.
-    pub event_type: String,
+    /// PLOVER type.
+    pub event_type: EventType,
     /// CONSULT mode or empty.
     pub mode: String,
     /// Participant entities, initiator first: the sources, the targets, then
@@ -65,8 +66,8 @@ pub struct NewEvent {
     pub place_id: Option<Uuid>,
     /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
     pub date_value: String,
-    /// `day`, `month`, `year` or empty.
-    pub date_precision: String,
+    /// The date's precision; `None` when unresolved.
+    pub date_precision: Option<Precision>,
     /// The words the date came from.
     pub date_text: String,
     /// For a date resolved from a relative expression, the anchor it was
@@ -75,8 +76,8 @@ pub struct NewEvent {
     /// When the article reported it: its publication date, else the date its
     /// text gives (`YYYY-MM-DD`); empty when unknown.
     pub reported: String,
-    /// `occurred`, `planned` or `expected`.
-    pub status: String,
+    /// Happened, planned or expected.
+    pub status: EventStatus,
     /// Confidence 0..1.
     pub confidence: f32,
     /// The evidence sentence.
@@ -362,6 +363,7 @@ struct EventCandidate {
 /// The country a place (an entity aliased `p`) lies in: itself for a
 /// country, its affiliation for a city, unknown for a place the registry
 /// cannot locate.
+/// (`'GPE'` is `EntityType::Gpe.stored()`, checked by a test.)
 const PLACE_COUNTRY: &str = "CASE WHEN p.affiliation_id IS NOT NULL THEN p.affiliation_id
      WHEN EXISTS (SELECT 1 FROM entities c WHERE c.affiliation_id = p.id AND c.entity_type = 'GPE') THEN p.id
 END";
@@ -390,7 +392,7 @@ struct EventInsert<'a> {
     sorted: Vec<Uuid>,
     date: (&'a str, &'a str, &'a str, &'a str),
     place: Option<Uuid>,
-    status: &'a str,
+    status: EventStatus,
     confidence: f32,
 }
 
@@ -420,9 +422,9 @@ fn stored_telling(candidate: &EventCandidate) -> Telling<'_, Uuid> {
 /// A new telling as the identity rule sees it.
 fn new_telling<'a>(event: &'a NewEvent, place_country: Option<Uuid>) -> Telling<'a, Uuid> {
     Telling {
-        event_type: &event.event_type,
+        event_type: event.event_type.as_str(),
         mode: &event.mode,
-        status: &event.status,
+        status: event.status.as_str(),
         actors: &event.participants,
         place: event.place_id,
         place_country,
@@ -497,11 +499,11 @@ async fn write_events(
     let mut pair_a = Vec::new();
     let mut pair_b = Vec::new();
     for ((_, event), (sorted, key)) in sightings.iter().zip(&sets) {
-        set_types.push(event.event_type.as_str());
+        set_types.push(event.event_type.stored());
         set_keys.push(key.as_str());
         for (index, a) in sorted.iter().enumerate() {
             for b in &sorted[index + 1..] {
-                pair_types.push(event.event_type.as_str());
+                pair_types.push(event.event_type.stored());
                 pair_a.push(*a);
                 pair_b.push(*b);
             }
@@ -569,7 +571,8 @@ async fn write_events(
                 };
                 let sharper_date =
                     identity::takes_date(&stored_telling(existing), &new_telling(event, country));
-                let now_expected = event.status == "expected" && existing.status == "planned";
+                let now_expected = event.status == EventStatus::Expected
+                    && existing.status == EventStatus::Planned.stored();
                 if sharper_date {
                     existing.date_value = event.date_value.clone();
                     existing.date_anchor = event.date_anchor.clone();
@@ -579,11 +582,11 @@ async fn write_events(
                     existing.place_country = country;
                 }
                 if now_expected {
-                    existing.status = "expected".into();
+                    existing.status = EventStatus::Expected.stored().into();
                 }
                 let date = (
                     event.date_value.as_str(),
-                    event.date_precision.as_str(),
+                    precision_stored(event.date_precision),
                     event.date_text.as_str(),
                     event.date_anchor.as_str(),
                 );
@@ -609,7 +612,7 @@ async fn write_events(
                             insert.place = event.place_id;
                         }
                         if now_expected {
-                            insert.status = "expected";
+                            insert.status = EventStatus::Expected;
                         }
                         insert.confidence = insert.confidence.max(event.confidence);
                         insert.id
@@ -620,14 +623,14 @@ async fn write_events(
                 let id = Uuid::new_v4();
                 known_events.push(EventCandidate {
                     id,
-                    event_type: event.event_type.clone(),
+                    event_type: event.event_type.stored().to_owned(),
                     mode: event.mode.clone(),
                     place_id: event.place_id,
                     place_country: country,
                     date_value: event.date_value.clone(),
                     date_anchor: event.date_anchor.clone(),
                     reported: event.reported.clone(),
-                    status: event.status.clone(),
+                    status: event.status.stored().to_owned(),
                     participants: sorted.clone(),
                 });
                 where_known.push(Known::New(inserts.len()));
@@ -639,12 +642,12 @@ async fn write_events(
                     sorted,
                     date: (
                         &event.date_value,
-                        &event.date_precision,
+                        precision_stored(event.date_precision),
                         &event.date_text,
                         &event.date_anchor,
                     ),
                     place: event.place_id,
-                    status: &event.status,
+                    status: event.status,
                     confidence: event.confidence,
                 });
                 id
@@ -755,7 +758,7 @@ async fn insert_events(
     let ids: Vec<Uuid> = inserts.iter().map(|i| i.id).collect();
     let types: Vec<&str> = inserts
         .iter()
-        .map(|i| i.event.event_type.as_str())
+        .map(|i| i.event.event_type.stored())
         .collect();
     let modes: Vec<&str> = inserts.iter().map(|i| i.event.mode.as_str()).collect();
     let places: Vec<Option<Uuid>> = inserts.iter().map(|i| i.place).collect();
@@ -763,7 +766,7 @@ async fn insert_events(
     let precisions: Vec<&str> = inserts.iter().map(|i| i.date.1).collect();
     let texts: Vec<&str> = inserts.iter().map(|i| i.date.2).collect();
     let starts: Vec<Option<NaiveDate>> = inserts.iter().map(|i| date_start(i.date.0)).collect();
-    let statuses: Vec<&str> = inserts.iter().map(|i| i.status).collect();
+    let statuses: Vec<&str> = inserts.iter().map(|i| i.status.stored()).collect();
     let confidences: Vec<f32> = inserts.iter().map(|i| i.confidence).collect();
     let keys: Vec<&str> = inserts.iter().map(|i| i.participant_key.as_str()).collect();
     let anchors: Vec<&str> = inserts.iter().map(|i| i.date.3).collect();
@@ -808,11 +811,11 @@ async fn insert_events(
             participants.push(*participant);
             positions.push(seen.len() as i32);
             roles.push(if insert.event.sources.contains(participant) {
-                "source"
+                ParticipantRole::Source.stored()
             } else if insert.event.targets.contains(participant) {
-                "target"
+                ParticipantRole::Target.stored()
             } else {
-                "other"
+                ParticipantRole::Other.stored()
             });
             seen.push(*participant);
         }
@@ -855,6 +858,15 @@ async fn insert_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_place_country_sql_spells_a_country_as_stored() {
+        let spelled = format!(
+            "c.entity_type = '{}'",
+            crate::kinds::EntityType::Gpe.stored()
+        );
+        assert!(PLACE_COUNTRY.contains(&spelled));
+    }
 
     #[test]
     fn quote_key_ignores_case_punctuation_and_spacing() {

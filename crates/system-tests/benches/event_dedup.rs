@@ -48,7 +48,7 @@ fn main() {
             for entry in &analysed.entities {
                 let candidate = readout_entity::annotate::candidate(
                     &entry.name,
-                    entry.kind.as_str(),
+                    entry.kind,
                     entry.aliases.clone(),
                     entry.roles.clone(),
                     entry.affiliation.clone(),

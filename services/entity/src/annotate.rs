@@ -7,6 +7,7 @@ use readout_extract::offsets::CharOffsets;
 use readout_extract::registry::{entries, RegistryEntry};
 use readout_extract::text::segment;
 use readout_store::entities::{name_key, EntityCandidate};
+use readout_store::kinds::EntityType;
 
 /// One recognised entity of a text with its mentions.
 #[derive(Clone, Debug)]
@@ -21,14 +22,14 @@ pub struct Recognised {
 /// The registry candidate of one found entity.
 pub fn candidate(
     display_name: &str,
-    entity_type: &str,
+    entity_type: EntityType,
     aliases: Vec<String>,
     roles: Vec<String>,
     affiliation: Option<String>,
 ) -> EntityCandidate {
     EntityCandidate {
         display_name: display_name.to_owned(),
-        entity_type: entity_type.to_owned(),
+        entity_type,
         canonical_key: name_key(display_name),
         aliases,
         roles,
@@ -42,7 +43,7 @@ pub fn candidate(
 fn candidate_of(entry: RegistryEntry) -> EntityCandidate {
     candidate(
         &entry.name,
-        entry.kind.as_str(),
+        entry.kind,
         entry.aliases,
         entry.roles,
         entry.affiliation,

@@ -3,27 +3,27 @@
 use readout_proto::v1;
 use readout_server::request::resource_name;
 use readout_store::entities::EntityRecord;
+use readout_store::kinds::EntityType;
 
-/// The proto enum of a stored entity type.
-pub fn entity_type(stored: &str) -> v1::EntityType {
+/// The API's spelling of an entity type.
+pub fn entity_type(stored: EntityType) -> v1::EntityType {
     match stored {
-        "PERSON" => v1::EntityType::Person,
-        "ORG" => v1::EntityType::Org,
-        "GPE" => v1::EntityType::Gpe,
-        "LOC" => v1::EntityType::Loc,
-        "EVENT_NAME" => v1::EntityType::EventName,
-        _ => v1::EntityType::Unspecified,
+        EntityType::Person => v1::EntityType::Person,
+        EntityType::Org => v1::EntityType::Org,
+        EntityType::Gpe => v1::EntityType::Gpe,
+        EntityType::Loc => v1::EntityType::Loc,
+        EntityType::EventName => v1::EntityType::EventName,
     }
 }
 
-/// The stored spelling of a proto entity type, `None` for unspecified.
-pub fn stored_type(entity_type: v1::EntityType) -> Option<&'static str> {
+/// The entity type an API value names, `None` for unspecified.
+pub fn stored_type(entity_type: v1::EntityType) -> Option<EntityType> {
     match entity_type {
-        v1::EntityType::Person => Some("PERSON"),
-        v1::EntityType::Org => Some("ORG"),
-        v1::EntityType::Gpe => Some("GPE"),
-        v1::EntityType::Loc => Some("LOC"),
-        v1::EntityType::EventName => Some("EVENT_NAME"),
+        v1::EntityType::Person => Some(EntityType::Person),
+        v1::EntityType::Org => Some(EntityType::Org),
+        v1::EntityType::Gpe => Some(EntityType::Gpe),
+        v1::EntityType::Loc => Some(EntityType::Loc),
+        v1::EntityType::EventName => Some(EntityType::EventName),
         v1::EntityType::Unspecified => None,
     }
 }
@@ -33,7 +33,7 @@ pub fn entity(record: &EntityRecord) -> v1::Entity {
     v1::Entity {
         name: resource_name("entities", record.id),
         display_name: record.display_name.clone(),
-        r#type: entity_type(&record.entity_type) as i32,
+        r#type: entity_type(record.entity_type) as i32,
         aliases: record.aliases.clone(),
         roles: record
             .roles

@@ -19,6 +19,7 @@ use readout_server::request::{
     decode_page_token, next_page_token, page_size, parse_resource_name, resource_name,
 };
 use readout_store::entities::EntityCandidate;
+use readout_store::kinds::EntityType as StoredType;
 use readout_store::{entities, PgPool};
 use tonic::{Request, Response, Status};
 
@@ -65,8 +66,8 @@ impl EntityHandler {
         order.sort_by(|&(ja, a), &(jb, b)| {
             let a = &jobs[ja].candidates[a];
             let b = &jobs[jb].candidates[b];
-            (a.entity_type != "GPE", &a.canonical_key)
-                .cmp(&(b.entity_type != "GPE", &b.canonical_key))
+            (a.entity_type != StoredType::Gpe, &a.canonical_key)
+                .cmp(&(b.entity_type != StoredType::Gpe, &b.canonical_key))
         });
         let resolve = || async {
             let mut tx = self
@@ -195,12 +196,12 @@ impl EntityHandler {
         })
         .await
         .map_err(|error| readout_server::status::internal("recognising entities", error))?;
-        let names: Vec<(&str, &str)> = recognised
+        let names: Vec<(StoredType, &str)> = recognised
             .iter()
             .flat_map(|(_, entities)| entities.iter())
             .map(|entity| {
                 (
-                    entity.candidate.entity_type.as_str(),
+                    entity.candidate.entity_type,
                     entity.candidate.canonical_key.as_str(),
                 )
             })
@@ -236,7 +237,7 @@ impl EntityHandler {
                             // Not in the registry yet: the text's own name and type.
                             None => Entity {
                                 display_name: entity.candidate.display_name.clone(),
-                                r#type: convert::entity_type(&entity.candidate.entity_type) as i32,
+                                r#type: convert::entity_type(entity.candidate.entity_type) as i32,
                                 ..Entity::default()
                             },
                         };
@@ -416,10 +417,10 @@ async fn spelling_variant_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     candidate: &entities::EntityCandidate,
 ) -> Result<Option<uuid::Uuid>, EntityError> {
-    if candidate.entity_type != "PERSON" || !candidate.canonical_key.contains(' ') {
+    if candidate.entity_type != StoredType::Person || !candidate.canonical_key.contains(' ') {
         return Ok(None);
     }
-    let similar = entities::similar(tx, &candidate.canonical_key, &candidate.entity_type).await?;
+    let similar = entities::similar(tx, &candidate.canonical_key, candidate.entity_type).await?;
     let affiliation = candidate.affiliation.as_ref().map(|(_, key)| key.as_str());
     Ok(similar
         .into_iter()

@@ -3,7 +3,6 @@
 //! the same `readout_extract::analyze` that `readout extract` runs, so what
 //! the services store is what the extractor is measured on. Pure: no I/O.
 
-use readout_extract::dates::Precision;
 use readout_extract::events::anchor_date;
 use readout_extract::offsets::CharOffsets;
 use readout_extract::registry::{entries, RegistryEntry};
@@ -138,27 +137,21 @@ pub fn analyse(text: &str, published: Option<Ymd>) -> Analysed {
                     place: e.place,
                 },
                 NewEvent {
-                    event_type: e.event_type.as_str().to_owned(),
+                    event_type: e.event_type,
                     mode: e.mode.unwrap_or_default().to_owned(),
                     participants: Vec::new(),
                     sources: Vec::new(),
                     targets: Vec::new(),
                     place_id: None,
                     date_value: e.date.clone(),
-                    date_precision: match e.precision {
-                        Some(Precision::Day) => "day",
-                        Some(Precision::Month) => "month",
-                        Some(Precision::Year) => "year",
-                        None => "",
-                    }
-                    .to_owned(),
+                    date_precision: e.precision,
                     date_text: e
                         .date_span
                         .map(|s| s.of(text).to_owned())
                         .unwrap_or_default(),
                     date_anchor: e.date_anchor.map(Ymd::format).unwrap_or_default(),
                     reported: reported.clone(),
-                    status: e.status.as_str().to_owned(),
+                    status: e.status,
                     confidence: e.confidence,
                     evidence: e.evidence.of(text).to_owned(),
                     start: char_of(e.evidence.start),

@@ -2,7 +2,7 @@
 //! entities with their mentions and roles, and the quotes and events it tells,
 //! each with this article's offsets and the registry entities it resolved to.
 
-use readout_proto::v1::{ArticleEntity, ArticleRecord, Entity, EntityType, Event, Mention, Quote};
+use readout_proto::v1::{ArticleEntity, ArticleRecord, Entity, Event, Mention, Quote};
 use readout_server::request::resource_name;
 use readout_store::reads::{self, EventFilter, Page, QuoteFilter};
 use readout_store::{PgPool, StoreError};
@@ -23,11 +23,7 @@ pub async fn article_record(pool: &PgPool, article: Uuid) -> Result<ArticleRecor
                 entity: Some(Entity {
                     name: resource_name("entities", mention.entity_id),
                     display_name: mention.display_name.clone(),
-                    r#type: EntityType::from_str_name(&format!(
-                        "ENTITY_TYPE_{}",
-                        mention.entity_type
-                    ))
-                    .unwrap_or(EntityType::Unspecified) as i32,
+                    r#type: crate::pipeline::entity_type(mention.entity_type) as i32,
                     affiliation: mention
                         .affiliation_id
                         .map(|id| resource_name("entities", id))

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use readout_proto::v1;
 use readout_server::request::{parse_resource_name, resource_name};
+use readout_store::kinds::{EventStatus, EventType, ParticipantRole, Precision, Stored};
 use readout_store::reads::{EventFilter, EventRecord, QuoteFilter, QuoteRecord};
 use tonic::Status;
 
@@ -56,16 +57,12 @@ fn date_range(
     Ok(())
 }
 
-/// The stored spelling of an event type given by name ("CONSULT" or "EVENT_TYPE_CONSULT").
-fn event_type_value(value: &str) -> Result<String, Status> {
+/// The event type given by name ("CONSULT" or "EVENT_TYPE_CONSULT").
+fn event_type_value(value: &str) -> Result<EventType, Status> {
     let upper = value.to_uppercase();
     let name = upper.strip_prefix("EVENT_TYPE_").unwrap_or(&upper);
-    match v1::EventType::from_str_name(&format!("EVENT_TYPE_{name}")) {
-        Some(v1::EventType::Unspecified) | None => Err(filter_error(format!(
-            "`type`: unknown event type {value:?}"
-        ))),
-        Some(_) => Ok(name.to_owned()),
-    }
+    EventType::parse(name)
+        .ok_or_else(|| filter_error(format!("`type`: unknown event type {value:?}")))
 }
 
 /// Parses a ListEvents filter.
@@ -99,10 +96,9 @@ pub fn event_filter(filter: &str) -> Result<EventFilter, Status> {
             }
             "status" => {
                 only_equality(&comparison)?;
-                let status = comparison.value.to_lowercase();
-                if !matches!(status.as_str(), "occurred" | "planned" | "expected") {
-                    return Err(filter_error(format!("`status`: expected occurred, planned or expected, got {:?}", comparison.value)));
-                }
+                let status = EventStatus::from_stored(&comparison.value.to_lowercase()).map_err(|_| {
+                    filter_error(format!("`status`: expected occurred, planned or expected, got {:?}", comparison.value))
+                })?;
                 parsed.status = Some(status);
             }
                         "place" => {
@@ -179,32 +175,61 @@ pub fn quote_filter(query: &str, filter: &str) -> Result<QuoteFilter, Status> {
     Ok(parsed)
 }
 
-fn event_type(stored: &str) -> v1::EventType {
-    v1::EventType::from_str_name(&format!("EVENT_TYPE_{stored}"))
-        .unwrap_or(v1::EventType::Unspecified)
-}
-
-fn mode(stored: &str) -> v1::ConsultMode {
-    v1::ConsultMode::from_str_name(&format!("CONSULT_MODE_{}", stored.to_uppercase()))
-        .unwrap_or(v1::ConsultMode::Unspecified)
-}
-
-fn status(stored: &str) -> v1::EventStatus {
-    v1::EventStatus::from_str_name(&format!("EVENT_STATUS_{}", stored.to_uppercase()))
-        .unwrap_or(v1::EventStatus::Unspecified)
-}
-
-fn precision(stored: &str) -> v1::DatePrecision {
-    v1::DatePrecision::from_str_name(&format!("DATE_PRECISION_{}", stored.to_uppercase()))
-        .unwrap_or(v1::DatePrecision::Unspecified)
-}
-
-fn participant_role(stored: &str) -> v1::ParticipantRole {
+fn event_type(stored: EventType) -> v1::EventType {
     match stored {
-        "source" => v1::ParticipantRole::Source,
-        "target" => v1::ParticipantRole::Target,
-        "other" => v1::ParticipantRole::Other,
-        _ => v1::ParticipantRole::Unspecified,
+        EventType::Agree => v1::EventType::Agree,
+        EventType::Consult => v1::EventType::Consult,
+        EventType::Support => v1::EventType::Support,
+        EventType::Concede => v1::EventType::Concede,
+        EventType::Cooperate => v1::EventType::Cooperate,
+        EventType::Aid => v1::EventType::Aid,
+        EventType::Retreat => v1::EventType::Retreat,
+        EventType::Request => v1::EventType::Request,
+        EventType::Accuse => v1::EventType::Accuse,
+        EventType::Reject => v1::EventType::Reject,
+        EventType::Threaten => v1::EventType::Threaten,
+        EventType::Protest => v1::EventType::Protest,
+        EventType::Sanction => v1::EventType::Sanction,
+        EventType::Mobilize => v1::EventType::Mobilize,
+        EventType::Coerce => v1::EventType::Coerce,
+        EventType::Assault => v1::EventType::Assault,
+    }
+}
+
+/// The CONSULT mode of a PLOVER mode (unspecified for the modes of other types).
+fn mode(stored: &str) -> v1::ConsultMode {
+    match stored {
+        "meet" => v1::ConsultMode::Meet,
+        "visit" => v1::ConsultMode::Visit,
+        "host" => v1::ConsultMode::Host,
+        "phone" => v1::ConsultMode::Phone,
+        "summit" => v1::ConsultMode::Summit,
+        _ => v1::ConsultMode::Unspecified,
+    }
+}
+
+fn status(stored: EventStatus) -> v1::EventStatus {
+    match stored {
+        EventStatus::Occurred => v1::EventStatus::Occurred,
+        EventStatus::Planned => v1::EventStatus::Planned,
+        EventStatus::Expected => v1::EventStatus::Expected,
+    }
+}
+
+fn precision(stored: Option<Precision>) -> v1::DatePrecision {
+    match stored {
+        Some(Precision::Day) => v1::DatePrecision::Day,
+        Some(Precision::Month) => v1::DatePrecision::Month,
+        Some(Precision::Year) => v1::DatePrecision::Year,
+        None => v1::DatePrecision::Unspecified,
+    }
+}
+
+fn participant_role(stored: ParticipantRole) -> v1::ParticipantRole {
+    match stored {
+        ParticipantRole::Source => v1::ParticipantRole::Source,
+        ParticipantRole::Target => v1::ParticipantRole::Target,
+        ParticipantRole::Other => v1::ParticipantRole::Other,
     }
 }
 
@@ -212,7 +237,7 @@ fn participant_role(stored: &str) -> v1::ParticipantRole {
 pub fn event(record: &EventRecord) -> v1::Event {
     v1::Event {
         name: resource_name("events", record.id),
-        r#type: event_type(&record.event_type) as i32,
+        r#type: event_type(record.event_type) as i32,
         mode: mode(&record.mode) as i32,
         plover_mode: record.mode.clone(),
         participants: record
@@ -222,7 +247,7 @@ pub fn event(record: &EventRecord) -> v1::Event {
             .map(|(p, role)| v1::Participant {
                 entity: resource_name("entities", p.id),
                 display_name: p.display_name.clone(),
-                role: participant_role(role) as i32,
+                role: participant_role(*role) as i32,
             })
             .collect(),
         place: record
@@ -237,10 +262,10 @@ pub fn event(record: &EventRecord) -> v1::Event {
             .unwrap_or_default(),
         date: Some(v1::EventDate {
             value: record.date_value.clone(),
-            precision: precision(&record.date_precision) as i32,
+            precision: precision(record.date_precision) as i32,
             text: record.date_text.clone(),
         }),
-        status: status(&record.status) as i32,
+        status: status(record.status) as i32,
         confidence: f64::from(record.confidence),
         sources: record
             .sources

@@ -603,7 +603,7 @@ async fn print_plans(pool: &PgPool, world: &World) {
             "events of the most prominent person, CONSULT",
             EventFilter {
                 participants: vec![top],
-                event_type: Some("CONSULT".into()),
+                event_type: Some(readout_store::kinds::EventType::Consult),
                 ..Default::default()
             },
         ),

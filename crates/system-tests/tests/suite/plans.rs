@@ -40,7 +40,7 @@ async fn every_lookup_shape_uses_its_index() {
         (
             "events of a type",
             EventFilter {
-                event_type: Some("CONSULT".into()),
+                event_type: Some(readout_store::kinds::EventType::Consult),
                 ..Default::default()
             },
             "events_type_order",
@@ -49,7 +49,7 @@ async fn every_lookup_shape_uses_its_index() {
             "events of a participant since a date",
             EventFilter {
                 participants: vec![a],
-                event_type: Some("CONSULT".into()),
+                event_type: Some(readout_store::kinds::EventType::Consult),
                 date_from: date,
                 ..Default::default()
             },
