@@ -60,6 +60,18 @@ pub struct CommonArgs {
     /// Maximum connection age in seconds, so clients re-resolve and rebalance across replicas.
     #[arg(long, env = "READOUT_MAX_CONNECTION_AGE_SECS", default_value_t = 300)]
     pub max_connection_age_secs: u64,
+    /// Calls a server serves at once (load shedding); health checks and
+    /// Watch streams are not counted.
+    #[arg(long, env = "READOUT_MAX_IN_FLIGHT", default_value_t = 64)]
+    pub max_in_flight: usize,
+    /// Calls that may wait for a slot beyond those; more are refused at once
+    /// with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "READOUT_MAX_QUEUED", default_value_t = 256)]
+    pub max_queued: usize,
+    /// How long a call may wait for a slot before it is refused with
+    /// RESOURCE_EXHAUSTED, in milliseconds.
+    #[arg(long, env = "READOUT_MAX_QUEUE_WAIT_MS", default_value_t = 50)]
+    pub max_queue_wait_ms: u64,
     /// Address for Prometheus metrics over plain HTTP (e.g. 0.0.0.0:9090); off when empty.
     #[arg(long, env = "READOUT_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
@@ -79,6 +91,15 @@ impl CommonArgs {
         }
     }
 
+    /// The load-shedding limits.
+    pub fn admission(&self) -> crate::admission::AdmissionLimits {
+        crate::admission::AdmissionLimits {
+            max_in_flight: self.max_in_flight,
+            max_queued: self.max_queued,
+            max_wait: Duration::from_millis(self.max_queue_wait_ms),
+        }
+    }
+
     /// The server-enforced request deadline.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
@@ -93,6 +114,9 @@ impl Default for CommonArgs {
             request_timeout_ms: 30_000,
             max_concurrent_requests: 256,
             max_connection_age_secs: 300,
+            max_in_flight: 64,
+            max_queued: 256,
+            max_queue_wait_ms: 50,
             metrics_listen: None,
             otlp_endpoint: None,
         }

@@ -2,6 +2,7 @@
 //! its layers, health and reflection, graceful shutdown, configuration pieces and
 //! telemetry. Services bring their handlers; this crate brings everything around them.
 
+pub mod admission;
 pub mod config;
 pub mod metrics;
 pub mod request;

@@ -81,14 +81,19 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
         })
 }
 
+/// The layers every server puts around its routes (outermost first: metrics,
+/// then admission).
+pub type Layers = tower::layer::util::Stack<
+    crate::admission::AdmissionLayer,
+    tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+>;
+
 /// The services every Readout server carries besides its own, and the handle
 /// that flips health.
 pub struct Plumbing {
     /// Flips the health status of the served services.
     pub health: HealthReporter,
-    router: Router<
-        tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
-    >,
+    router: Router<Layers>,
     metrics_listen: Option<String>,
 }
 
@@ -147,8 +152,11 @@ impl Plumbing {
         // - max connection age: HTTP/2 connections are long-lived, so without it new
         //   replicas behind a Kubernetes Service would never receive traffic.
         // - metrics (outermost): every request counted and timed by method and status;
+        // - admission: at most `max_in_flight` calls at once, a bounded queue with a
+        //   bounded wait, the rest refused at once (RESOURCE_EXHAUSTED).
         let router = Server::builder()
             .layer(crate::metrics::MetricsLayer)
+            .layer(crate::admission::AdmissionLayer::new(common.admission()))
             .trace_fn(|request| {
                 let path = request.uri().path();
                 let span = tracing::info_span!(
@@ -179,19 +187,7 @@ impl Plumbing {
     }
 
     /// Adds the service's own gRPC services.
-    pub fn router(
-        self,
-        add: impl FnOnce(
-            Router<
-                tower::layer::util::Stack<
-                    crate::metrics::MetricsLayer,
-                    tower::layer::util::Identity,
-                >,
-            >,
-        ) -> Router<
-            tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
-        >,
-    ) -> Self {
+    pub fn router(self, add: impl FnOnce(Router<Layers>) -> Router<Layers>) -> Self {
         Plumbing {
             health: self.health,
             router: add(self.router),

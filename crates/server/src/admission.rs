@@ -1,0 +1,235 @@
+//! Load shedding: a tower layer that admits at most `max_in_flight` calls
+//! into a server at once, lets at most `max_queued` more wait, each for at most
+//! `max_wait`, and answers the rest at once with RESOURCE_EXHAUSTED (retryable:
+//! the server is busy, the request was fine). So under overload the admitted
+//! calls keep their latency and the excess fails fast instead of queueing for
+//! tens of seconds.
+//!
+//! Health checks and Watch streams are not counted: a busy server still
+//! answers its probes, and a long-lived stream would hold a slot for good
+//! (watches have limits of their own).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tonic::codegen::http;
+
+/// The limits of one server.
+#[derive(Clone, Copy, Debug)]
+pub struct AdmissionLimits {
+    /// Calls served at once.
+    pub max_in_flight: usize,
+    /// Calls waiting for a slot beyond those.
+    pub max_queued: usize,
+    /// How long a call waits for a slot before it is shed.
+    pub max_wait: Duration,
+}
+
+struct Admission {
+    limits: AdmissionLimits,
+    slots: Arc<Semaphore>,
+    queued: AtomicUsize,
+}
+
+/// The layer; one per server, shared by its connections.
+#[derive(Clone)]
+pub struct AdmissionLayer {
+    admission: Arc<Admission>,
+}
+
+impl AdmissionLayer {
+    /// A layer enforcing `limits`.
+    pub fn new(limits: AdmissionLimits) -> Self {
+        AdmissionLayer {
+            admission: Arc::new(Admission {
+                limits,
+                slots: Arc::new(Semaphore::new(limits.max_in_flight.max(1))),
+                queued: AtomicUsize::new(0),
+            }),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for AdmissionLayer {
+    type Service = AdmissionService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        AdmissionService {
+            inner,
+            admission: self.admission.clone(),
+        }
+    }
+}
+
+/// The service [`AdmissionLayer`] wraps around the routes.
+#[derive(Clone)]
+pub struct AdmissionService<S> {
+    inner: S,
+    admission: Arc<Admission>,
+}
+
+/// Counts a queued call while it waits.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn exempt(path: &str) -> bool {
+    path.starts_with("/grpc.health.v1.Health/") || path.ends_with("/WatchResults")
+}
+
+fn shed(why: &str) -> http::Response<tonic::body::Body> {
+    tonic::Status::resource_exhausted(format!(
+        "the server is at capacity ({why}); retry with backoff"
+    ))
+    .into_http()
+}
+
+impl<S, B> tower::Service<http::Request<B>> for AdmissionService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        // The ready service serves this call; a clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        if exempt(request.uri().path()) {
+            return Box::pin(inner.call(request));
+        }
+        let admission = self.admission.clone();
+        Box::pin(async move {
+            let slot = match admission.slots.clone().try_acquire_owned() {
+                Ok(slot) => slot,
+                Err(_) => {
+                    let limits = admission.limits;
+                    if admission.queued.fetch_add(1, Ordering::Relaxed) >= limits.max_queued {
+                        admission.queued.fetch_sub(1, Ordering::Relaxed);
+                        return Ok(shed("too many calls waiting"));
+                    }
+                    let _queued = Queued(&admission.queued);
+                    let waited = tokio::time::timeout(
+                        limits.max_wait,
+                        admission.slots.clone().acquire_owned(),
+                    )
+                    .await;
+                    match waited {
+                        Ok(Ok(slot)) => slot,
+                        _ => return Ok(shed("no slot freed in time")),
+                    }
+                }
+            };
+            let response = inner.call(request).await;
+            drop(slot);
+            response
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::{Service, ServiceExt};
+
+    /// A route that takes `delay` to answer OK.
+    fn slow(
+        delay: Duration,
+    ) -> impl Service<
+        http::Request<()>,
+        Response = http::Response<tonic::body::Body>,
+        Error = std::convert::Infallible,
+        Future = impl Send,
+    > + Clone
+           + Send
+           + 'static {
+        tower::service_fn(move |_request: http::Request<()>| async move {
+            tokio::time::sleep(delay).await;
+            Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::default()))
+        })
+    }
+
+    fn call_to(path: &str) -> http::Request<()> {
+        http::Request::builder().uri(path).body(()).unwrap()
+    }
+
+    fn code(response: &http::Response<tonic::body::Body>) -> &str {
+        response
+            .headers()
+            .get("grpc-status")
+            .map_or("0", |value| value.to_str().unwrap())
+    }
+
+    #[tokio::test]
+    async fn admits_up_to_the_limit_queues_a_few_and_sheds_the_rest() {
+        let layer = AdmissionLayer::new(AdmissionLimits {
+            max_in_flight: 2,
+            max_queued: 2,
+            max_wait: Duration::from_secs(5),
+        });
+        let service = tower::Layer::layer(&layer, slow(Duration::from_millis(200)));
+        let calls: Vec<_> = (0..6)
+            .map(|_| {
+                let service = service.clone();
+                tokio::spawn(async move { service.oneshot(call_to("/readout.v1.X/Y")).await })
+            })
+            .collect();
+        let mut codes = Vec::new();
+        for call in calls {
+            codes.push(code(&call.await.unwrap().unwrap()).to_owned());
+        }
+        codes.sort();
+        // Two served at once, two after waiting, two shed (8 = RESOURCE_EXHAUSTED).
+        assert_eq!(codes, ["0", "0", "0", "0", "8", "8"]);
+        // Health is never shed.
+        let busy: Vec<_> = (0..4)
+            .map(|_| {
+                let service = service.clone();
+                tokio::spawn(async move { service.oneshot(call_to("/readout.v1.X/Y")).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let health = service
+            .clone()
+            .oneshot(call_to("/grpc.health.v1.Health/Check"))
+            .await
+            .unwrap();
+        assert_eq!(code(&health), "0");
+        for call in busy {
+            call.await.unwrap().unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_waits_no_longer_than_the_bound() {
+        let layer = AdmissionLayer::new(AdmissionLimits {
+            max_in_flight: 1,
+            max_queued: 10,
+            max_wait: Duration::from_millis(30),
+        });
+        let service = tower::Layer::layer(&layer, slow(Duration::from_millis(500)));
+        let first = tokio::spawn(service.clone().oneshot(call_to("/readout.v1.X/Y")));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let second = service.oneshot(call_to("/readout.v1.X/Y")).await.unwrap();
+        assert_eq!(code(&second), "8");
+        assert_eq!(code(&first.await.unwrap().unwrap()), "0");
+    }
+}
