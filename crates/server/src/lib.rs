@@ -3,6 +3,7 @@
 //! telemetry. Services bring their handlers; this crate brings everything around them.
 
 pub mod admission;
+pub mod client_faults;
 pub mod config;
 pub mod metrics;
 pub mod request;

@@ -82,10 +82,13 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 }
 
 /// The layers every server puts around its routes (outermost first: metrics,
-/// then admission).
+/// admission, client faults).
 pub type Layers = tower::layer::util::Stack<
-    crate::admission::AdmissionLayer,
-    tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+    crate::client_faults::ClientFaultsLayer,
+    tower::layer::util::Stack<
+        crate::admission::AdmissionLayer,
+        tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+    >,
 >;
 
 /// The services every Readout server carries besides its own, and the handle
@@ -153,10 +156,13 @@ impl Plumbing {
         //   replicas behind a Kubernetes Service would never receive traffic.
         // - metrics (outermost): every request counted and timed by method and status;
         // - admission: at most `max_in_flight` calls at once, a bounded queue with a
-        //   bounded wait, the rest refused at once (RESOURCE_EXHAUSTED).
+        //   bounded wait, the rest refused at once (RESOURCE_EXHAUSTED);
+        // - client faults: the codec's statuses for malformed and oversize
+        //   requests as INVALID_ARGUMENT and RESOURCE_EXHAUSTED.
         let router = Server::builder()
             .layer(crate::metrics::MetricsLayer)
             .layer(crate::admission::AdmissionLayer::new(common.admission()))
+            .layer(crate::client_faults::layer())
             .trace_fn(|request| {
                 let path = request.uri().path();
                 let span = tracing::info_span!(
@@ -172,6 +178,9 @@ impl Plumbing {
             .timeout(common.request_timeout())
             .concurrency_limit_per_connection(common.max_concurrent_requests)
             .max_connection_age(Duration::from_secs(common.max_connection_age_secs))
+            // A connection past its age drains (GOAWAY: no new calls, the ones in
+            // flight finish) for up to one request timeout before it is closed.
+            .max_connection_age_grace(common.request_timeout())
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .add_service(health_service)
             .add_service(reflection_v1)

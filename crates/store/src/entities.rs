@@ -749,7 +749,7 @@ async fn refresh_participant_keys(
 /// is deleted and its names become aliases of `target`.
 pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), StoreError> {
     if target == source {
-        return Err(StoreError::Conflict(
+        return Err(StoreError::Precondition(
             "an entity cannot be merged into itself".into(),
         ));
     }
@@ -763,7 +763,7 @@ pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), Stor
     let first_type = entity_type_of(&mut tx, first).await?;
     let second_type = entity_type_of(&mut tx, second).await?;
     if first_type != second_type {
-        return Err(StoreError::Conflict(format!(
+        return Err(StoreError::Precondition(format!(
             "cannot merge a {second_type} into a {first_type}"
         )));
     }
@@ -833,7 +833,7 @@ pub async fn split_alias(
             .fetch_one(&mut *tx)
             .await?;
     if canonical_key == alias_key {
-        return Err(StoreError::Conflict(
+        return Err(StoreError::Precondition(
             "the alias is the entity's own name; split another alias".into(),
         ));
     }
@@ -859,7 +859,7 @@ pub async fn split_alias(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!(
+        return Err(StoreError::Precondition(format!(
             "an entity named {display_name:?} already exists; merge into it instead"
         )));
     }

@@ -15,6 +15,14 @@ pub enum StoreError {
     /// A request conflicts with stored data.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A curation that cannot apply to the entities as they are (merging
+    /// entities of different types, splitting off an entity's own name).
+    #[error("{0}")]
+    Precondition(String),
+    /// The database holds a value of a closed vocabulary this version does
+    /// not know (a newer migration, or a row written by hand).
+    #[error("unrecognised stored value: {0}")]
+    Unrecognised(String),
     /// A page cursor that no list call produced.
     #[error("malformed page cursor")]
     InvalidCursor,

@@ -40,8 +40,8 @@ pub trait Stored: Copy + Sized + 'static {
             .copied()
             .find(|value| value.stored() == text)
             .ok_or_else(|| {
-                StoreError::Conflict(format!(
-                    "the database holds {text:?}, which this version does not know as a {}",
+                StoreError::Unrecognised(format!(
+                    "{text:?} is not a {}",
                     std::any::type_name::<Self>()
                         .rsplit("::")
                         .next()

@@ -32,6 +32,7 @@ impl From<EntityError> for Status {
             EntityError::Store(StoreError::NotFound(what)) => {
                 Status::not_found(format!("{what} not found"))
             }
+            EntityError::Store(StoreError::Precondition(why)) => Status::failed_precondition(why),
             EntityError::Store(error) if error.is_unavailable() => {
                 tracing::warn!(%error, "database unavailable");
                 Status::unavailable("database unavailable, retry later")

@@ -493,7 +493,7 @@ impl EntityService for EntityHandler {
         Ok(Response::new(BatchAnnotateTextsResponse { responses }))
     }
 
-    #[tracing::instrument(skip_all, fields(name = %request.get_ref().name))]
+    #[tracing::instrument(skip_all, fields(name = ?request.get_ref().name))]
     async fn get_entity(
         &self,
         request: Request<GetEntityRequest>,
@@ -507,7 +507,7 @@ impl EntityService for EntityHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(query = %request.get_ref().query))]
+    #[tracing::instrument(skip_all, fields(query = ?request.get_ref().query))]
     async fn search_entities(
         &self,
         request: Request<SearchEntitiesRequest>,
@@ -517,8 +517,12 @@ impl EntityService for EntityHandler {
         if query.is_empty() {
             return Err(invalid("query", "must not be empty").into());
         }
-        if query.len() > 200 {
-            return Err(invalid("query", "must be at most 200 bytes").into());
+        if query.len() > 200 || query.contains('\0') {
+            return Err(invalid(
+                "query",
+                "must be at most 200 bytes of text (no NUL characters)",
+            )
+            .into());
         }
         let entity_type = readout_proto::v1::EntityType::try_from(request.r#type)
             .map_err(|_| invalid("type", format!("unknown entity type {}", request.r#type)))?;
@@ -570,7 +574,7 @@ impl EntityService for EntityHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity, source = %request.get_ref().source))]
+    #[tracing::instrument(skip_all, fields(entity = ?request.get_ref().entity, source = ?request.get_ref().source))]
     async fn merge_entities(
         &self,
         request: Request<MergeEntitiesRequest>,
@@ -591,7 +595,7 @@ impl EntityService for EntityHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    #[tracing::instrument(skip_all, fields(entity = ?request.get_ref().entity))]
     async fn add_entity_alias(
         &self,
         request: Request<AddEntityAliasRequest>,
@@ -611,7 +615,7 @@ impl EntityService for EntityHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    #[tracing::instrument(skip_all, fields(entity = ?request.get_ref().entity))]
     async fn split_entity_alias(
         &self,
         request: Request<SplitEntityAliasRequest>,
@@ -619,7 +623,7 @@ impl EntityService for EntityHandler {
         let request = request.into_inner();
         let id = parse_resource_name("entity", "entities", &request.entity)?;
         let alias = request.alias.trim();
-        if alias.is_empty() || alias.chars().count() > 200 {
+        if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
             return Err(invalid("alias", "must be 1 to 200 characters of text").into());
         }
         let display_name = match request.display_name.trim() {

@@ -104,6 +104,29 @@ pub fn request<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T> {
     request
 }
 
+/// Messages of a client-side status that mean the connection was lost.
+const CONNECTION_LOST: &[&str] = &[
+    "transport error",
+    "connect",
+    "connection",
+    "broken pipe",
+    "h2 protocol error",
+    "error reading a body",
+];
+
+fn lost_connection(status: &Status) -> bool {
+    CONNECTION_LOST
+        .iter()
+        .any(|sign| status.message().contains(sign))
+}
+
+fn unavailable(service: &str, status: &Status) -> Status {
+    Status::unavailable(format!(
+        "{service} service unavailable: {}",
+        status.message()
+    ))
+}
+
 /// Maps a downstream failure to the gateway's status: client errors pass
 /// through, an unreachable service is UNAVAILABLE naming it, and nothing becomes
 /// a bare INTERNAL.
@@ -121,14 +144,11 @@ pub fn map_error(service: &'static str) -> impl Fn(Status) -> Status {
         Code::DeadlineExceeded => {
             Status::deadline_exceeded(format!("{service} service: {}", status.message()))
         }
-        Code::Unavailable | Code::Unknown
-            if status.message().contains("connect") || status.code() == Code::Unavailable =>
-        {
-            Status::unavailable(format!(
-                "{service} service unavailable: {}",
-                status.message()
-            ))
-        }
+        Code::Unavailable => unavailable(service, &status),
+        // A downstream that died mid-call (its connection reset, the HTTP/2
+        // stream broken) surfaces in the client as UNKNOWN or INTERNAL with a
+        // transport message: the request was fine, the service is gone.
+        Code::Unknown | Code::Internal if lost_connection(&status) => unavailable(service, &status),
         _ => {
             tracing::error!(service, code = ?status.code(), message = status.message(), "downstream error");
             Status::internal(format!("{service} service failed: {}", status.message()))

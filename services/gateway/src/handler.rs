@@ -45,6 +45,12 @@ impl GatewayHandler {
         if value.is_empty() {
             return Err(invalid_argument(field, "must not be empty"));
         }
+        if value.contains('\0') || value.chars().count() > 200 {
+            return Err(invalid_argument(
+                field,
+                "must be at most 200 characters of text (no NUL characters)",
+            ));
+        }
         if value.starts_with("entities/") {
             let response = self
                 .clients
@@ -133,7 +139,7 @@ async fn forward_watch(
 impl GatewayService for GatewayHandler {
     type WatchStream = Pin<Box<dyn Stream<Item = Result<WatchResponse, Status>> + Send + 'static>>;
 
-    #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
+    #[tracing::instrument(skip_all, fields(entity = ?incoming.get_ref().entity))]
     async fn watch(
         &self,
         incoming: Request<WatchRequest>,
@@ -178,7 +184,7 @@ impl GatewayService for GatewayHandler {
         )))
     }
 
-    #[tracing::instrument(skip_all, fields(entity = %incoming.get_ref().entity))]
+    #[tracing::instrument(skip_all, fields(entity = ?incoming.get_ref().entity))]
     async fn get_entity_profile(
         &self,
         incoming: Request<GetEntityProfileRequest>,
@@ -230,7 +236,7 @@ impl GatewayService for GatewayHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(participant = %incoming.get_ref().participant))]
+    #[tracing::instrument(skip_all, fields(participant = ?incoming.get_ref().participant))]
     async fn search_events(
         &self,
         incoming: Request<SearchEventsRequest>,
@@ -281,7 +287,7 @@ impl GatewayService for GatewayHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(query = %incoming.get_ref().query, speaker = %incoming.get_ref().speaker))]
+    #[tracing::instrument(skip_all, fields(query = ?incoming.get_ref().query, speaker = ?incoming.get_ref().speaker))]
     async fn search_quotes(
         &self,
         incoming: Request<SearchQuotesRequest>,
@@ -317,7 +323,7 @@ impl GatewayService for GatewayHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(first = %incoming.get_ref().first, second = %incoming.get_ref().second))]
+    #[tracing::instrument(skip_all, fields(first = ?incoming.get_ref().first, second = ?incoming.get_ref().second))]
     async fn get_relationship(
         &self,
         incoming: Request<GetRelationshipRequest>,

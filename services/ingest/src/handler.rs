@@ -151,7 +151,7 @@ impl IngestService for IngestHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(name = %request.get_ref().name))]
+    #[tracing::instrument(skip_all, fields(name = ?request.get_ref().name))]
     async fn get_article(
         &self,
         request: Request<GetArticleRequest>,

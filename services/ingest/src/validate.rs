@@ -1,6 +1,6 @@
 //! Validation of submitted articles: every rejection names its field.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use readout_proto::v1::ArticleInput;
 use readout_store::articles::NewArticle;
 use tonic::Status;
@@ -49,11 +49,13 @@ pub fn article(
             "must not contain NUL characters",
         ));
     }
-    if input.title.contains('\0') || input.source_url.contains('\0') {
-        return Err(invalid_argument(
-            "article.title",
-            "must not contain NUL characters",
-        ));
+    for (field, value) in [
+        ("article.title", &input.title),
+        ("article.source_url", &input.source_url),
+    ] {
+        if value.contains('\0') {
+            return Err(invalid_argument(field, "must not contain NUL characters"));
+        }
     }
     if input.source_url.len() > MAX_URL {
         return Err(invalid_argument(
@@ -69,12 +71,18 @@ pub fn article(
     }
     let published_date = match input.published_date.trim() {
         "" => None,
-        text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            invalid_argument(
-                "article.published_date",
-                format!("expected YYYY-MM-DD, got {text:?}"),
-            )
-        })?),
+        text => Some(
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                // Years 1 to 9999 only: chrono also reads "-0001-01-01" and "+12345-01-01".
+                .filter(|date| (1..=9999).contains(&date.year()))
+                .ok_or_else(|| {
+                    invalid_argument(
+                        "article.published_date",
+                        format!("expected a date YYYY-MM-DD (years 1 to 9999), got {text:?}"),
+                    )
+                })?,
+        ),
     };
     let title = match input.title.trim() {
         "" => input
@@ -131,6 +139,21 @@ mod tests {
             .unwrap_err()
             .message()
             .starts_with("article.text:"));
+        for year in ["-0001-01-01", "0000-06-01", "+12345-01-01"] {
+            assert!(article(input("text", year), "", 100)
+                .unwrap_err()
+                .message()
+                .starts_with("article.published_date:"));
+        }
+        let with_url = Some(ArticleInput {
+            text: "text".into(),
+            source_url: "https://example.org/\0".into(),
+            ..Default::default()
+        });
+        assert!(article(with_url, "", 100)
+            .unwrap_err()
+            .message()
+            .starts_with("article.source_url:"));
     }
 
     #[test]

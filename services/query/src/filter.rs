@@ -102,6 +102,9 @@ pub fn parse(filter: &str) -> Result<Vec<Comparison>, FilterError> {
     if filter.len() > 4096 {
         return Err(FilterError("longer than 4096 bytes".into()));
     }
+    if filter.contains('\0') {
+        return Err(FilterError("contains a NUL character".into()));
+    }
     let tokens = lex(filter)?;
     let mut comparisons = Vec::new();
     let mut i = 0;

@@ -224,7 +224,7 @@ impl QueryService for QueryHandler {
     type WatchResultsStream =
         Pin<Box<dyn Stream<Item = Result<WatchResultsResponse, Status>> + Send + 'static>>;
 
-    #[tracing::instrument(skip_all, fields(event_filter = %request.get_ref().event_filter, quote_filter = %request.get_ref().quote_filter))]
+    #[tracing::instrument(skip_all, fields(event_filter = ?request.get_ref().event_filter, quote_filter = ?request.get_ref().quote_filter))]
     async fn watch_results(
         &self,
         request: Request<WatchResultsRequest>,
@@ -245,7 +245,7 @@ impl QueryService for QueryHandler {
         )))
     }
 
-    #[tracing::instrument(skip_all, fields(filter = %request.get_ref().filter))]
+    #[tracing::instrument(skip_all, fields(filter = ?request.get_ref().filter))]
     async fn list_events(
         &self,
         request: Request<ListEventsRequest>,
@@ -266,16 +266,16 @@ impl QueryService for QueryHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(query = %request.get_ref().query, filter = %request.get_ref().filter))]
+    #[tracing::instrument(skip_all, fields(query = ?request.get_ref().query, filter = ?request.get_ref().filter))]
     async fn list_quotes(
         &self,
         request: Request<ListQuotesRequest>,
     ) -> Result<Response<ListQuotesResponse>, Status> {
         let request = request.into_inner();
-        if request.query.len() > 1000 {
+        if request.query.len() > 1000 || request.query.contains('\0') {
             return Err(readout_server::status::invalid_argument(
                 "query",
-                "must be at most 1000 bytes",
+                "must be at most 1000 bytes of text (no NUL characters)",
             ));
         }
         let filter = convert::quote_filter(&request.query, &request.filter)?;
@@ -294,7 +294,7 @@ impl QueryService for QueryHandler {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(entity = %request.get_ref().entity))]
+    #[tracing::instrument(skip_all, fields(entity = ?request.get_ref().entity))]
     async fn get_entity_stats(
         &self,
         request: Request<GetEntityStatsRequest>,

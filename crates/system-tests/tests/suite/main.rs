@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod bad_input;
 mod batching;
 mod clients;
 mod counts_and_ranking;
