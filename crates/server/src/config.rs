@@ -72,6 +72,13 @@ pub struct CommonArgs {
     /// RESOURCE_EXHAUSTED, in milliseconds.
     #[arg(long, env = "READOUT_MAX_QUEUE_WAIT_MS", default_value_t = 50)]
     pub max_queue_wait_ms: u64,
+    /// Watch streams one server keeps open at once (the gateway and the query
+    /// service); more are refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "READOUT_MAX_WATCHES", default_value_t = 10_000)]
+    pub max_watches: usize,
+    /// Watch streams one client address may hold open on the gateway.
+    #[arg(long, env = "READOUT_MAX_WATCHES_PER_CLIENT", default_value_t = 100)]
+    pub max_watches_per_client: usize,
     /// Address for Prometheus metrics over plain HTTP (e.g. 0.0.0.0:9090); off when empty.
     #[arg(long, env = "READOUT_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
@@ -100,6 +107,11 @@ impl CommonArgs {
         }
     }
 
+    /// The Watch stream limits.
+    pub fn watch_limits(&self) -> crate::watch_limits::WatchLimits {
+        crate::watch_limits::WatchLimits::new(self.max_watches, self.max_watches_per_client)
+    }
+
     /// The server-enforced request deadline.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
@@ -117,6 +129,8 @@ impl Default for CommonArgs {
             max_in_flight: 64,
             max_queued: 256,
             max_queue_wait_ms: 50,
+            max_watches: 10_000,
+            max_watches_per_client: 100,
             metrics_listen: None,
             otlp_endpoint: None,
         }

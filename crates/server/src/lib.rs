@@ -13,6 +13,7 @@ pub mod shutdown;
 pub mod status;
 pub mod telemetry;
 pub mod trace_context;
+pub mod watch_limits;
 
 pub use config::{CommonArgs, LogFormat, Secret};
 pub use serve::{bind, Plumbing};

@@ -15,6 +15,7 @@ use readout_proto::v1::{
 use readout_server::request::caller_deadline;
 use readout_server::shutdown::Draining;
 use readout_server::status::invalid_argument;
+use readout_server::watch_limits::{WatchLimits, WatchSlot};
 use tokio::sync::mpsc;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
@@ -26,12 +27,18 @@ use crate::downstream::{map_error, request, Clients};
 pub struct GatewayHandler {
     clients: Clients,
     draining: Draining,
+    watches: WatchLimits,
 }
 
 impl GatewayHandler {
-    /// A handler over the downstream clients; watch streams end when the server drains.
-    pub fn new(clients: Clients, draining: Draining) -> Self {
-        GatewayHandler { clients, draining }
+    /// A handler over the downstream clients; watch streams end when the server
+    /// drains, and at most `watches` allows are open.
+    pub fn new(clients: Clients, draining: Draining, watches: WatchLimits) -> Self {
+        GatewayHandler {
+            clients,
+            draining,
+            watches,
+        }
     }
 
     /// Resolves a resource name or a name ("Blinken") to an entity.
@@ -107,6 +114,7 @@ async fn forward_watch(
     mut downstream: tonic::Streaming<readout_proto::v1::WatchResultsResponse>,
     mut draining: Draining,
     sender: mpsc::Sender<Result<WatchResponse, Status>>,
+    _slot: WatchSlot,
 ) {
     loop {
         let item = tokio::select! {
@@ -145,6 +153,9 @@ impl GatewayService for GatewayHandler {
         incoming: Request<WatchRequest>,
     ) -> Result<Response<Self::WatchStream>, Status> {
         let deadline = caller_deadline(&incoming);
+        let slot = self
+            .watches
+            .admit(incoming.remote_addr().map(|addr| addr.ip()))?;
         let message = incoming.into_inner();
         let entity = match message.entity.trim() {
             "" => None,
@@ -178,7 +189,12 @@ impl GatewayService for GatewayHandler {
             .map_err(map_error("query"))?
             .into_inner();
         let (sender, receiver) = mpsc::channel(16);
-        tokio::spawn(forward_watch(downstream, self.draining.clone(), sender));
+        tokio::spawn(forward_watch(
+            downstream,
+            self.draining.clone(),
+            sender,
+            slot,
+        ));
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(receiver),
         )))

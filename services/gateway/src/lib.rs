@@ -28,7 +28,8 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
     let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
-    let gateway = handler::GatewayHandler::new(clients.clone(), draining);
+    let gateway =
+        handler::GatewayHandler::new(clients.clone(), draining, config.common.watch_limits());
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
     let entity = entity_proxy::EntityProxy::new(clients.clone(), config.curation_token.clone());
     let max_message = config.max_message_bytes;

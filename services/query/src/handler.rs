@@ -11,6 +11,7 @@ use readout_proto::v1::{
 use readout_server::request::{decode_cursor_token, encode_cursor_token, page_size};
 use readout_server::shutdown::Draining;
 use readout_server::status::invalid_argument;
+use readout_server::watch_limits::{WatchLimits, WatchSlot};
 use readout_store::reads::{
     entity_stats, list_events, list_quotes, EventFilter, Page, QuoteFilter,
 };
@@ -29,17 +30,26 @@ pub struct QueryHandler {
     pool: PgPool,
     feed: ProcessedFeed,
     draining: Draining,
+    watches: WatchLimits,
 }
 
 impl QueryHandler {
-    /// A handler over `pool`; watch streams follow `feed` and end when the server drains.
-    pub fn new(pool: PgPool, feed: ProcessedFeed, draining: Draining) -> Self {
+    /// A handler over `pool`; watch streams follow `feed`, end when the server
+    /// drains, and are at most `watches` allows (per process: every client of
+    /// this internal service is a gateway, which limits its own clients).
+    pub fn new(
+        pool: PgPool,
+        feed: ProcessedFeed,
+        draining: Draining,
+        watches: WatchLimits,
+    ) -> Self {
         // The subscriber gauge shows (at zero) from the first scrape.
         std::sync::LazyLock::force(&WATCH_SUBSCRIBERS);
         QueryHandler {
             pool,
             feed,
             draining,
+            watches,
         }
     }
 }
@@ -159,6 +169,7 @@ async fn run_watch(
     mut announcements: broadcast::Receiver<Uuid>,
     mut draining: Draining,
     sender: mpsc::Sender<Result<WatchResultsResponse, Status>>,
+    _slot: WatchSlot,
 ) {
     let _subscribed = Subscribed::new();
     loop {
@@ -230,6 +241,7 @@ impl QueryService for QueryHandler {
         request: Request<WatchResultsRequest>,
     ) -> Result<Response<Self::WatchResultsStream>, Status> {
         let watch = Watch::parse(request.get_ref())?;
+        let slot = self.watches.admit(None)?;
         // Subscribe before answering, so nothing processed after the call is missed.
         let announcements = self.feed.subscribe();
         let (sender, receiver) = mpsc::channel(16);
@@ -239,6 +251,7 @@ impl QueryService for QueryHandler {
             announcements,
             self.draining.clone(),
             sender,
+            slot,
         ));
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(receiver),

@@ -26,7 +26,8 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
     let feed = feed::ProcessedFeed::start(pool.clone(), draining.clone());
-    let handler = handler::QueryHandler::new(pool.clone(), feed, draining);
+    let handler =
+        handler::QueryHandler::new(pool.clone(), feed, draining, config.common.watch_limits());
     let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::QUERY])
         .await?
         .router(|router| router.add_service(QueryServiceServer::new(handler)));

@@ -170,3 +170,38 @@ async fn watch_rejects_bad_requests_by_field() {
     assert_eq!(status.code(), Code::NotFound, "{status:?}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_client_may_hold_a_bounded_number_of_watches() {
+    let mut app = spawn_app(1).await;
+    let limit = readout_server::CommonArgs::default().max_watches_per_client;
+    let mut open = Vec::new();
+    for _ in 0..limit {
+        open.push(
+            app.gateway
+                .watch(WatchRequest::default())
+                .await
+                .expect("a watch within the limit")
+                .into_inner(),
+        );
+    }
+    let refused = app
+        .gateway
+        .watch(WatchRequest::default())
+        .await
+        .expect_err("one watch too many");
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+    // Closing one frees its place (once the gateway sees the stream end).
+    open.pop();
+    let mut reopened = None;
+    for _ in 0..50 {
+        if let Ok(stream) = app.gateway.watch(WatchRequest::default()).await {
+            reopened = Some(stream);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "a closed watch's place is not freed");
+    drop(open);
+    app.stop().await;
+}
