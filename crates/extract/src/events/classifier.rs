@@ -351,10 +351,18 @@ fn softmax(mut scores: [f32; K]) -> [f32; K] {
     scores
 }
 
-/// The shipped model.
+static MODEL: OnceLock<Model> = OnceLock::new();
+
+/// The model in use: the shipped one unless [`use_model`] installed another.
 pub fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| Model::parse(WEIGHTS))
+}
+
+/// Installs other weights in place of the shipped ones, before the first
+/// extraction (for cross-validating the whole extractor with each fold's
+/// model, `scripts/score-ngec cv`). Returns false when a model is already in use.
+pub fn use_model(model: Model) -> bool {
+    MODEL.set(model).is_ok()
 }
 
 /// The probability of each PLOVER type being what the article is about, by the
