@@ -718,6 +718,26 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 };
             }
         }
+        // "trade deal": a bare verb form of the general dictionary right
+        // before an event noun modifies it (a noun compound); the noun names
+        // the act ("signals willingness" is a verb and its object).
+        if entry.noun {
+            let index = found.len();
+            if let Some(previous) = found.last_mut() {
+                let word = lower[previous.first].as_str();
+                if previous.end == i
+                    && previous.first + 1 == i
+                    && !previous.noun
+                    && !previous.hand
+                    && previous.content_of.is_none()
+                    && !word.ends_with("ed")
+                    && !word.ends_with("ing")
+                    && !word.ends_with('s')
+                {
+                    previous.content_of = Some(index);
+                }
+            }
+        }
         // "imposed sanctions": the light verb before carries the noun.
         if entry.noun {
             if let Some(previous) = found.last_mut() {
@@ -837,6 +857,9 @@ mod tests {
             Some(EventType::Concede)
         );
         assert_eq!(first("mass deportations began"), Some(EventType::Assault));
+        assert_eq!(first("they signed a trade deal"), Some(EventType::Support));
+        let trade = read(&lower("a trade deal"));
+        assert!(trade[0].content_of.is_some());
     }
 
     #[test]
