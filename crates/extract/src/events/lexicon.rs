@@ -303,6 +303,24 @@ const FORCES: &[&str] = &[
     "officers",
     "riot",
 ];
+/// Stems of the general dictionary's CONSULT verbs of going and gathering.
+const GOING: &[&str] = &[
+    "assembl",
+    "cluster",
+    "congregat",
+    "converg",
+    "gather",
+    "flock",
+    "journey",
+    "travel",
+    "embark",
+    "went",
+    "go",
+    "goes",
+    "gone",
+];
+/// Stems of its CONSULT verbs of leaving.
+const LEAVING: &[&str] = &["depart", "leav", "left"];
 /// Foreign monitors whose arrival a country receives (CAMEO 0861, 0862 → RETREAT).
 const MONITORS: &[&str] = &[
     "peacekeepers",
@@ -564,14 +582,23 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             event_type = EventType::Protest;
             mode = Some("strike");
         }
-        // Forces arriving are deployed (PLOVER 3.14); monitors arriving are
-        // received (CAMEO 0861, 0862: RETREAT, access), not a visit.
-        if entry.event_type == EventType::Consult && lower[i].starts_with("arriv") {
+        // The general dictionary's verbs of going and gathering are meetings
+        // (CAMEO 04) for people; for armed forces they are a deployment
+        // (PLOVER 3.14: "troops gathered at the border"), or a withdrawal when
+        // the forces leave (3.7); monitors arriving are received (CAMEO 0861,
+        // 0862: RETREAT, access), not a visit.
+        if entry.event_type == EventType::Consult && !entry.hand {
+            let word = lower[i].as_str();
             let subject = &lower[i.saturating_sub(3)..i];
-            if subject.iter().any(|w| MONITORS.contains(&w.as_str())) {
+            let forces = subject.iter().any(|w| FORCES.contains(&w.as_str()));
+            let arriving = word.starts_with("arriv");
+            if arriving && subject.iter().any(|w| MONITORS.contains(&w.as_str())) {
                 event_type = EventType::Retreat;
                 mode = Some("access");
-            } else if subject.iter().any(|w| FORCES.contains(&w.as_str())) {
+            } else if forces && LEAVING.iter().any(|stem| word.starts_with(stem)) {
+                event_type = EventType::Retreat;
+                mode = Some("withdraw");
+            } else if forces && (arriving || GOING.iter().any(|stem| word.starts_with(stem))) {
                 event_type = EventType::Mobilize;
                 mode = Some("troops");
             }
@@ -738,12 +765,17 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 }
             }
         }
-        // "imposed sanctions": the light verb before carries the noun.
+        // "imposed sanctions": the light verb before carries the noun — unless
+        // the verb is an act the noun is the content of ("offered support",
+        // "lifted the ban": the offer and the easing are the events).
         if entry.noun {
+            let controller = content_of;
+            let last = found.len().checked_sub(1);
             if let Some(previous) = found.last_mut() {
                 if previous.end <= i
                     && i - previous.end <= 2
                     && previous.mode != Some("ease")
+                    && (controller.is_none() || controller != last)
                     && LIGHT_VERBS.contains(&lower[previous.first].as_str())
                 {
                     previous.light = true;
@@ -850,6 +882,12 @@ mod tests {
             Some(EventType::Consult)
         );
         assert_eq!(first("police were called in"), Some(EventType::Mobilize));
+        assert_eq!(
+            first("troops gathered at the border"),
+            Some(EventType::Mobilize)
+        );
+        assert_eq!(first("the troops left the town"), Some(EventType::Retreat));
+        assert_eq!(first("kenya offered support"), Some(EventType::Agree));
         assert_eq!(first("a militia was formed"), Some(EventType::Mobilize));
         assert_eq!(first("protesters demand reforms"), Some(EventType::Request));
         assert_eq!(
