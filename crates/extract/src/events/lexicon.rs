@@ -721,7 +721,12 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             .rposition(|c| !c.noun && controls(c.event_type) && c.end <= i && i - c.end <= 3)
         {
             let to = before.last().is_some_and(|w| w == "to" || w == "for");
-            if to || entry.noun {
+            // "warned it will withdraw", "threatened that they would strike":
+            // the act the clause after the verb announces is its content.
+            let clause = before
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "will" | "would" | "'ll" | "shall"));
+            if to || entry.noun || clause {
                 content_of = Some(index);
                 let controller = found[index].event_type;
                 // An agreement or promise to retreat or concede is a concession
@@ -888,6 +893,10 @@ mod tests {
         );
         assert_eq!(first("the troops left the town"), Some(EventType::Retreat));
         assert_eq!(first("kenya offered support"), Some(EventType::Agree));
+        assert_eq!(
+            first("kenya warned it will withdraw from the deal"),
+            Some(EventType::Threaten)
+        );
         assert_eq!(first("a militia was formed"), Some(EventType::Mobilize));
         assert_eq!(first("protesters demand reforms"), Some(EventType::Request));
         assert_eq!(
