@@ -302,6 +302,20 @@ const FORCES: &[&str] = &[
     "guardsmen",
     "officers",
     "riot",
+    "rebels",
+    "insurgents",
+    "militants",
+    "fighters",
+    "guerrillas",
+    "separatists",
+    "gunmen",
+    "mercenaries",
+    "navy",
+    "battalions",
+    "brigades",
+    "convoy",
+    "warplanes",
+    "fleet",
 ];
 /// Stems of the general dictionary's CONSULT verbs of going and gathering.
 const GOING: &[&str] = &[
