@@ -63,7 +63,20 @@ pub struct FeatureBuilder {
 
 /// Trigger-feature kinds, in bit order: where the trigger was and what it was.
 const KINDS: [&str; 8] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1"];
-const MARKS: [&str; 3] = ["", ">not", ">modal"];
+/// Words that open a background clause in a headline ("arrested after
+/// attack", "talks amid protests"): triggers after them get their own feature.
+const BACKGROUND: &[&str] = &[
+    "after",
+    "following",
+    "amid",
+    "amidst",
+    "despite",
+    "over",
+    "as",
+    "following",
+    "before",
+];
+const MARKS: [&str; 4] = ["", ">not", ">modal", ">after"];
 
 impl FeatureBuilder {
     /// Adds the headline's words.
@@ -83,10 +96,19 @@ impl FeatureBuilder {
 
     /// Adds the triggers read in one sentence of `part` (a lead sentence
     /// counts as body too).
-    pub fn sentence(&mut self, part: Part, found: &[Found]) {
+    pub fn sentence(&mut self, part: Part, found: &[Found], lower: &[String]) {
         if part == Part::Lead {
-            self.sentence(Part::Body, found);
+            self.sentence(Part::Body, found, lower);
         }
+        // Where a headline's background clause begins, if it has one.
+        let background = if part == Part::Head {
+            lower
+                .iter()
+                .position(|w| BACKGROUND.contains(&w.as_str()))
+                .unwrap_or(usize::MAX)
+        } else {
+            usize::MAX
+        };
         let kind = match part {
             Part::Head => 0,
             Part::Lead => 1,
@@ -102,6 +124,8 @@ impl FeatureBuilder {
                 self.mark(kind, 1, t);
             } else if found.hypothetical {
                 self.mark(kind, 2, t);
+            } else if found.first > background {
+                self.mark(kind, 3, t);
             } else {
                 if part == Part::Head && !self.head_first {
                     self.mark(6, 0, t);
@@ -126,7 +150,7 @@ impl FeatureBuilder {
             }
             let (slot, t) = (bit / 16, bit % 16);
             let (kind, mark) = (slot / 4, slot % 4);
-            if mark < MARKS.len() {
+            {
                 self.features.triggers.push(format!(
                     "{}@{}{}",
                     KINDS[kind],
@@ -160,7 +184,7 @@ pub fn features(document: &Document<'_>) -> Features {
         } else {
             Part::Body
         };
-        builder.sentence(part, &found);
+        builder.sentence(part, &found, &lower);
     }
     builder.finish()
 }

@@ -719,8 +719,10 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         }
         // "accusations of torture", "release of prisoners", "suspension of attacks":
         // the second act is the first's content.
-        let of_content = i >= 2 && lower[i - 1] == "of"
-            || i >= 3 && lower[i - 2] == "of" && !lower[i - 1].ends_with("ly");
+        // "an investigation into the bombing" too.
+        let of = |w: &String| w == "of" || w == "into";
+        let of_content = i >= 2 && of(&lower[i - 1])
+            || i >= 3 && of(&lower[i - 2]) && !lower[i - 1].ends_with("ly");
         if of_content {
             if let Some(index) = found
                 .iter()
@@ -785,8 +787,9 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             }
         }
         // "imposed sanctions": the light verb before carries the noun — unless
-        // the verb is an act the noun is the content of ("offered support",
-        // "lifted the ban": the offer and the easing are the events).
+        // the verb is an offer or concession the noun is the content of
+        // ("offered support", "lifted the ban": the offer and the easing are
+        // the events; "might impose a ban" stays a hypothesis).
         if entry.noun {
             let controller = content_of;
             let last = found.len().checked_sub(1);
@@ -794,7 +797,9 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 if previous.end <= i
                     && i - previous.end <= 2
                     && previous.mode != Some("ease")
-                    && (controller.is_none() || controller != last)
+                    && !(controller.is_some()
+                        && controller == last
+                        && matches!(previous.event_type, EventType::Agree | EventType::Concede))
                     && LIGHT_VERBS.contains(&lower[previous.first].as_str())
                 {
                     previous.light = true;
