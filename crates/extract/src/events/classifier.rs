@@ -73,7 +73,6 @@ const BACKGROUND: &[&str] = &[
     "despite",
     "over",
     "as",
-    "following",
     "before",
 ];
 const MARKS: [&str; 4] = ["", ">not", ">modal", ">after"];
