@@ -3,6 +3,9 @@
 //! `readout extract` does. Quick to build, for measuring extraction changes:
 //!
 //!     cargo run --release -p readout-extract --example extract_dir -- OUT_DIR FILE...
+//!
+//! `EVENT_WEIGHTS=FILE` uses those event-classifier weights instead of the
+//! shipped ones (`scripts/cv-ngec`).
 
 use std::path::Path;
 
@@ -15,6 +18,12 @@ fn main() {
         eprintln!("usage: extract_dir OUT_DIR FILE...");
         std::process::exit(2);
     };
+    if let Ok(path) = std::env::var("EVENT_WEIGHTS") {
+        let weights = std::fs::read_to_string(&path).expect("reading EVENT_WEIGHTS");
+        readout_extract::events::classifier::use_model(
+            readout_extract::events::classifier::Model::parse(&weights),
+        );
+    }
     let out_dir = Path::new(&out_dir);
     std::fs::create_dir_all(out_dir).expect("creating the output directory");
     for file in args {

@@ -869,7 +869,7 @@ fn extract_events(
             features.headline(sentence.span.of(text));
             part = classifier::Part::Head;
         }
-        features.sentence(part, &reads);
+        features.sentence(part, &reads, &view.lower);
         let previous_subject = sentence_index
             .checked_sub(1)
             .and_then(|index| {

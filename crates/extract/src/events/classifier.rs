@@ -63,7 +63,19 @@ pub struct FeatureBuilder {
 
 /// Trigger-feature kinds, in bit order: where the trigger was and what it was.
 const KINDS: [&str; 8] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1"];
-const MARKS: [&str; 3] = ["", ">not", ">modal"];
+/// Words that open a background clause in a headline ("arrested after
+/// attack", "talks amid protests"): triggers after them get their own feature.
+const BACKGROUND: &[&str] = &[
+    "after",
+    "following",
+    "amid",
+    "amidst",
+    "despite",
+    "over",
+    "as",
+    "before",
+];
+const MARKS: [&str; 4] = ["", ">not", ">modal", ">after"];
 
 impl FeatureBuilder {
     /// Adds the headline's words.
@@ -83,10 +95,19 @@ impl FeatureBuilder {
 
     /// Adds the triggers read in one sentence of `part` (a lead sentence
     /// counts as body too).
-    pub fn sentence(&mut self, part: Part, found: &[Found]) {
+    pub fn sentence(&mut self, part: Part, found: &[Found], lower: &[String]) {
         if part == Part::Lead {
-            self.sentence(Part::Body, found);
+            self.sentence(Part::Body, found, lower);
         }
+        // Where a headline's background clause begins, if it has one.
+        let background = if part == Part::Head {
+            lower
+                .iter()
+                .position(|w| BACKGROUND.contains(&w.as_str()))
+                .unwrap_or(usize::MAX)
+        } else {
+            usize::MAX
+        };
         let kind = match part {
             Part::Head => 0,
             Part::Lead => 1,
@@ -102,6 +123,8 @@ impl FeatureBuilder {
                 self.mark(kind, 1, t);
             } else if found.hypothetical {
                 self.mark(kind, 2, t);
+            } else if found.first > background {
+                self.mark(kind, 3, t);
             } else {
                 if part == Part::Head && !self.head_first {
                     self.mark(6, 0, t);
@@ -126,7 +149,7 @@ impl FeatureBuilder {
             }
             let (slot, t) = (bit / 16, bit % 16);
             let (kind, mark) = (slot / 4, slot % 4);
-            if mark < MARKS.len() {
+            {
                 self.features.triggers.push(format!(
                     "{}@{}{}",
                     KINDS[kind],
@@ -160,7 +183,7 @@ pub fn features(document: &Document<'_>) -> Features {
         } else {
             Part::Body
         };
-        builder.sentence(part, &found);
+        builder.sentence(part, &found, &lower);
     }
     builder.finish()
 }
@@ -351,10 +374,18 @@ fn softmax(mut scores: [f32; K]) -> [f32; K] {
     scores
 }
 
-/// The shipped model.
+static MODEL: OnceLock<Model> = OnceLock::new();
+
+/// The model in use: the shipped one unless [`use_model`] installed another.
 pub fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| Model::parse(WEIGHTS))
+}
+
+/// Installs other weights in place of the shipped ones, before the first
+/// extraction (for cross-validating the whole extractor with each fold's
+/// model, `scripts/score-ngec cv`). Returns false when a model is already in use.
+pub fn use_model(model: Model) -> bool {
+    MODEL.set(model).is_ok()
 }
 
 /// The probability of each PLOVER type being what the article is about, by the

@@ -188,6 +188,274 @@ const MODALS: &[&str] = &[
     "unless",
 ];
 
+/// Verb forms that undo a restriction ("lifted the ban", "easing sanctions").
+const EASING: &[&str] = &[
+    "lift",
+    "lifts",
+    "lifted",
+    "lifting",
+    "ease",
+    "eases",
+    "eased",
+    "easing",
+    "remove",
+    "removes",
+    "removed",
+    "removing",
+    "removal",
+    "relax",
+    "relaxes",
+    "relaxed",
+    "relaxing",
+    "loosen",
+    "loosens",
+    "loosened",
+    "loosening",
+    "scrap",
+    "scraps",
+    "scrapped",
+    "scrapping",
+    "revoke",
+    "revokes",
+    "revoked",
+    "revoking",
+    "rescind",
+    "rescinds",
+    "rescinded",
+    "rescinding",
+    "repeal",
+    "repeals",
+    "repealed",
+    "repealing",
+    "end",
+    "ends",
+    "ended",
+    "ending",
+    "drop",
+    "drops",
+    "dropped",
+    "dropping",
+    "waive",
+    "waives",
+    "waived",
+    "waiving",
+    "abolish",
+    "abolishes",
+    "abolished",
+    "abolishing",
+    "overturn",
+    "overturns",
+    "overturned",
+    "overturning",
+    "suspend",
+    "suspends",
+    "suspended",
+    "suspending",
+];
+/// Restrictions and measures whose easing is a concession: the PLOVER manual
+/// (3.4) puts "easing of administrative or legal restrictions", "removing
+/// curfews" and "ending sanctions" under CONCEDE (CAMEO 081, 085, 0813), as
+/// verbal acts; RETREAT (3.7) is the material ones.
+const MEASURES: &[&str] = &[
+    "restriction",
+    "restrictions",
+    "ban",
+    "bans",
+    "limits",
+    "curbs",
+    "censorship",
+    "lockdown",
+    "lockdowns",
+    "sanction",
+    "sanctions",
+    "embargo",
+    "embargoes",
+    "boycott",
+    "boycotts",
+    "curfew",
+    "curfews",
+    "tariff",
+    "tariffs",
+    "martial",
+    "emergency",
+];
+/// Words between a measure and its passive participle ("sanctions were lifted").
+const PASSIVE_AUX: &[&str] = &[
+    "was", "were", "is", "are", "be", "been", "being", "has", "have", "had",
+];
+/// Armed and police forces: their arrival or call-up is a mobilisation (PLOVER 3.14).
+const FORCES: &[&str] = &[
+    "troops",
+    "soldiers",
+    "forces",
+    "police",
+    "army",
+    "military",
+    "marines",
+    "paratroopers",
+    "reservists",
+    "reinforcements",
+    "warships",
+    "tanks",
+    "militia",
+    "militias",
+    "guardsmen",
+    "officers",
+    "riot",
+    "rebels",
+    "insurgents",
+    "militants",
+    "fighters",
+    "guerrillas",
+    "separatists",
+    "gunmen",
+    "mercenaries",
+    "navy",
+    "battalions",
+    "brigades",
+    "convoy",
+    "warplanes",
+    "fleet",
+];
+/// Stems of the general dictionary's CONSULT verbs of going and gathering.
+const GOING: &[&str] = &[
+    "assembl",
+    "cluster",
+    "congregat",
+    "converg",
+    "gather",
+    "flock",
+    "journey",
+    "travel",
+    "embark",
+    "went",
+    "go",
+    "goes",
+    "gone",
+];
+/// Stems of its CONSULT verbs of leaving.
+const LEAVING: &[&str] = &["depart", "leav", "left"];
+/// Foreign monitors whose arrival a country receives (CAMEO 0861, 0862 → RETREAT).
+const MONITORS: &[&str] = &[
+    "peacekeepers",
+    "peacekeeping",
+    "inspectors",
+    "monitors",
+    "observers",
+];
+/// Armed groups whose forming is a mobilisation ("a militia was formed").
+const ARMED_GROUPS: &[&str] = &[
+    "militia",
+    "militias",
+    "paramilitary",
+    "paramilitaries",
+    "army",
+    "battalion",
+    "battalions",
+    "brigade",
+    "brigades",
+    "troops",
+    "reservists",
+];
+/// Verbs that form or call up a force.
+const RAISING: &[&str] = &[
+    "formed", "forms", "form", "forming", "raised", "raises", "raise", "raising", "created",
+    "creates", "create", "creating",
+];
+/// Particles after "called" that make it a call-up ("troops were called in").
+const CALL_UP: &[&str] = &["in", "up", "out", "to", "into"];
+/// Verbs that stop an act: "stop fighting", "cease hostilities".
+const STOPPING: &[&str] = &[
+    "stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing", "end", "ends",
+    "ended", "ending",
+];
+/// People named by the protest they take part in: the subject of a verbal
+/// act ("protesters demand"), not an event of their own.
+const PROTESTERS: &[&str] = &[
+    "protesters",
+    "protestors",
+    "demonstrators",
+    "marchers",
+    "strikers",
+    "rioters",
+];
+
+/// A mobilisation that no trigger word names: armed or police forces called
+/// in or up, an armed group formed (PLOVER 3.14, CAMEO 153, 154). The index
+/// one past it.
+fn mobilisation_at(lower: &[String], i: usize) -> Option<usize> {
+    let word = lower[i].as_str();
+    let near = |from: usize, to: usize, words: &[&str]| {
+        lower[from..to.min(lower.len())]
+            .iter()
+            .any(|w| words.contains(&w.as_str()))
+    };
+    if matches!(word, "called" | "call" | "calls") {
+        let particle = lower
+            .get(i + 1)
+            .is_some_and(|w| CALL_UP.contains(&w.as_str()));
+        if particle && (near(i.saturating_sub(3), i, FORCES) || near(i + 2, i + 5, FORCES)) {
+            return Some(i + 2);
+        }
+    }
+    // "formed a militia"; "a militia was formed" (a participle: "the army
+    // formed a committee" raises no force).
+    let participle = word.ends_with("ed");
+    if RAISING.contains(&word)
+        && (near(i + 1, i + 4, ARMED_GROUPS)
+            || participle && near(i.saturating_sub(3), i, ARMED_GROUPS))
+    {
+        return Some(i + 1);
+    }
+    None
+}
+
+/// Labour words that make a strike a protest, not an attack.
+const LABOUR: &[&str] = &[
+    "workers",
+    "worker",
+    "union",
+    "unions",
+    "labor",
+    "labour",
+    "employees",
+    "staff",
+    "teachers",
+    "nurses",
+    "doctors",
+    "miners",
+    "drivers",
+    "dockworkers",
+    "general",
+    "hunger",
+    "strikers",
+];
+
+/// What a restriction or measure becomes when eased: a concession.
+fn eased_type(word: &str) -> Option<EventType> {
+    MEASURES.contains(&word).then_some(EventType::Concede)
+}
+
+/// The type a verb of easing takes from the restriction it undoes, within
+/// three words after it ("lift the economic sanctions" → CONCEDE).
+fn easing_object(lower: &[String], end: usize) -> Option<EventType> {
+    lower[end..(end + 3).min(lower.len())]
+        .iter()
+        .take_while(|w| w.chars().any(char::is_alphanumeric))
+        .find_map(|w| eased_type(w))
+}
+
+/// A passive participle of easing right after a measure ("sanctions were
+/// lifted"): the index one past it.
+fn eased_after(lower: &[String], end: usize) -> Option<usize> {
+    let mut k = end;
+    while k < lower.len() && k < end + 3 && PASSIVE_AUX.contains(&lower[k].as_str()) {
+        k += 1;
+    }
+    let w = lower.get(k)?;
+    (EASING.contains(&w.as_str()) && (w.ends_with("ed") || w.ends_with("ing"))).then_some(k + 1)
+}
+
 /// A trigger read in a sentence.
 #[derive(Clone, Copy, Debug)]
 pub struct Found {
@@ -244,6 +512,26 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 .all(|(k, w)| lower.get(i + 1 + k).is_some_and(|x| x == w))
         });
         let Some(entry) = entry else {
+            if let Some(end) = mobilisation_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end,
+                    event_type: EventType::Mobilize,
+                    mode: Some("troops"),
+                    noun: false,
+                    hand: false,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                i = end;
+                continue;
+            }
             i += 1;
             continue;
         };
@@ -253,6 +541,82 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         let mut content_of = None;
         let future = before.iter().any(|w| FUTURE.contains(&w.as_str()))
             || before.last().is_some_and(|w| w == "to");
+        // PLOVER 3.4: easing a restriction, sanctions or a curfew is a
+        // concession, not the measure itself ("lifted the ban", "agreed to remove
+        // restrictions", "sanctions were eased").
+        let mut mode = entry.mode;
+        let mut end = end;
+        if !entry.noun && EASING.contains(&lower[i].as_str()) {
+            if let Some(eased) = easing_object(lower, end) {
+                event_type = eased;
+                mode = Some("ease");
+            }
+        }
+        if entry.noun && eased_type(&lower[i]).is_some() {
+            let eased = eased_type(&lower[i]);
+            if let Some(after) = eased_after(lower, end) {
+                event_type = eased.unwrap_or(event_type);
+                mode = Some("ease");
+                end = after;
+            } else if lower[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| EASING.contains(&w.as_str()))
+                && !found
+                    .iter()
+                    .any(|f| f.mode == Some("ease") && f.end + 3 >= i)
+            {
+                event_type = eased.unwrap_or(event_type);
+                mode = Some("ease");
+            }
+        }
+        // "stop fighting", "ceased hostilities": a violent act stopped is a
+        // ceasefire (PLOVER 3.7), so "agreed to stop fighting" is a concession.
+        if entry.noun
+            && matches!(event_type, EventType::Assault)
+            && lower[i.saturating_sub(2)..i]
+                .iter()
+                .any(|w| STOPPING.contains(&w.as_str()))
+        {
+            event_type = EventType::Retreat;
+            mode = Some("ceasefire");
+        }
+        // CAMEO 201: a mass expulsion or deportation is an assault.
+        if event_type == EventType::Coerce
+            && entry.mode == Some("deport")
+            && before.last().is_some_and(|w| w == "mass")
+        {
+            event_type = EventType::Assault;
+        }
+        // A strike by workers is a protest (PLOVER 3.12), not an attack.
+        if lower[i].starts_with("strik")
+            && lower[i.saturating_sub(2)..(end + 2).min(lower.len())]
+                .iter()
+                .any(|w| LABOUR.contains(&w.as_str()))
+        {
+            event_type = EventType::Protest;
+            mode = Some("strike");
+        }
+        // The general dictionary's verbs of going and gathering are meetings
+        // (CAMEO 04) for people; for armed forces they are a deployment
+        // (PLOVER 3.14: "troops gathered at the border"), or a withdrawal when
+        // the forces leave (3.7); monitors arriving are received (CAMEO 0861,
+        // 0862: RETREAT, access), not a visit.
+        if entry.event_type == EventType::Consult && !entry.hand {
+            let word = lower[i].as_str();
+            let subject = &lower[i.saturating_sub(3)..i];
+            let forces = subject.iter().any(|w| FORCES.contains(&w.as_str()));
+            let arriving = word.starts_with("arriv");
+            if arriving && subject.iter().any(|w| MONITORS.contains(&w.as_str())) {
+                event_type = EventType::Retreat;
+                mode = Some("access");
+            } else if forces && LEAVING.iter().any(|stem| word.starts_with(stem)) {
+                event_type = EventType::Retreat;
+                mode = Some("withdraw");
+            } else if forces && (arriving || GOING.iter().any(|stem| word.starts_with(stem))) {
+                event_type = EventType::Mobilize;
+                mode = Some("troops");
+            }
+        }
         let conflictual = matches!(
             event_type,
             EventType::Coerce
@@ -355,8 +719,10 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         }
         // "accusations of torture", "release of prisoners", "suspension of attacks":
         // the second act is the first's content.
-        let of_content = i >= 2 && lower[i - 1] == "of"
-            || i >= 3 && lower[i - 2] == "of" && !lower[i - 1].ends_with("ly");
+        // "an investigation into the bombing" too.
+        let of = |w: &String| w == "of" || w == "into";
+        let of_content = i >= 2 && of(&lower[i - 1])
+            || i >= 3 && of(&lower[i - 2]) && !lower[i - 1].ends_with("ly");
         if of_content {
             if let Some(index) = found
                 .iter()
@@ -371,7 +737,12 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             .rposition(|c| !c.noun && controls(c.event_type) && c.end <= i && i - c.end <= 3)
         {
             let to = before.last().is_some_and(|w| w == "to" || w == "for");
-            if to || entry.noun {
+            // "warned it will withdraw", "threatened that they would strike":
+            // the act the clause after the verb announces is its content.
+            let clause = before
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "will" | "would" | "'ll" | "shall"));
+            if to || entry.noun || clause {
                 content_of = Some(index);
                 let controller = found[index].event_type;
                 // An agreement or promise to retreat or concede is a concession
@@ -395,12 +766,63 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 };
             }
         }
-        // "imposed sanctions": the light verb before carries the noun.
+        // "trade deal": a bare verb form of the general dictionary right
+        // before an event noun modifies it (a noun compound); the noun names
+        // the act ("signals willingness" is a verb and its object).
         if entry.noun {
+            let index = found.len();
+            if let Some(previous) = found.last_mut() {
+                let word = lower[previous.first].as_str();
+                if previous.end == i
+                    && previous.first + 1 == i
+                    && !previous.noun
+                    && !previous.hand
+                    && previous.content_of.is_none()
+                    && !word.ends_with("ed")
+                    && !word.ends_with("ing")
+                    && !word.ends_with('s')
+                {
+                    previous.content_of = Some(index);
+                }
+            }
+        }
+        // "imposed sanctions": the light verb before carries the noun — unless
+        // the verb is an offer or concession the noun is the content of
+        // ("offered support", "lifted the ban": the offer and the easing are
+        // the events; "might impose a ban" stays a hypothesis).
+        if entry.noun {
+            let controller = content_of;
+            let last = found.len().checked_sub(1);
             if let Some(previous) = found.last_mut() {
                 if previous.end <= i
                     && i - previous.end <= 2
+                    && previous.mode != Some("ease")
+                    && !(controller.is_some()
+                        && controller == last
+                        && matches!(previous.event_type, EventType::Agree | EventType::Concede))
                     && LIGHT_VERBS.contains(&lower[previous.first].as_str())
+                {
+                    previous.light = true;
+                }
+            }
+        }
+        // "protesters demand", "protesters' demands": the protesters are the
+        // subject of a verbal act, which is the event.
+        if matches!(
+            event_type,
+            EventType::Request
+                | EventType::Accuse
+                | EventType::Reject
+                | EventType::Threaten
+                | EventType::Agree
+                | EventType::Concede
+                | EventType::Consult
+                | EventType::Support
+        ) {
+            if let Some(previous) = found.last_mut() {
+                if previous.end <= i
+                    && i - previous.end <= 2
+                    && PROTESTERS.contains(&lower[previous.first].as_str())
                 {
                     previous.light = true;
                 }
@@ -410,7 +832,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             first: i,
             end,
             event_type,
-            mode: entry.mode,
+            mode,
             noun: entry.noun,
             hand: entry.hand,
             negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
@@ -440,6 +862,70 @@ mod tests {
         assert_eq!(type_of("rejected"), Some(EventType::Reject));
         assert_eq!(type_of("arrested"), Some(EventType::Coerce));
         assert_eq!(type_of("bombed"), Some(EventType::Assault));
+    }
+
+    #[test]
+    fn easing_a_restriction_is_a_concession_not_the_restriction() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |s: &str| {
+            read(&lower(s))
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(events("kenya lifted the sanctions"), [EventType::Concede]);
+        assert_eq!(
+            events("kenya agreed to remove restrictions"),
+            [EventType::Concede]
+        );
+        assert_eq!(events("the curfew was lifted"), [EventType::Concede]);
+        assert_eq!(events("kenya imposed sanctions"), [EventType::Sanction]);
+    }
+
+    #[test]
+    fn senses_from_the_words_around() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let first = |s: &str| {
+            read(&lower(s))
+                .into_iter()
+                .find(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+        };
+        assert_eq!(first("striking workers marched"), Some(EventType::Protest));
+        assert_eq!(
+            first("troops arrived in the city"),
+            Some(EventType::Mobilize)
+        );
+        assert_eq!(
+            first("peacekeepers arrived in the city"),
+            Some(EventType::Retreat)
+        );
+        assert_eq!(
+            first("the minister arrived in the city"),
+            Some(EventType::Consult)
+        );
+        assert_eq!(first("police were called in"), Some(EventType::Mobilize));
+        assert_eq!(
+            first("troops gathered at the border"),
+            Some(EventType::Mobilize)
+        );
+        assert_eq!(first("the troops left the town"), Some(EventType::Retreat));
+        assert_eq!(first("kenya offered support"), Some(EventType::Agree));
+        assert_eq!(
+            first("kenya warned it will withdraw from the deal"),
+            Some(EventType::Threaten)
+        );
+        assert_eq!(first("a militia was formed"), Some(EventType::Mobilize));
+        assert_eq!(first("protesters demand reforms"), Some(EventType::Request));
+        assert_eq!(
+            first("rebels agreed to stop fighting"),
+            Some(EventType::Concede)
+        );
+        assert_eq!(first("mass deportations began"), Some(EventType::Assault));
+        assert_eq!(first("they signed a trade deal"), Some(EventType::Support));
+        let trade = read(&lower("a trade deal"));
+        assert!(trade[0].content_of.is_some());
     }
 
     #[test]
