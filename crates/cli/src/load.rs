@@ -103,7 +103,9 @@ pub fn run(args: LoadArgs) -> Result<()> {
                 async move { client.get_article(request).await }
             })
                 .retry(readout_server::retry::outage().with_total_delay(Some(Duration::from_secs(300))))
-                .when(|status| status.code() == tonic::Code::Unavailable)
+                .when(|status| {
+                    matches!(status.code(), tonic::Code::Unavailable | tonic::Code::ResourceExhausted)
+                })
                 .notify(|status, _| bar.suspend(|| eprintln!("load: waiting for the suite: {}", status.message())))
                 .await?
                 .into_inner()

@@ -6,8 +6,9 @@
 //! tens of seconds.
 //!
 //! Health checks and Watch streams are not counted: a busy server still
-//! answers its probes, and a long-lived stream would hold a slot for good
-//! (watches have limits of their own).
+//! answers its probes, and watches have limits of their own. (A slot is held
+//! until the response's headers are ready, so for a stream until it starts
+//! answering, and for a client stream such as SubmitArticles until it is read.)
 
 use std::future::Future;
 use std::pin::Pin;
@@ -81,8 +82,12 @@ impl Drop for Queued<'_> {
     }
 }
 
+/// Calls admission does not count: health checks, and the Watch streams, which
+/// have limits of their own (`watch_limits`).
 fn exempt(path: &str) -> bool {
-    path.starts_with("/grpc.health.v1.Health/") || path.ends_with("/WatchResults")
+    path.starts_with("/grpc.health.v1.Health/")
+        || path == "/readout.v1.QueryService/WatchResults"
+        || path == "/readout.v1.GatewayService/Watch"
 }
 
 fn shed(why: &str) -> http::Response<tonic::body::Body> {

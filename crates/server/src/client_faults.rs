@@ -37,6 +37,9 @@ fn rewrite(status: &Status) -> Option<Status> {
         tonic::Code::Internal if message.starts_with("failed to decode Protobuf message") => Some(
             crate::status::invalid_argument("request", format!("not a valid message ({message})")),
         ),
+        tonic::Code::Internal if message.starts_with("Unexpected EOF decoding stream") => Some(
+            crate::status::invalid_argument("request", "the stream ended inside a message"),
+        ),
         tonic::Code::OutOfRange if message.contains("decoded message length too large") => {
             Some(Status::resource_exhausted(format!(
                 "request: larger than this server accepts ({message})"

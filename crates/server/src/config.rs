@@ -62,7 +62,7 @@ pub struct CommonArgs {
     pub max_connection_age_secs: u64,
     /// Calls a server serves at once (load shedding); health checks and
     /// Watch streams are not counted.
-    #[arg(long, env = "READOUT_MAX_IN_FLIGHT", default_value_t = 64)]
+    #[arg(long, env = "READOUT_MAX_IN_FLIGHT", default_value_t = 16)]
     pub max_in_flight: usize,
     /// Calls that may wait for a slot beyond those; more are refused at once
     /// with RESOURCE_EXHAUSTED.
@@ -126,7 +126,7 @@ impl Default for CommonArgs {
             request_timeout_ms: 30_000,
             max_concurrent_requests: 256,
             max_connection_age_secs: 300,
-            max_in_flight: 64,
+            max_in_flight: 16,
             max_queued: 256,
             max_queue_wait_ms: 50,
             max_watches: 10_000,

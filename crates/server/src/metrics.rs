@@ -159,11 +159,16 @@ pub fn observe_db_pool(pool: &'static str, size: u32, idle: u32, max: u32, wait:
 }
 
 fn record_call(path: &str, code: i32, elapsed: Duration) {
-    // A gRPC path is `/package.Service/Method`.
-    let (service, method) = path
-        .trim_start_matches('/')
-        .split_once('/')
-        .unwrap_or((path, ""));
+    // A gRPC path is `/package.Service/Method`; a path the server does not serve
+    // (UNIMPLEMENTED) is `_OTHER`, as OpenTelemetry says, so clients cannot
+    // create a series per made-up path.
+    let (service, method) = match code {
+        12 => ("_OTHER", "_OTHER"),
+        _ => path
+            .trim_start_matches('/')
+            .split_once('/')
+            .unwrap_or((path, "")),
+    };
     SERVER
         .rpc_duration
         .get_or_create(&RpcLabels {

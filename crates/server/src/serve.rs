@@ -177,10 +177,10 @@ impl Plumbing {
             })
             .timeout(common.request_timeout())
             .concurrency_limit_per_connection(common.max_concurrent_requests)
+            // Beyond the per-connection limit, refuse (RESOURCE_EXHAUSTED) rather
+            // than queue without bound before the admission layer sees the call.
+            .load_shed(true)
             .max_connection_age(Duration::from_secs(common.max_connection_age_secs))
-            // A connection past its age drains (GOAWAY: no new calls, the ones in
-            // flight finish) for up to one request timeout before it is closed.
-            .max_connection_age_grace(common.request_timeout())
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .add_service(health_service)
             .add_service(reflection_v1)

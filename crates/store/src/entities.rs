@@ -763,8 +763,13 @@ pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), Stor
     let first_type = entity_type_of(&mut tx, first).await?;
     let second_type = entity_type_of(&mut tx, second).await?;
     if first_type != second_type {
+        let (target_type, source_type) = if first == target {
+            (first_type, second_type)
+        } else {
+            (second_type, first_type)
+        };
         return Err(StoreError::Precondition(format!(
-            "cannot merge a {second_type} into a {first_type}"
+            "cannot merge a {source_type} into a {target_type}"
         )));
     }
     let statements = [

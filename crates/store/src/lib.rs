@@ -140,7 +140,8 @@ pub async fn probe(pool: &PgPool) -> PoolProbe {
     };
     PoolProbe {
         ready,
-        wait,
+        // A probe that got no connection within its two seconds waited that long.
+        wait: wait.or_else(|| (!ready).then(|| started.elapsed())),
         size: pool.size(),
         idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
         max: pool.options().get_max_connections(),

@@ -101,7 +101,11 @@ async fn run_level(channels: &[tonic::transport::Channel], level: usize, secs: u
                             // A shed caller backs off a little, as clients are told to.
                             tokio::time::sleep(Duration::from_millis(20)).await;
                         }
-                        Err(status) => tally.other.push(format!("{:?}", status.code())),
+                        Err(status) => {
+                            tally
+                                .other
+                                .push(format!("{:?}: {}", status.code(), status.message()))
+                        }
                     }
                 }
                 tally

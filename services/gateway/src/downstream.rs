@@ -132,6 +132,18 @@ fn unavailable(service: &str, status: &Status) -> Status {
 /// a bare INTERNAL.
 pub fn map_error(service: &'static str) -> impl Fn(Status) -> Status {
     move |status| match status.code() {
+        // The gateway could not take a downstream's answer (too large): not the
+        // caller's fault.
+        Code::OutOfRange
+            if status
+                .message()
+                .contains("decoded message length too large") =>
+        {
+            Status::internal(format!(
+                "{service} service answered too much: {}",
+                status.message()
+            ))
+        }
         Code::InvalidArgument
         | Code::NotFound
         | Code::AlreadyExists

@@ -57,9 +57,9 @@ impl IngestService for IngestProxy {
         // memory stays bounded however long the stream is.
         let mut inbound = incoming.into_inner();
         let (sender, receiver) = mpsc::channel(FORWARD_WINDOW);
-        // On a broken client stream the reader hands over its sender with the
-        // status, so the ingest call never sees the stream end cleanly.
-        let (broken, client_failed) = oneshot::channel();
+        // On a broken client stream the reader reports the status and keeps its
+        // sender open, so the ingest call never sees the stream end cleanly.
+        let (broken, client_failed) = oneshot::channel::<Status>();
         tokio::spawn(async move {
             while let Some(message) = inbound.next().await {
                 match message {
@@ -69,7 +69,10 @@ impl IngestService for IngestProxy {
                         }
                     }
                     Err(status) => {
-                        let _ = broken.send((status, sender));
+                        let _ = broken.send(status);
+                        // Never end the downstream stream cleanly: hold it open
+                        // until the ingest call is cancelled (dropped).
+                        sender.closed().await;
                         return;
                     }
                 }
@@ -86,7 +89,7 @@ impl IngestService for IngestProxy {
             // A broken client stream fails the call instead of truncating it:
             // dropping the ingest call cancels it (what it committed so far is
             // stored, and a resubmission with the same request ids is idempotent).
-            Ok((status, _sender)) = client_failed => Err(status),
+            Ok(status) = client_failed => Err(status),
             response = &mut call => Ok(Response::new(
                 response.map_err(map_error("ingest"))?.into_inner(),
             )),
