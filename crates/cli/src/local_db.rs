@@ -11,8 +11,10 @@ use sqlx::{Connection, PgConnection};
 
 /// The database to use and, when private, the cluster serving it.
 pub struct LocalDatabase {
-    /// Connection URL.
+    /// Connection URL (with the private cluster's password: not to be shown).
     pub url: String,
+    /// What to show of it.
+    pub display: String,
     /// The private cluster, if one was started.
     pub cluster: Option<LocalCluster>,
 }
@@ -21,7 +23,11 @@ pub struct LocalDatabase {
 /// sure its `readout` database exists.
 pub async fn prepare(database_url: Option<String>, data_dir: &Path) -> Result<LocalDatabase> {
     if let Some(url) = database_url.filter(|u| !u.is_empty()) {
-        return Ok(LocalDatabase { url, cluster: None });
+        return Ok(LocalDatabase {
+            display: "DATABASE_URL".into(),
+            url,
+            cluster: None,
+        });
     }
     let dir = data_dir.join("pg");
     let cluster = tokio::task::spawn_blocking(move || {
@@ -42,6 +48,7 @@ pub async fn prepare(database_url: Option<String>, data_dir: &Path) -> Result<Lo
     admin.close().await?;
     Ok(LocalDatabase {
         url: cluster.url("readout"),
+        display: cluster.display_url("readout"),
         cluster: Some(cluster),
     })
 }

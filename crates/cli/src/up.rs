@@ -98,7 +98,7 @@ async fn run_async(args: UpArgs) -> Result<()> {
         suite.ingest, suite.entity, suite.query
     );
     if database.cluster.is_some() {
-        println!("  private PostgreSQL: {}", database.url);
+        println!("  private PostgreSQL: {}", database.display);
     }
     if let Some(addr) = args
         .metrics_listen

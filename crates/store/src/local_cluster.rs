@@ -11,9 +11,18 @@
 //! the data directory is handed to that user, which then needs to reach it.
 //! Concurrent callers (test processes) are serialised by an exclusive lock on
 //! `<dir>/cluster.lock`.
+//!
+//! The cluster listens on 127.0.0.1 only and asks for a password
+//! (scram-sha-256): a random one, made on first use and kept in
+//! `<dir>/password`, readable by its owner only. So another local user can
+//! neither log in nor, as its superuser, run commands as the server's user. A
+//! cluster made by an earlier version with `trust` gets the password on its
+//! next start.
 
 use std::fs::{self, File};
+use std::io::Write;
 use std::net::TcpListener;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -62,6 +71,7 @@ pub struct LocalCluster {
     bin_dir: PathBuf,
     port: u16,
     server_user: ServerUser,
+    password: String,
 }
 
 /// Who the PostgreSQL binaries run as.
@@ -95,11 +105,13 @@ impl LocalCluster {
 
         let bin_dir = find_bin_dir()?;
         let server_user = server_user_for(&dir)?;
+        let password = password_in(&dir)?;
         let cluster = LocalCluster {
             port: 0,
             dir,
             bin_dir,
             server_user,
+            password,
         };
         let data_dir = cluster.data_dir();
         if !data_dir.join("PG_VERSION").exists() {
@@ -119,6 +131,7 @@ impl LocalCluster {
             cluster.start()?;
             cluster
         };
+        cluster.require_password()?;
         drop(lock);
         Ok(cluster)
     }
@@ -128,9 +141,22 @@ impl LocalCluster {
         self.port
     }
 
-    /// A connection URL for `database` on this cluster.
+    /// A connection URL for `database` on this cluster, with its password
+    /// (a secret: print [`LocalCluster::display_url`] instead).
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
+        format!(
+            "postgres://{SUPERUSER}:{}@127.0.0.1:{}/{database}",
+            self.password, self.port
+        )
+    }
+
+    /// The connection URL without the password, to show, and where the password is.
+    pub fn display_url(&self, database: &str) -> String {
+        format!(
+            "postgres://{SUPERUSER}@127.0.0.1:{}/{database} (password in {})",
+            self.port,
+            self.dir.join(PASSWORD_FILE).display()
+        )
     }
 
     /// Stops the cluster (fast shutdown: in-flight transactions roll back, committed data stays).
@@ -167,19 +193,28 @@ impl LocalCluster {
         if self.server_user == ServerUser::PostgresUser {
             chown_to_postgres(&self.dir)?;
         }
-        self.run_pg_tool(
+        // initdb reads the password from a file the server user can read.
+        let pwfile = self.dir.join("initdb-password");
+        write_private(&pwfile, &self.password)?;
+        if self.server_user == ServerUser::PostgresUser {
+            chown_to_postgres(&pwfile)?;
+        }
+        let initdb = self.run_pg_tool(
             "initdb",
             &[
                 "-D",
                 &data_dir.to_string_lossy(),
                 "-U",
                 SUPERUSER,
-                "--auth=trust",
+                "--auth=scram-sha-256",
+                &format!("--pwfile={}", pwfile.display()),
                 "-E",
                 "UTF8",
                 "--locale=C",
             ],
-        )?;
+        );
+        let _ = fs::remove_file(&pwfile);
+        initdb?;
         let mut settings = String::from(
             "\n# written by readout\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 300\nshared_buffers = 1GB\n",
         );
@@ -192,6 +227,49 @@ impl LocalCluster {
         existing.push_str(&settings);
         fs::write(&conf, existing).map_err(io_error("writing postgresql.conf"))?;
         Ok(())
+    }
+
+    /// Turns a cluster made with `trust` (by an earlier version) into one that
+    /// asks for the password: sets it (through psql's standard input, never a
+    /// command line), then rewrites `pg_hba.conf` and reloads.
+    fn require_password(&self) -> Result<(), ClusterError> {
+        let hba = self.data_dir().join("pg_hba.conf");
+        let rules = fs::read_to_string(&hba).map_err(io_error("reading pg_hba.conf"))?;
+        let trusting = |line: &str| {
+            !line.trim_start().starts_with('#') && line.split_whitespace().last() == Some("trust")
+        };
+        if !rules.lines().any(trusting) {
+            return Ok(());
+        }
+        let port = self.port.to_string();
+        self.run_pg_tool_with_input(
+            "psql",
+            &[
+                "-h", "127.0.0.1", "-p", &port, "-U", SUPERUSER, "-d", "postgres", "-X", "-q",
+                "-v", "ON_ERROR_STOP=1",
+            ],
+            &format!(
+                "SET password_encryption = 'scram-sha-256';\nALTER ROLE {SUPERUSER} PASSWORD '{}';\n",
+                self.password
+            ),
+        )?;
+        let secured: String = rules
+            .lines()
+            .map(|line| {
+                if trusting(line) {
+                    format!(
+                        "{}scram-sha-256",
+                        line.trim_end().strip_suffix("trust").unwrap_or(line)
+                    )
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        fs::write(&hba, secured + "\n").map_err(io_error("writing pg_hba.conf"))?;
+        let data_dir = self.data_dir();
+        self.run_pg_tool("pg_ctl", &["-D", &data_dir.to_string_lossy(), "reload"])
     }
 
     /// Starts the cluster (again, after [`LocalCluster::stop`]) on its port.
@@ -221,6 +299,15 @@ impl LocalCluster {
     }
 
     fn run_pg_tool(&self, tool: &str, args: &[&str]) -> Result<(), ClusterError> {
+        self.run_pg_tool_with_input(tool, args, "")
+    }
+
+    fn run_pg_tool_with_input(
+        &self,
+        tool: &str,
+        args: &[&str],
+        input: &str,
+    ) -> Result<(), ClusterError> {
         let program = self.bin_dir.join(tool);
         let mut command = match self.server_user {
             ServerUser::Current => Command::new(&program),
@@ -240,10 +327,23 @@ impl LocalCluster {
                 command
             }
         };
-        command.args(args).current_dir(&self.dir);
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
         let rendered = format!("{} {}", program.display(), args.join(" "));
-        let output = command
-            .output()
+        let mut child = command
+            .spawn()
+            .map_err(io_error(format!("running {rendered}")))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(input.as_bytes())
+                .map_err(io_error(format!("writing to {rendered}")))?;
+        }
+        let output = child
+            .wait_with_output()
             .map_err(io_error(format!("running {rendered}")))?;
         if output.status.success() {
             return Ok(());
@@ -282,6 +382,37 @@ fn find_bin_dir() -> Result<PathBuf, ClusterError> {
         .pop()
         .map(|(_, bin)| bin)
         .ok_or(ClusterError::NoBinaries)
+}
+
+/// The file holding the cluster's password.
+const PASSWORD_FILE: &str = "password";
+
+/// The cluster's password: read from `<dir>/password`, or made (128 random
+/// bits, hex) and written there, readable by its owner only.
+fn password_in(dir: &Path) -> Result<String, ClusterError> {
+    let path = dir.join(PASSWORD_FILE);
+    if let Ok(existing) = fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if !existing.is_empty() {
+            return Ok(existing.to_owned());
+        }
+    }
+    let password = uuid::Uuid::new_v4().simple().to_string();
+    write_private(&path, &password)?;
+    Ok(password)
+}
+
+/// Writes `text` to a file only its owner may read.
+fn write_private(path: &Path, text: &str) -> Result<(), ClusterError> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io_error(format!("creating {}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .map_err(io_error(format!("writing {}", path.display())))
 }
 
 /// Chooses who runs the server binaries for the cluster in `dir`: a cluster made

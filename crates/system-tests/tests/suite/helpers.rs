@@ -219,3 +219,20 @@ pub async fn all_entities(
         token = page.next_page_token;
     }
 }
+
+/// A private cluster of a test's own in a new temporary directory (for tests
+/// that restart or probe the server, which the shared test cluster must not see).
+pub async fn own_cluster(prefix: &str) -> (PathBuf, readout_store::local_cluster::LocalCluster) {
+    use readout_store::local_cluster::{Durability, LocalCluster};
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
+    let cluster = {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            LocalCluster::ensure_running(&dir, Durability::Throwaway)
+        })
+        .await
+        .unwrap()
+        .expect("private cluster")
+    };
+    (dir, cluster)
+}

@@ -17,6 +17,7 @@ mod lookups;
 mod one_path;
 mod outages;
 mod plans;
+mod private_cluster;
 mod seeds_e2e;
 mod store;
 mod watch;

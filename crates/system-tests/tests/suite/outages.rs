@@ -265,19 +265,9 @@ async fn readiness_follows_the_database_and_liveness_does_not() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_database_restart_fails_nothing_and_stores_what_a_clean_run_stores() {
-    use readout_store::local_cluster::{Durability, LocalCluster};
     // A cluster of its own: restarting the shared test cluster would cut every
     // other test's connections.
-    let dir = std::env::temp_dir().join(format!("readout-restart-{}", uuid::Uuid::new_v4()));
-    let cluster = {
-        let dir = dir.clone();
-        tokio::task::spawn_blocking(move || {
-            LocalCluster::ensure_running(&dir, Durability::Throwaway)
-        })
-        .await
-        .unwrap()
-        .expect("private cluster")
-    };
+    let (dir, cluster) = crate::helpers::own_cluster("readout-restart").await;
     let pool = readout_store::connect(&cluster.url("postgres"), 20, Duration::from_secs(30))
         .await
         .expect("connect");

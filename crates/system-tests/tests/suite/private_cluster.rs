@@ -1,0 +1,83 @@
+//! The private PostgreSQL of `readout up` asks for a password: no other local
+//! user (`nobody`, when the tests run as root) can log in to it.
+
+use std::process::Command;
+
+fn psql() -> String {
+    let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("bin/psql"))
+        .filter(|path| path.exists())
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map(|path| path.display().to_string())
+        .unwrap_or_else(|| "psql".into())
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("Uid:"))
+                .map(|line| line.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_local_user_cannot_log_in_to_the_private_cluster() {
+    let (dir, cluster) = crate::helpers::own_cluster("readout-pg").await;
+    let port = cluster.port().to_string();
+    let mut command = if running_as_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "nobody", "--", &psql()]);
+        command
+    } else {
+        Command::new(psql())
+    };
+    let output = command
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-U",
+            "readout",
+            "-d",
+            "postgres",
+        ])
+        .args(["-w", "-X", "-c", "SELECT 1"])
+        .env_remove("PGPASSWORD")
+        .env_remove("PGPASSFILE")
+        .output()
+        .expect("psql runs");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "logged in without a password");
+    assert!(
+        said.contains("password"),
+        "refused for another reason: {said}"
+    );
+    // The password file is its owner's alone, and with it the login works.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.join("password"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "the password file is readable by others");
+    let pool = readout_store::connect(
+        &cluster.url("postgres"),
+        1,
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .expect("the password logs in");
+    pool.close().await;
+    cluster.stop().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
