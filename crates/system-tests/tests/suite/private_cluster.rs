@@ -81,3 +81,81 @@ async fn another_local_user_cannot_log_in_to_the_private_cluster() {
     cluster.stop().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A CA, and a certificate and key for 127.0.0.1 signed by it (PEM): what a
+/// managed PostgreSQL presents.
+fn certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "readout test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    (ca.pem(), server.pem(), server_key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_connects_over_tls_and_verifies_the_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, cluster) = crate::helpers::own_cluster("readout-tls").await;
+    let certs = dir.join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let (ca, server, key) = certificates();
+    std::fs::write(certs.join("ca.pem"), ca).unwrap();
+    std::fs::write(certs.join("server.pem"), server).unwrap();
+    std::fs::write(certs.join("server.key"), key).unwrap();
+    std::fs::set_permissions(
+        certs.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let (other_ca, ..) = certificates();
+    std::fs::write(certs.join("other-ca.pem"), other_ca).unwrap();
+    let conf = dir.join("data/postgresql.conf");
+    let mut settings = std::fs::read_to_string(&conf).unwrap();
+    settings.push_str(&format!(
+        "\nssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+        certs.join("server.pem").display(),
+        certs.join("server.key").display()
+    ));
+    std::fs::write(&conf, settings).unwrap();
+    cluster.stop().unwrap();
+    cluster.start().unwrap();
+    let url = cluster.url("postgres");
+    let with_ca = |ca: &str| {
+        format!(
+            "{url}?sslmode=verify-full&sslrootcert={}",
+            certs.join(ca).display()
+        )
+    };
+    let pool = readout_store::connect(&with_ca("ca.pem"), 1, std::time::Duration::from_secs(10))
+        .await
+        .expect("verify-full against the test CA");
+    let ssl: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(ssl, "the connection is not encrypted");
+    pool.close().await;
+    // A server whose certificate the given CA did not sign is refused.
+    let refused = readout_store::connect(
+        &with_ca("other-ca.pem"),
+        1,
+        std::time::Duration::from_millis(300),
+    )
+    .await;
+    assert!(
+        refused.is_err(),
+        "connected to a server the CA does not vouch for"
+    );
+    cluster.stop().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
