@@ -1,6 +1,7 @@
 //! The gRPC handlers of `readout.v1.QueryService`.
 
 use std::pin::Pin;
+use std::sync::Arc;
 
 use readout_proto::v1::query_service_server::QueryService;
 use readout_proto::v1::{
@@ -23,12 +24,13 @@ use uuid::Uuid;
 
 use crate::convert;
 use crate::feed::ProcessedFeed;
+use crate::watch_groups::{Evaluate, Outcome, WatchGroups, WatchKey};
 
 /// Handler state.
 #[derive(Clone)]
 pub struct QueryHandler {
     pool: PgPool,
-    feed: ProcessedFeed,
+    groups: WatchGroups,
     draining: Draining,
     watches: WatchLimits,
 }
@@ -47,7 +49,7 @@ impl QueryHandler {
         std::sync::LazyLock::force(&WATCH_SUBSCRIBERS);
         QueryHandler {
             pool,
-            feed,
+            groups: WatchGroups::new(feed),
             draining,
             watches,
         }
@@ -84,10 +86,10 @@ impl Watch {
                 "`article` cannot be watched: every message is about one new article",
             ));
         }
-        if request.quote_query.len() > 1000 {
+        if request.quote_query.len() > 1000 || request.quote_query.contains('\0') {
             return Err(invalid_argument(
                 "quote_query",
-                "must be at most 1000 bytes",
+                "must be at most 1000 bytes of text (no NUL characters)",
             ));
         }
         let quotes = convert::quote_filter(&request.quote_query, &request.quote_filter)
@@ -162,18 +164,17 @@ impl Drop for Subscribed {
     }
 }
 
-/// Runs one watch until the client goes away, the server drains, or the client falls behind.
+/// Runs one watch until the client goes away, the server drains, its group
+/// ends, or the client falls behind.
 async fn run_watch(
-    watch: Watch,
-    pool: PgPool,
-    mut announcements: broadcast::Receiver<Uuid>,
+    mut outcomes: broadcast::Receiver<Outcome>,
     mut draining: Draining,
     sender: mpsc::Sender<Result<WatchResultsResponse, Status>>,
     _slot: WatchSlot,
 ) {
     let _subscribed = Subscribed::new();
     loop {
-        let article = tokio::select! {
+        let outcome = tokio::select! {
             _ = sender.closed() => return,
             _ = draining.started() => {
                 let _ = sender
@@ -181,12 +182,12 @@ async fn run_watch(
                     .await;
                 return;
             }
-            received = announcements.recv() => match received {
-                Ok(article) => article,
+            received = outcomes.recv() => match received {
+                Ok(outcome) => outcome,
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     let _ = sender
                         .send(Err(Status::aborted(format!(
-                            "the watcher fell {missed} articles behind; catch up with a search, then watch again"
+                            "the watcher fell {missed} results behind; catch up with a search, then watch again"
                         ))))
                         .await;
                     return;
@@ -199,17 +200,12 @@ async fn run_watch(
                 }
             },
         };
-        match watch.matches(&pool, article).await {
-            Ok(Some(response)) => {
-                if sender.send(Ok(response)).await.is_err() {
-                    return;
-                }
-            }
-            Ok(None) => {}
-            Err(error) => {
-                let _ = sender.send(Err(store_status(error))).await;
-                return;
-            }
+        let (forwarded, ends) = match &*outcome {
+            Ok(matched) => (Ok(matched.clone()), false),
+            Err(status) => (Err(status.clone()), true),
+        };
+        if sender.send(forwarded).await.is_err() || ends {
+            return;
         }
     }
 }
@@ -240,19 +236,17 @@ impl QueryService for QueryHandler {
         &self,
         request: Request<WatchResultsRequest>,
     ) -> Result<Response<Self::WatchResultsStream>, Status> {
-        let watch = Watch::parse(request.get_ref())?;
+        let watch = Arc::new(Watch::parse(request.get_ref())?);
         let slot = self.watches.admit(None)?;
-        // Subscribe before answering, so nothing processed after the call is missed.
-        let announcements = self.feed.subscribe();
+        let pool = self.pool.clone();
+        let evaluate: Evaluate = Arc::new(move |article| {
+            let (watch, pool) = (watch.clone(), pool.clone());
+            Box::pin(async move { watch.matches(&pool, article).await.map_err(store_status) })
+        });
+        // Join before answering, so nothing processed after the call is missed.
+        let outcomes = self.groups.join(WatchKey::of(request.get_ref()), evaluate);
         let (sender, receiver) = mpsc::channel(16);
-        tokio::spawn(run_watch(
-            watch,
-            self.pool.clone(),
-            announcements,
-            self.draining.clone(),
-            sender,
-            slot,
-        ));
+        tokio::spawn(run_watch(outcomes, self.draining.clone(), sender, slot));
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(receiver),
         )))

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod feed;
 pub mod filter;
 pub mod handler;
+pub mod watch_groups;
 
 use std::future::Future;
 

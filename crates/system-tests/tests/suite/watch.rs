@@ -205,3 +205,32 @@ async fn one_client_may_hold_a_bounded_number_of_watches() {
     drop(open);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn identical_watches_share_one_evaluation_and_each_gets_every_match() {
+    let mut app = spawn_app(1).await;
+    let request = WatchRequest {
+        event_filter: "type = CONSULT".into(),
+        target: WatchTarget::Events as i32,
+        ..Default::default()
+    };
+    let mut watchers = Vec::new();
+    for _ in 0..5 {
+        watchers.push(
+            app.gateway
+                .watch(request.clone())
+                .await
+                .expect("watch")
+                .into_inner(),
+        );
+    }
+    // One of them leaves before anything happens; the rest are unaffected.
+    drop(watchers.pop());
+    let (meeting, _) = app.submit(MEETING, "2023-02-18").await;
+    for watcher in &mut watchers {
+        let message = next(watcher).await;
+        assert_eq!(message.article, meeting.name);
+        assert!(!message.events.is_empty());
+    }
+    app.stop().await;
+}
