@@ -4,4 +4,7 @@
 //! driven over gRPC, with the real grpcurl and the generated Python client),
 //! `tests/traces.rs` checks one ingest is one trace against an OTLP collector,
 //! and `benches/` holds the entity-search, event-dedup and lookup-scale
-//! benchmarks. This library is empty.
+//! benchmarks. The library holds the request fuzzer (`fuzz`), which the suite
+//! runs briefly and `examples/fuzz_requests.rs` at length.
+
+pub mod fuzz;

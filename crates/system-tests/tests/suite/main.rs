@@ -12,6 +12,7 @@ mod curation;
 mod eval_gold;
 mod event_direction;
 mod exact_counts;
+mod fuzz;
 mod ingest_api;
 mod lookups;
 mod one_path;
