@@ -1,6 +1,7 @@
 //! What idle watchers cost: ingest and lookup throughput with no watcher, with
-//! `WATCHERS` (2,000) identical watch streams, and with as many distinct ones
-//! (each following a different, unknown entity), opened on the query service.
+//! `WATCHERS` (2,000) identical idle watch streams (all following one entity
+//! the articles never involve), and with as many distinct ones (each following
+//! a different such entity), opened on the query service.
 //! Each phase ingests `WATCH_ARTICLES` (400) new generated articles through the
 //! gateway (timed from submission until all are processed) and runs 16
 //! GetEntityProfile callers for 5 s.
@@ -73,17 +74,18 @@ async fn ingest_rate(
 }
 
 /// Answered GetEntityProfile calls per second, 16 callers for 5 s.
-async fn lookup_rate(channel: &tonic::transport::Channel) -> f64 {
+async fn lookup_rate(channel: &tonic::transport::Channel, entity: &str) -> f64 {
     let until = Instant::now() + Duration::from_secs(5);
     let callers: Vec<_> = (0..16)
         .map(|_| {
             let mut client = GatewayServiceClient::new(channel.clone());
+            let entity = entity.to_owned();
             tokio::spawn(async move {
                 let mut answered = 0u64;
                 while Instant::now() < until {
                     if client
                         .get_entity_profile(GetEntityProfileRequest {
-                            entity: "Xi Jinping".into(),
+                            entity: entity.clone(),
                             ..Default::default()
                         })
                         .await
@@ -110,17 +112,22 @@ async fn open_watchers(
     distinct: bool,
 ) -> Vec<tonic::Streaming<readout_proto::v1::WatchResultsResponse>> {
     let mut streams = Vec::with_capacity(count);
+    let shared = uuid::Uuid::new_v4();
     for _ in 0..count {
-        let event_filter = if distinct {
-            format!("participant = \"entities/{}\"", uuid::Uuid::new_v4())
+        let followed = if distinct {
+            uuid::Uuid::new_v4()
         } else {
-            "type = CONSULT".to_owned()
+            shared
         };
+        let event_filter = format!("participant = \"entities/{followed}\"");
         streams.push(
             query
                 .clone()
                 .watch_results(WatchResultsRequest {
                     event_filter,
+                    // Events only: a watch of both with no quote filter would
+                    // receive every quote, which is not idle.
+                    target: readout_proto::v1::WatchTarget::Events as i32,
                     ..Default::default()
                 })
                 .await
@@ -166,6 +173,21 @@ fn main() {
         let world = World::new(&mut rng, 400, 200);
         // Warm up: some data for the lookups, and the caches.
         ingest_rate(&mut ingest, &world, &mut rng, 0, per_phase).await;
+        let person =
+            readout_proto::v1::entity_service_client::EntityServiceClient::new(gateway.clone())
+                .list_entities(readout_proto::v1::ListEntitiesRequest {
+                    r#type: readout_proto::v1::EntityType::Person as i32,
+                    page_size: 1,
+                    ..Default::default()
+                })
+                .await
+                .expect("list people")
+                .into_inner()
+                .entities
+                .into_iter()
+                .next()
+                .expect("a person")
+                .display_name;
         println!(
             "{:<34} {:>12} {:>14}",
             "watch streams open", "articles/s", "lookups/s"
@@ -175,11 +197,13 @@ fn main() {
             ("none".to_owned(), 0, false),
             (format!("{watchers} identical"), watchers, false),
             (format!("{watchers} distinct"), watchers, true),
+            // Again without, to see how much the store's growth alone slows ingest.
+            ("none (again)".to_owned(), 0, false),
         ] {
             let streams = open_watchers(&query, count, distinct).await;
             let articles = ingest_rate(&mut ingest, &world, &mut rng, next, per_phase).await;
             next += per_phase;
-            let lookups = lookup_rate(&gateway).await;
+            let lookups = lookup_rate(&gateway, &person).await;
             println!("{label:<34} {articles:>12.0} {lookups:>14.0}");
             drop(streams);
             tokio::time::sleep(Duration::from_secs(2)).await;

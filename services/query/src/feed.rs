@@ -2,6 +2,9 @@
 //! service process, fanned out to every watch stream through a broadcast
 //! channel.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use backon::Retryable;
 use readout_server::shutdown::Draining;
 use readout_store::PgPool;
@@ -11,10 +14,21 @@ use uuid::Uuid;
 /// How many announcements a watcher may fall behind before its stream is aborted.
 pub const BACKLOG: usize = 4096;
 
+/// A processed article as announced to watches: its id, and the entities its
+/// results involve (`None` when they could not be read: every watch then
+/// evaluates it).
+#[derive(Debug)]
+pub struct Processed {
+    /// The article.
+    pub article: Uuid,
+    /// See [`readout_store::reads::article_entity_ids`].
+    pub entities: Option<HashSet<Uuid>>,
+}
+
 /// Announcements of processed articles (cheap to clone).
 #[derive(Clone)]
 pub struct ProcessedFeed {
-    sender: broadcast::Sender<Uuid>,
+    sender: broadcast::Sender<Arc<Processed>>,
 }
 
 impl ProcessedFeed {
@@ -34,12 +48,12 @@ impl ProcessedFeed {
     }
 
     /// A receiver of every article processed from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Uuid> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Processed>> {
         self.sender.subscribe()
     }
 }
 
-async fn listen(pool: PgPool, sender: broadcast::Sender<Uuid>) {
+async fn listen(pool: PgPool, sender: broadcast::Sender<Arc<Processed>>) {
     loop {
         let connect = || readout_store::articles::listen_processed(&pool);
         let Ok(mut listener) = connect
@@ -58,9 +72,16 @@ async fn listen(pool: PgPool, sender: broadcast::Sender<Uuid>) {
             // with a search after reconnecting).
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
-                    if let Ok(id) = Uuid::parse_str(notification.payload()) {
-                        // No receivers is fine: nobody is watching.
-                        let _ = sender.send(id);
+                    if let Ok(article) = Uuid::parse_str(notification.payload()) {
+                        // Nobody watching: nothing to announce or read.
+                        if sender.receiver_count() == 0 {
+                            continue;
+                        }
+                        let entities = readout_store::reads::article_entity_ids(&pool, article)
+                            .await
+                            .ok()
+                            .map(|ids| ids.into_iter().collect());
+                        let _ = sender.send(Arc::new(Processed { article, entities }));
                     }
                 }
                 Ok(None) => {

@@ -23,7 +23,7 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::convert;
-use crate::feed::ProcessedFeed;
+use crate::feed::{Processed, ProcessedFeed};
 use crate::watch_groups::{Evaluate, Outcome, WatchGroups, WatchKey};
 
 /// Handler state.
@@ -104,6 +104,39 @@ impl Watch {
             events: (target != WatchTarget::Quotes).then_some(events),
             quotes: (target != WatchTarget::Events).then_some(quotes),
         })
+    }
+
+    /// False when the article cannot match: every part of the watch names an
+    /// entity the article's results do not involve. Spares the queries of
+    /// watches that follow entities (most do: the gateway's `Watch` by entity)
+    /// for the articles that are not about them.
+    fn could_match(&self, processed: &Processed) -> bool {
+        let Some(involved) = &processed.entities else {
+            return true;
+        };
+        let involves_all =
+            |mut ids: Box<dyn Iterator<Item = &Uuid> + '_>| ids.all(|id| involved.contains(id));
+        let events = self.events.as_ref().is_some_and(|filter| {
+            involves_all(Box::new(
+                filter
+                    .participants
+                    .iter()
+                    .chain(&filter.sources)
+                    .chain(&filter.targets)
+                    .chain(&filter.countries)
+                    .chain(filter.place.iter()),
+            ))
+        });
+        let quotes = self.quotes.as_ref().is_some_and(|filter| {
+            involves_all(Box::new(
+                filter
+                    .speaker
+                    .iter()
+                    .chain(filter.speaker_affiliation.iter())
+                    .chain(filter.about.iter()),
+            ))
+        });
+        events || quotes
     }
 
     /// The matching results of one processed article, if any.
@@ -239,9 +272,17 @@ impl QueryService for QueryHandler {
         let watch = Arc::new(Watch::parse(request.get_ref())?);
         let slot = self.watches.admit(None)?;
         let pool = self.pool.clone();
-        let evaluate: Evaluate = Arc::new(move |article| {
+        let evaluate: Evaluate = Arc::new(move |processed: Arc<Processed>| {
             let (watch, pool) = (watch.clone(), pool.clone());
-            Box::pin(async move { watch.matches(&pool, article).await.map_err(store_status) })
+            Box::pin(async move {
+                if !watch.could_match(&processed) {
+                    return Ok(None);
+                }
+                watch
+                    .matches(&pool, processed.article)
+                    .await
+                    .map_err(store_status)
+            })
         });
         // Join before answering, so nothing processed after the call is missed.
         let outcomes = self.groups.join(WatchKey::of(request.get_ref()), evaluate);

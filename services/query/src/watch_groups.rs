@@ -13,9 +13,8 @@ use std::sync::{Arc, Mutex};
 use readout_proto::v1::{WatchResultsRequest, WatchResultsResponse};
 use tokio::sync::broadcast;
 use tonic::Status;
-use uuid::Uuid;
 
-use crate::feed::{ProcessedFeed, BACKLOG};
+use crate::feed::{Processed, ProcessedFeed, BACKLOG};
 
 /// What a group broadcasts: an article's matches, or the error that ends it.
 pub type Outcome = Arc<Result<WatchResultsResponse, Status>>;
@@ -23,7 +22,7 @@ pub type Outcome = Arc<Result<WatchResultsResponse, Status>>;
 /// Evaluates one request against one processed article.
 pub type Evaluate = Arc<
     dyn Fn(
-            Uuid,
+            Arc<Processed>,
         )
             -> Pin<Box<dyn Future<Output = Result<Option<WatchResultsResponse>, Status>> + Send>>
         + Send
@@ -114,7 +113,7 @@ async fn run_group(
     groups: Groups,
     key: WatchKey,
     evaluate: Evaluate,
-    mut announcements: broadcast::Receiver<Uuid>,
+    mut announcements: broadcast::Receiver<Arc<Processed>>,
     sender: broadcast::Sender<Outcome>,
 ) {
     loop {
