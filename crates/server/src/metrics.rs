@@ -29,9 +29,9 @@ use tonic::codegen::http;
 /// A gauge holding a float (seconds, ratios).
 pub type FloatGauge = Gauge<f64, AtomicU64>;
 
-/// Latency buckets in seconds, 1 ms to 10 s.
-const SECONDS_BUCKETS: [f64; 14] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0,
+/// Latency buckets in seconds, 1 ms to 30 s (the server's default ceiling).
+const SECONDS_BUCKETS: [f64; 16] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0, 15.0, 30.0,
 ];
 
 static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(Registry::default()));

@@ -239,7 +239,11 @@ impl Worker {
         counts: (usize, usize),
         started: std::time::Instant,
     ) {
-        let lag = (chrono::Utc::now() - article.created_at).num_milliseconds() as f64 / 1000.0;
+        // Never negative, even when this host's clock and the database's disagree.
+        let lag = (chrono::Utc::now() - article.created_at)
+            .num_milliseconds()
+            .max(0) as f64
+            / 1000.0;
         crate::metrics::ARTICLES_PROCESSED.inc();
         crate::metrics::WORDS_PROCESSED.inc_by(article.body.split_whitespace().count() as u64);
         crate::metrics::PROCESSING_LAG.set(lag);
