@@ -33,7 +33,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 async fn seed(gateway: std::net::SocketAddr) {
     use readout_proto::v1::ingest_service_client::IngestServiceClient;
-    use readout_proto::v1::{ArticleInput, ArticleState, GetArticleRequest, SubmitArticleRequest};
+    use readout_proto::v1::{ArticleInput, SubmitArticleRequest};
     let mut ingest = IngestServiceClient::connect(format!("http://{gateway}"))
         .await
         .expect("gateway");
@@ -59,24 +59,8 @@ async fn seed(gateway: std::net::SocketAddr) {
             names.push(article.name);
         }
     }
-    for name in names {
-        loop {
-            let article = ingest
-                .get_article(GetArticleRequest {
-                    name: name.clone(),
-                    ..Default::default()
-                })
-                .await
-                .expect("get")
-                .into_inner()
-                .article
-                .expect("article");
-            if article.state == ArticleState::Done as i32 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    readout_system_tests::wait::until_processed(&mut ingest, &names, Duration::from_millis(100))
+        .await;
 }
 
 async fn run_level(channels: &[tonic::transport::Channel], level: usize, secs: u64) -> Tally {

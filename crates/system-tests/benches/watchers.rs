@@ -16,8 +16,7 @@ use readout_proto::v1::gateway_service_client::GatewayServiceClient;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::query_service_client::QueryServiceClient;
 use readout_proto::v1::{
-    ArticleInput, ArticleState, GetArticleRequest, GetEntityProfileRequest, SubmitArticlesRequest,
-    WatchResultsRequest,
+    ArticleInput, GetEntityProfileRequest, SubmitArticlesRequest, WatchResultsRequest,
 };
 
 /// Articles per second from submission until every one is processed.
@@ -51,25 +50,7 @@ async fn ingest_rate(
         .into_iter()
         .map(|result| result.article)
         .collect();
-    for name in &names {
-        loop {
-            let state = ingest
-                .get_article(GetArticleRequest {
-                    name: name.clone(),
-                    ..Default::default()
-                })
-                .await
-                .expect("get")
-                .into_inner()
-                .article
-                .expect("article")
-                .state;
-            if state == ArticleState::Done as i32 || state == ArticleState::Failed as i32 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
+    readout_system_tests::wait::until_processed(ingest, &names, Duration::from_millis(20)).await;
     count as f64 / started.elapsed().as_secs_f64()
 }
 

@@ -8,3 +8,4 @@
 //! runs briefly and `examples/fuzz_requests.rs` at length.
 
 pub mod fuzz;
+pub mod wait;
