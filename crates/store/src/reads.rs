@@ -1,5 +1,7 @@
 //! Filtered, paginated reads of events and quotes (the query service's side).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -940,27 +942,36 @@ pub async fn article_entities(
     Ok((mentions, roles))
 }
 
-/// Every entity an article's results involve: those it mentions and their
+/// Every entity each article's results involve: those it mentions and their
 /// affiliations, the participants, places and countries of the events it
 /// tells, and the speakers of its quotes and their countries. A watch whose
-/// filter names an entity outside this set cannot match the article.
-pub async fn article_entity_ids(pool: &PgPool, article: Uuid) -> Result<Vec<Uuid>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT entity_id FROM mentions WHERE article_id = $1
-         UNION SELECT en.affiliation_id FROM mentions m JOIN entities en ON en.id = m.entity_id
-               WHERE m.article_id = $1 AND en.affiliation_id IS NOT NULL
-         UNION SELECT ep.entity_id FROM event_sources es JOIN event_participants ep ON ep.event_id = es.event_id
-               WHERE es.article_id = $1
-         UNION SELECT ec.country_id FROM event_sources es JOIN event_countries ec ON ec.event_id = es.event_id
-               WHERE es.article_id = $1
-         UNION SELECT e.place_id FROM event_sources es JOIN events e ON e.id = es.event_id
-               WHERE es.article_id = $1 AND e.place_id IS NOT NULL
-         UNION SELECT q.speaker_id FROM quote_sources qs JOIN quotes q ON q.id = qs.quote_id
-               WHERE qs.article_id = $1 AND q.speaker_id IS NOT NULL
-         UNION SELECT q.speaker_country_id FROM quote_sources qs JOIN quotes q ON q.id = qs.quote_id
-               WHERE qs.article_id = $1 AND q.speaker_country_id IS NOT NULL",
+/// filter names an entity outside an article's set cannot match the article.
+/// One query for all of `articles`; an article with no results has an empty set.
+pub async fn articles_entity_ids(
+    pool: &PgPool,
+    articles: &[Uuid],
+) -> Result<HashMap<Uuid, HashSet<Uuid>>, StoreError> {
+    let pairs: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT article_id, entity_id FROM mentions WHERE article_id = ANY($1)
+         UNION SELECT m.article_id, en.affiliation_id FROM mentions m JOIN entities en ON en.id = m.entity_id
+               WHERE m.article_id = ANY($1) AND en.affiliation_id IS NOT NULL
+         UNION SELECT es.article_id, ep.entity_id FROM event_sources es JOIN event_participants ep ON ep.event_id = es.event_id
+               WHERE es.article_id = ANY($1)
+         UNION SELECT es.article_id, ec.country_id FROM event_sources es JOIN event_countries ec ON ec.event_id = es.event_id
+               WHERE es.article_id = ANY($1)
+         UNION SELECT es.article_id, e.place_id FROM event_sources es JOIN events e ON e.id = es.event_id
+               WHERE es.article_id = ANY($1) AND e.place_id IS NOT NULL
+         UNION SELECT qs.article_id, q.speaker_id FROM quote_sources qs JOIN quotes q ON q.id = qs.quote_id
+               WHERE qs.article_id = ANY($1) AND q.speaker_id IS NOT NULL
+         UNION SELECT qs.article_id, q.speaker_country_id FROM quote_sources qs JOIN quotes q ON q.id = qs.quote_id
+               WHERE qs.article_id = ANY($1) AND q.speaker_country_id IS NOT NULL",
     )
-    .bind(article)
+    .bind(articles)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    let mut involved: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (article, entity) in pairs {
+        involved.entry(article).or_default().insert(entity);
+    }
+    Ok(involved)
 }

@@ -1,6 +1,7 @@
 //! The processed-article feed: one PostgreSQL LISTEN connection per query
-//! service process, fanned out to every watch stream through a broadcast
-//! channel.
+//! service process; each announced article with the entities its results
+//! involve (read for a whole batch of announcements at once), broadcast to the
+//! watch dispatcher (`watch_groups`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ pub const BACKLOG: usize = 4096;
 pub struct Processed {
     /// The article.
     pub article: Uuid,
-    /// See [`readout_store::reads::article_entity_ids`].
+    /// See [`readout_store::reads::articles_entity_ids`].
     pub entities: Option<HashSet<Uuid>>,
 }
 
@@ -53,7 +54,37 @@ impl ProcessedFeed {
     }
 }
 
+/// Most announcements whose entities are read in one query.
+const READ_BATCH: usize = 256;
+
 async fn listen(pool: PgPool, sender: broadcast::Sender<Arc<Processed>>) {
+    // The listener forwards ids as they arrive; the announcer reads the entities
+    // of all that have arrived meanwhile in one query (a worker's batch of
+    // articles is announced together), instead of one query per article.
+    let (ids, mut arrived) = tokio::sync::mpsc::channel::<Uuid>(BACKLOG);
+    tokio::spawn(forward_notifications(pool.clone(), ids));
+    let mut batch = Vec::with_capacity(READ_BATCH);
+    while arrived.recv_many(&mut batch, READ_BATCH).await > 0 {
+        // Nobody watching: nothing to announce or read.
+        if sender.receiver_count() == 0 {
+            batch.clear();
+            continue;
+        }
+        let mut involved = readout_store::reads::articles_entity_ids(&pool, &batch)
+            .await
+            .ok();
+        for article in batch.drain(..) {
+            let entities = involved
+                .as_mut()
+                .map(|by_article| by_article.remove(&article).unwrap_or_default());
+            let _ = sender.send(Arc::new(Processed { article, entities }));
+        }
+    }
+}
+
+/// Forwards the ids of processed articles from PostgreSQL's notifications
+/// until `ids` closes, reconnecting after a lost connection.
+async fn forward_notifications(pool: PgPool, ids: tokio::sync::mpsc::Sender<Uuid>) {
     loop {
         let connect = || readout_store::articles::listen_processed(&pool);
         let Ok(mut listener) = connect
@@ -73,15 +104,9 @@ async fn listen(pool: PgPool, sender: broadcast::Sender<Arc<Processed>>) {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     if let Ok(article) = Uuid::parse_str(notification.payload()) {
-                        // Nobody watching: nothing to announce or read.
-                        if sender.receiver_count() == 0 {
-                            continue;
+                        if ids.send(article).await.is_err() {
+                            return;
                         }
-                        let entities = readout_store::reads::article_entity_ids(&pool, article)
-                            .await
-                            .ok()
-                            .map(|ids| ids.into_iter().collect());
-                        let _ = sender.send(Arc::new(Processed { article, entities }));
                     }
                 }
                 Ok(None) => {

@@ -106,6 +106,33 @@ impl Watch {
         })
     }
 
+    /// The entities each watched part names (events, then quotes; `None` for a
+    /// part not watched). A part can match an article only if the article's
+    /// results involve every entity it names.
+    fn named_entities(&self) -> [Option<Vec<Uuid>>; 2] {
+        let events = self.events.as_ref().map(|filter| {
+            filter
+                .participants
+                .iter()
+                .chain(&filter.sources)
+                .chain(&filter.targets)
+                .chain(&filter.countries)
+                .chain(filter.place.iter())
+                .copied()
+                .collect()
+        });
+        let quotes = self.quotes.as_ref().map(|filter| {
+            filter
+                .speaker
+                .iter()
+                .chain(filter.speaker_affiliation.iter())
+                .chain(filter.about.iter())
+                .copied()
+                .collect()
+        });
+        [events, quotes]
+    }
+
     /// False when the article cannot match: every part of the watch names an
     /// entity the article's results do not involve. Spares the queries of
     /// watches that follow entities (most do: the gateway's `Watch` by entity)
@@ -114,29 +141,21 @@ impl Watch {
         let Some(involved) = &processed.entities else {
             return true;
         };
-        let involves_all =
-            |mut ids: Box<dyn Iterator<Item = &Uuid> + '_>| ids.all(|id| involved.contains(id));
-        let events = self.events.as_ref().is_some_and(|filter| {
-            involves_all(Box::new(
-                filter
-                    .participants
-                    .iter()
-                    .chain(&filter.sources)
-                    .chain(&filter.targets)
-                    .chain(&filter.countries)
-                    .chain(filter.place.iter()),
-            ))
-        });
-        let quotes = self.quotes.as_ref().is_some_and(|filter| {
-            involves_all(Box::new(
-                filter
-                    .speaker
-                    .iter()
-                    .chain(filter.speaker_affiliation.iter())
-                    .chain(filter.about.iter()),
-            ))
-        });
-        events || quotes
+        self.named_entities()
+            .iter()
+            .flatten()
+            .any(|named| named.iter().all(|id| involved.contains(id)))
+    }
+
+    /// The entities to index the watch under (see [`WatchGroups::join`]): one
+    /// named entity per watched part, or `None` when a part names none and so
+    /// may match any article.
+    fn index_entities(&self) -> Option<Vec<Uuid>> {
+        self.named_entities()
+            .into_iter()
+            .flatten()
+            .map(|named| named.first().copied())
+            .collect()
     }
 
     /// The matching results of one processed article, if any.
@@ -270,6 +289,7 @@ impl QueryService for QueryHandler {
         request: Request<WatchResultsRequest>,
     ) -> Result<Response<Self::WatchResultsStream>, Status> {
         let watch = Arc::new(Watch::parse(request.get_ref())?);
+        let watch_index = watch.clone();
         let slot = self.watches.admit(None)?;
         let pool = self.pool.clone();
         let evaluate: Evaluate = Arc::new(move |processed: Arc<Processed>| {
@@ -285,7 +305,10 @@ impl QueryService for QueryHandler {
             })
         });
         // Join before answering, so nothing processed after the call is missed.
-        let outcomes = self.groups.join(WatchKey::of(request.get_ref()), evaluate);
+        let index = watch_index.index_entities();
+        let outcomes = self
+            .groups
+            .join(WatchKey::of(request.get_ref()), index, evaluate);
         let (sender, receiver) = mpsc::channel(16);
         tokio::spawn(run_watch(outcomes, self.draining.clone(), sender, slot));
         Ok(Response::new(Box::pin(

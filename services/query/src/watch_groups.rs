@@ -1,18 +1,27 @@
-//! Watches that ask for the same thing share one evaluation: per distinct
-//! request (filters and target), one task follows the processed-article feed,
-//! evaluates the request once per article and broadcasts what matched to every
-//! watcher of that request. So a processed article costs one evaluation per
-//! distinct request, however many clients watch it; a thousand dashboards on
-//! the same filter cost what one does.
+//! Watches that ask for the same thing share one evaluation, and a processed
+//! article only reaches the requests that could match it.
+//!
+//! Per distinct request (filters and target) one task evaluates the request
+//! against the articles it is given and broadcasts what matched to every
+//! watcher of that request: a thousand dashboards on the same filter cost what
+//! one does. One dispatcher follows the processed-article feed and hands each
+//! article only to the groups indexed under an entity the article's results
+//! involve, and to the groups whose request names no entity; so thousands of
+//! watches that follow entities cost nothing for the articles not about them
+//! (no task woken, no query), and the cost of an article grows with the
+//! watches it may interest, not with the number of watches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use readout_proto::v1::{WatchResultsRequest, WatchResultsResponse};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tonic::Status;
+use uuid::Uuid;
 
 use crate::feed::{Processed, ProcessedFeed, BACKLOG};
 
@@ -50,12 +59,82 @@ impl WatchKey {
     }
 }
 
-type Groups = Arc<Mutex<HashMap<WatchKey, broadcast::Sender<Outcome>>>>;
+/// How often groups whose last watcher has gone are removed.
+const SWEEP_PERIOD: Duration = Duration::from_secs(1);
+
+/// Why a group's article queue closed.
+const ENDED_QUIETLY: u8 = 0;
+const ENDED_LAGGING: u8 = 1;
+const ENDED_FEED_STOPPED: u8 = 2;
+
+/// One group: where its articles go, where its outcomes come from.
+struct Group {
+    /// Tells this group apart from a later one with the same key.
+    id: u64,
+    /// The articles to evaluate (the dispatcher never waits on a full queue:
+    /// a group that falls `BACKLOG` articles behind ends).
+    articles: mpsc::Sender<Arc<Processed>>,
+    /// The watchers' receivers subscribe here.
+    outcomes: broadcast::Sender<Outcome>,
+    /// Entities the group is indexed under; `None`: every article.
+    index: Option<Vec<Uuid>>,
+    /// Why its queue closed, for its task to tell the watchers.
+    ending: Arc<AtomicU8>,
+}
+
+#[derive(Default)]
+struct Registry {
+    groups: HashMap<WatchKey, Group>,
+    by_entity: HashMap<Uuid, HashSet<WatchKey>>,
+    unindexed: HashSet<WatchKey>,
+    next_id: u64,
+    dispatching: bool,
+}
+
+impl Registry {
+    fn remove(&mut self, key: &WatchKey, ending: u8) {
+        let Some(group) = self.groups.remove(key) else {
+            return;
+        };
+        group.ending.store(ending, Ordering::SeqCst);
+        match &group.index {
+            None => {
+                self.unindexed.remove(key);
+            }
+            Some(entities) => {
+                for entity in entities {
+                    if let Some(keys) = self.by_entity.get_mut(entity) {
+                        keys.remove(key);
+                        if keys.is_empty() {
+                            self.by_entity.remove(entity);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The groups an article may interest.
+    fn interested(&self, processed: &Processed) -> Vec<&WatchKey> {
+        let Some(involved) = &processed.entities else {
+            return self.groups.keys().collect();
+        };
+        let mut keys: HashSet<&WatchKey> = self.unindexed.iter().collect();
+        for entity in involved {
+            if let Some(indexed) = self.by_entity.get(entity) {
+                keys.extend(indexed);
+            }
+        }
+        keys.into_iter().collect()
+    }
+}
+
+type Shared = Arc<Mutex<Registry>>;
 
 /// The groups of one query service process (cheap to clone).
 #[derive(Clone)]
 pub struct WatchGroups {
-    groups: Groups,
+    registry: Shared,
     feed: ProcessedFeed,
 }
 
@@ -63,14 +142,14 @@ impl WatchGroups {
     /// No groups yet; they follow `feed`.
     pub fn new(feed: ProcessedFeed) -> Self {
         WatchGroups {
-            groups: Arc::default(),
+            registry: Arc::default(),
             feed,
         }
     }
 
     /// How many distinct requests are being evaluated.
     pub fn len(&self) -> usize {
-        lock(&self.groups).len()
+        lock(&self.registry).groups.len()
     }
 
     /// True when nothing is watched.
@@ -79,72 +158,175 @@ impl WatchGroups {
     }
 
     /// Joins the group of `key`, starting it (with `evaluate`) if it is the
-    /// first watcher. Everything processed after this call is evaluated.
-    pub fn join(&self, key: WatchKey, evaluate: Evaluate) -> broadcast::Receiver<Outcome> {
-        let mut groups = lock(&self.groups);
-        if let Some(sender) = groups.get(&key) {
-            return sender.subscribe();
+    /// first watcher. `index` holds entities of which the article's results must
+    /// involve at least one for the request to match (`None`: any article may
+    /// match). Everything processed after this call is evaluated.
+    pub fn join(
+        &self,
+        key: WatchKey,
+        index: Option<Vec<Uuid>>,
+        evaluate: Evaluate,
+    ) -> broadcast::Receiver<Outcome> {
+        let mut registry = lock(&self.registry);
+        if !registry.dispatching {
+            registry.dispatching = true;
+            tokio::spawn(dispatch(self.registry.clone(), self.feed.subscribe()));
         }
-        let (sender, receiver) = broadcast::channel(BACKLOG);
-        groups.insert(key.clone(), sender.clone());
-        let announcements = self.feed.subscribe();
+        if let Some(group) = registry.groups.get(&key) {
+            return group.outcomes.subscribe();
+        }
+        let (outcomes, receiver) = broadcast::channel(BACKLOG);
+        let (articles, queue) = mpsc::channel(BACKLOG);
+        let ending = Arc::new(AtomicU8::new(ENDED_QUIETLY));
+        let id = registry.next_id;
+        registry.next_id += 1;
+        match &index {
+            None => {
+                registry.unindexed.insert(key.clone());
+            }
+            Some(entities) => {
+                for entity in entities {
+                    registry
+                        .by_entity
+                        .entry(*entity)
+                        .or_default()
+                        .insert(key.clone());
+                }
+            }
+        }
+        registry.groups.insert(
+            key.clone(),
+            Group {
+                id,
+                articles,
+                outcomes: outcomes.clone(),
+                index,
+                ending: ending.clone(),
+            },
+        );
         tokio::spawn(run_group(
-            self.groups.clone(),
+            self.registry.clone(),
             key,
+            id,
             evaluate,
-            announcements,
-            sender,
+            queue,
+            outcomes,
+            ending,
         ));
         receiver
     }
 }
 
-fn lock(
-    groups: &Groups,
-) -> std::sync::MutexGuard<'_, HashMap<WatchKey, broadcast::Sender<Outcome>>> {
-    groups
+fn lock(registry: &Shared) -> std::sync::MutexGuard<'_, Registry> {
+    registry
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Evaluates one group's request per processed article until its last watcher
-/// has gone or an error ends it.
-async fn run_group(
-    groups: Groups,
-    key: WatchKey,
-    evaluate: Evaluate,
-    mut announcements: broadcast::Receiver<Arc<Processed>>,
-    sender: broadcast::Sender<Outcome>,
-) {
+/// Hands each processed article to the groups it may interest, and removes
+/// the groups whose last watcher has gone.
+async fn dispatch(registry: Shared, mut announcements: broadcast::Receiver<Arc<Processed>>) {
+    let mut sweep = tokio::time::interval(SWEEP_PERIOD);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let received = announcements.recv().await;
-        {
-            // Under the lock, so a watcher joining now either finds the group
-            // alive or starts a new one.
-            let mut groups = lock(&groups);
-            if sender.receiver_count() == 0 {
-                groups.remove(&key);
+        tokio::select! {
+            received = announcements.recv() => {
+                let mut registry = lock(&registry);
+                match received {
+                    Ok(processed) => {
+                        let mut lagging = Vec::new();
+                        for key in registry.interested(&processed) {
+                            let group = &registry.groups[key];
+                            if let Err(mpsc::error::TrySendError::Full(_)) =
+                                group.articles.try_send(processed.clone())
+                            {
+                                lagging.push(key.clone());
+                            }
+                        }
+                        for key in lagging {
+                            registry.remove(&key, ENDED_LAGGING);
+                        }
+                    }
+                    // The dispatcher itself fell behind the feed: every group missed articles.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let keys: Vec<WatchKey> = registry.groups.keys().cloned().collect();
+                        for key in keys {
+                            registry.remove(&key, ENDED_LAGGING);
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        let keys: Vec<WatchKey> = registry.groups.keys().cloned().collect();
+                        for key in keys {
+                            registry.remove(&key, ENDED_FEED_STOPPED);
+                        }
+                        registry.dispatching = false;
+                        return;
+                    }
+                }
+            }
+            _ = sweep.tick() => {
+                let mut registry = lock(&registry);
+                let deserted: Vec<WatchKey> = registry
+                    .groups
+                    .iter()
+                    .filter(|(_, group)| group.outcomes.receiver_count() == 0)
+                    .map(|(key, _)| key.clone())
+                    .collect();
+                for key in deserted {
+                    registry.remove(&key, ENDED_QUIETLY);
+                }
+            }
+        }
+    }
+}
+
+/// Evaluates one group's request for each article it is given until the
+/// dispatcher drops it (no watcher left, fallen behind, feed stopped) or an
+/// error ends it.
+async fn run_group(
+    registry: Shared,
+    key: WatchKey,
+    id: u64,
+    evaluate: Evaluate,
+    mut articles: mpsc::Receiver<Arc<Processed>>,
+    outcomes: broadcast::Sender<Outcome>,
+    ending: Arc<AtomicU8>,
+) {
+    while let Some(article) = articles.recv().await {
+        if ending.load(Ordering::SeqCst) == ENDED_LAGGING {
+            break;
+        }
+        if outcomes.receiver_count() == 0 {
+            // The sweep removes the group; nobody is listening meanwhile.
+            continue;
+        }
+        match evaluate(article).await {
+            Ok(None) => {}
+            Ok(Some(matched)) => {
+                let _ = outcomes.send(Arc::new(Ok(matched)));
+            }
+            Err(status) => {
+                let _ = outcomes.send(Arc::new(Err(status)));
+                let mut registry = lock(&registry);
+                if registry
+                    .groups
+                    .get(&key)
+                    .is_some_and(|group| group.id == id)
+                {
+                    registry.remove(&key, ENDED_QUIETLY);
+                }
                 return;
             }
         }
-        let outcome = match received {
-            Ok(article) => match evaluate(article).await {
-                Ok(Some(matched)) => Ok(matched),
-                Ok(None) => continue,
-                Err(status) => Err(status),
-            },
-            Err(broadcast::error::RecvError::Lagged(missed)) => Err(Status::aborted(format!(
-                "the watch fell {missed} articles behind; catch up with a search, then watch again"
-            ))),
-            Err(broadcast::error::RecvError::Closed) => Err(Status::unavailable(
-                "the processed-article feed stopped; watch again",
-            )),
-        };
-        let ends = outcome.is_err();
-        let _ = sender.send(Arc::new(outcome));
-        if ends {
-            lock(&groups).remove(&key);
-            return;
-        }
     }
+    let status = match ending.load(Ordering::SeqCst) {
+        ENDED_LAGGING => Status::aborted(format!(
+            "the watch fell more than {BACKLOG} articles behind; catch up with a search, then watch again"
+        )),
+        ENDED_FEED_STOPPED => {
+            Status::unavailable("the processed-article feed stopped; watch again")
+        }
+        _ => return,
+    };
+    let _ = outcomes.send(Arc::new(Err(status)));
 }

@@ -105,6 +105,16 @@ async fn watch_streams_matching_events_and_quotes_as_articles_are_processed() {
         .await
         .expect("watch an entity")
         .into_inner();
+    // An article about someone else reaches no watch that follows Kerry (the
+    // query service hands it only to watches indexed under its entities).
+    let (raimondo, _) = app
+        .submit(
+            "\"Exports will grow,\" Commerce Secretary Gina Raimondo said on Friday.",
+            "2023-07-14",
+        )
+        .await;
+    app.wait_processed(std::slice::from_ref(&raimondo.name))
+        .await;
     let (second, _) = app
         .submit(
             "\"We need every country at the table,\" John Kerry said in Beijing on Wednesday.",
