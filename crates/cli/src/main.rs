@@ -3,8 +3,10 @@
 //! - `readout up` runs the whole suite locally (a private PostgreSQL unless
 //!   `DATABASE_URL` is set, migrations, the four services, optionally the seeds);
 //! - `readout extract` / `readout eval` run and score the extractor on files;
-//! - `readout migrate` applies database migrations (the Kubernetes Job).
+//! - `readout migrate` applies database migrations (the Kubernetes Job);
+//! - `readout keys` creates, lists and revokes the gateway's API keys.
 
+mod keys;
 mod load;
 mod up;
 
@@ -67,6 +69,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create, list and revoke the gateway's API keys.
+    Keys(keys::KeysArgs),
     /// Apply database migrations to DATABASE_URL and exit (the Kubernetes Job).
     Migrate {
         /// The database to migrate.
@@ -157,5 +161,6 @@ fn main() -> Result<()> {
         }
         Command::Up(args) => up::run(args),
         Command::Load(args) => load::run(args),
+        Command::Keys(args) => keys::run(args),
     }
 }

@@ -84,17 +84,14 @@ impl Suite {
         let mut ingest_config = IngestConfig::local(&ingest.to_string(), &url(entity));
         ingest_config.workers = workers;
         ingest_config.poll_ms = 200;
-        let mut gateway_config = GatewayConfig::local(
+        // Reading and ingesting are open on the local suite; curation needs an
+        // API key from its store (`readout keys create --scopes curate`).
+        let gateway_config = GatewayConfig::local(
             &gateway.to_string(),
             &url(ingest),
             &url(entity),
             &url(query),
         );
-        // Curation through the gateway is open to holders of this token only.
-        gateway_config.curation_token = std::env::var("READOUT_CURATION_TOKEN")
-            .ok()
-            .filter(|token| !token.is_empty())
-            .map(readout_server::Secret::new);
 
         let mut tasks = Vec::new();
         let (p, r) = (pool.clone(), receiver.clone());
@@ -118,11 +115,11 @@ impl Suite {
                 readout_ingest::serve(&ingest_config, p, ingest_listener, stopped(r)).await
             }),
         ));
-        let r = receiver.clone();
+        let (p, r) = (pool.clone(), receiver.clone());
         tasks.push((
             "gateway",
             tokio::spawn(async move {
-                readout_gateway::serve(&gateway_config, gateway_listener, stopped(r)).await
+                readout_gateway::serve(&gateway_config, Some(p), gateway_listener, stopped(r)).await
             }),
         ));
         Ok(Suite {

@@ -124,6 +124,13 @@ async fn run_async(args: UpArgs) -> Result<()> {
     println!("  grpcurl -plaintext -d '{{\"participant\": \"Kamala Harris\", \"filter\": \"type = CONSULT\"}}' {gateway} readout.v1.GatewayService/SearchEvents");
     println!("  grpcurl -plaintext -d '{{\"article\": {{\"text\": \"...\"}}}}' {gateway} readout.v1.IngestService/SubmitArticle");
     println!("  grpcurl -plaintext {gateway} grpc.health.v1.Health/Check");
+    println!();
+    println!("Reading and ingesting are open to anyone on this address; curation needs a key:");
+    println!(
+        "  key=$(readout keys create --data-dir {} --name me --scopes read,curate)",
+        args.data_dir.display()
+    );
+    println!("  grpcurl -plaintext -H \"authorization: Bearer $key\" {gateway} readout.v1.EntityService/ListCurationRecords");
     if !args.exit_after_seed {
         println!();
         println!("Serving until Ctrl-C.");

@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod client_faults;
 pub mod config;
+pub mod gate;
 pub mod metrics;
 pub mod request;
 pub mod retry;

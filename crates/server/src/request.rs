@@ -144,6 +144,11 @@ pub fn caller_deadline<T>(request: &tonic::Request<T>) -> Option<Duration> {
         .and_then(parse_grpc_timeout)
 }
 
+/// The metadata key naming who a call is made for: set by the gateway from
+/// the caller's credentials (any value a client sends is replaced there), read
+/// by the entity service for its curation records.
+pub const PRINCIPAL_HEADER: &str = "x-readout-principal";
+
 #[cfg(test)]
 mod tests {
     use super::*;

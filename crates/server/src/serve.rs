@@ -82,12 +82,15 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 }
 
 /// The layers every server puts around its routes (outermost first: metrics,
-/// admission, client faults).
+/// admission, client faults, the gate).
 pub type Layers = tower::layer::util::Stack<
-    crate::client_faults::ClientFaultsLayer,
+    crate::gate::GateLayer,
     tower::layer::util::Stack<
-        crate::admission::AdmissionLayer,
-        tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+        crate::client_faults::ClientFaultsLayer,
+        tower::layer::util::Stack<
+            crate::admission::AdmissionLayer,
+            tower::layer::util::Stack<crate::metrics::MetricsLayer, tower::layer::util::Identity>,
+        >,
     >,
 >;
 
@@ -107,6 +110,16 @@ impl Plumbing {
     /// Reflection advertises exactly `served` (the server's own gRPC services)
     /// plus health and reflection, so `grpcurl list` shows what this port answers.
     pub async fn new(common: &CommonArgs, served: &[&'static str]) -> Result<Self, ServeError> {
+        Self::gated(common, served, None).await
+    }
+
+    /// As [`Plumbing::new`], with `gate` deciding each call before its handler
+    /// (after admission, so its own lookups count against the limits).
+    pub async fn gated(
+        common: &CommonArgs,
+        served: &[&'static str],
+        gate: Option<std::sync::Arc<dyn crate::gate::Gate>>,
+    ) -> Result<Self, ServeError> {
         let (health, health_service) = tonic_health::server::health_reporter();
         health
             .set_service_status("", ServingStatus::NotServing)
@@ -158,11 +171,13 @@ impl Plumbing {
         // - admission: at most `max_in_flight` calls at once, a bounded queue with a
         //   bounded wait, the rest refused at once (RESOURCE_EXHAUSTED);
         // - client faults: the codec's statuses for malformed and oversize
-        //   requests as INVALID_ARGUMENT and RESOURCE_EXHAUSTED.
+        //   requests as INVALID_ARGUMENT and RESOURCE_EXHAUSTED;
+        // - the gate (the gateway's authentication and authorisation), if any.
         let router = Server::builder()
             .layer(crate::metrics::MetricsLayer)
             .layer(crate::admission::AdmissionLayer::new(common.admission()))
             .layer(crate::client_faults::layer())
+            .layer(crate::gate::GateLayer::new(gate))
             .trace_fn(|request| {
                 let path = request.uri().path();
                 let span = tracing::info_span!(

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use crate::access::{record_curation, Curation};
 use crate::kinds::{EntityType, Stored};
 use crate::StoreError;
 
@@ -753,8 +754,14 @@ async fn refresh_participant_keys(
 
 /// Merges `source` into `target` in one transaction: mentions, quotes, event
 /// participations and places, aliases, roles and affiliations move; `source`
-/// is deleted and its names become aliases of `target`.
-pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), StoreError> {
+/// is deleted and its names become aliases of `target`. The call is recorded
+/// as `curation` in the same transaction.
+pub async fn merge(
+    pool: &PgPool,
+    target: Uuid,
+    source: Uuid,
+    curation: &Curation<'_>,
+) -> Result<(), StoreError> {
     if target == source {
         return Err(StoreError::Precondition(
             "an entity cannot be merged into itself".into(),
@@ -809,12 +816,18 @@ pub async fn merge(pool: &PgPool, target: Uuid, source: Uuid) -> Result<(), Stor
             .await?;
     }
     refresh_participant_keys(&mut tx, target).await?;
+    record_curation(&mut *tx, curation, "OK").await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Adds an alias to an entity.
-pub async fn add_alias(pool: &PgPool, id: Uuid, alias: &str) -> Result<(), StoreError> {
+/// Adds an alias to an entity (the call recorded as `curation`).
+pub async fn add_alias(
+    pool: &PgPool,
+    id: Uuid,
+    alias: &str,
+    curation: &Curation<'_>,
+) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     entity_type_of(&mut tx, id).await?;
     sqlx::query("INSERT INTO entity_aliases (entity_id, alias, alias_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -823,18 +836,20 @@ pub async fn add_alias(pool: &PgPool, id: Uuid, alias: &str) -> Result<(), Store
         .bind(name_key(alias))
         .execute(&mut *tx)
         .await?;
+    record_curation(&mut *tx, curation, "OK").await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Splits `alias` off `id` into a new entity named `display_name`: the alias,
 /// the mentions with exactly that text, and the quotes attributed through it
-/// move. Returns the new entity's id.
+/// move. Returns the new entity's id. The call is recorded as `curation`.
 pub async fn split_alias(
     pool: &PgPool,
     id: Uuid,
     alias: &str,
     display_name: &str,
+    curation: &Curation<'_>,
 ) -> Result<Uuid, StoreError> {
     let mut tx = pool.begin().await?;
     let entity_type = entity_type_of(&mut tx, id).await?;
@@ -913,6 +928,7 @@ pub async fn split_alias(
     .bind(moved.rows_affected() as i64)
     .execute(&mut *tx)
     .await?;
+    record_curation(&mut *tx, curation, "OK").await?;
     tx.commit().await?;
     Ok(new_id)
 }

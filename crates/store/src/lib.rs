@@ -1,7 +1,7 @@
 //! The PostgreSQL store shared by the Readout services.
 //!
 //! Each module owns a group of tables and the queries over them:
-//! [`articles`] (the durable processing queue), [`entities`] (the registry,
+//! [`access`] (the gateway's API keys and the curation records), [`articles`] (the durable processing queue), [`entities`] (the registry,
 //! written only by the entity service), [`results`] (mentions, quotes and events
 //! written by the ingest worker in one transaction), and [`reads`] (the filtered,
 //! paginated reads of the query service). [`local_cluster`] runs a private
@@ -11,6 +11,7 @@
 //! no database and no committed `.sqlx/` cache, and every query runs in the test
 //! suite against a real PostgreSQL.
 
+pub mod access;
 pub mod articles;
 pub mod entities;
 pub mod error;

@@ -63,3 +63,17 @@ pub fn entity(record: &EntityRecord) -> v1::Entity {
         mention_count: record.mention_count,
     }
 }
+
+/// A curation record as the API shows it.
+pub fn curation_record(record: &readout_store::access::CurationRecord) -> v1::CurationRecord {
+    v1::CurationRecord {
+        name: format!("curationRecords/{}", record.id),
+        create_time: record
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        principal: record.principal.clone(),
+        method: record.method.clone(),
+        request_json: record.request.to_string(),
+        outcome: record.outcome.clone(),
+    }
+}

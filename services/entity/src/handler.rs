@@ -10,14 +10,16 @@ use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
     AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
     AnnotatedEntity, BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, Entity, EntityType,
-    EntityView, GetEntityRequest, GetEntityResponse, ListEntitiesRequest, ListEntitiesResponse,
-    Mention, MergeEntitiesRequest, MergeEntitiesResponse, ResolveEntitiesRequest,
-    ResolveEntitiesResponse, ResolvedEntities, SearchEntitiesRequest, SearchEntitiesResponse,
-    SplitEntityAliasRequest, SplitEntityAliasResponse,
+    EntityView, GetEntityRequest, GetEntityResponse, ListCurationRecordsRequest,
+    ListCurationRecordsResponse, ListEntitiesRequest, ListEntitiesResponse, Mention,
+    MergeEntitiesRequest, MergeEntitiesResponse, ResolveEntitiesRequest, ResolveEntitiesResponse,
+    ResolvedEntities, SearchEntitiesRequest, SearchEntitiesResponse, SplitEntityAliasRequest,
+    SplitEntityAliasResponse,
 };
 use readout_server::request::{
     decode_page_token, next_page_token, page_size, parse_resource_name, resource_name,
 };
+use readout_store::access::Curation;
 use readout_store::entities::EntityCandidate;
 use readout_store::kinds::EntityType as StoredType;
 use readout_store::{entities, PgPool};
@@ -45,7 +47,71 @@ pub struct ResolveJob {
     pub candidates: Vec<EntityCandidate>,
 }
 
+/// Who a curation call is made for: the gateway's principal header, or
+/// `internal` for a caller inside the cluster that named no one.
+fn curator<T>(request: &Request<T>) -> String {
+    request
+        .metadata()
+        .get(readout_server::request::PRINCIPAL_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(300)
+                .collect::<String>()
+        })
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| "internal".to_owned())
+}
+
+/// The name of a gRPC status code, as the curation records keep it.
+fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code;
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
 impl EntityHandler {
+    /// Runs a curation call's work; a call that fails is recorded with its
+    /// status (one that succeeds was recorded by the store in its transaction).
+    async fn curating<T>(
+        &self,
+        curation: &Curation<'_>,
+        work: impl std::future::Future<Output = Result<T, Status>>,
+    ) -> Result<T, Status> {
+        let outcome = work.await;
+        if let Err(status) = &outcome {
+            let recorded = readout_store::access::record_curation(
+                &self.pool,
+                curation,
+                code_name(status.code()),
+            )
+            .await;
+            if let Err(error) = recorded {
+                tracing::warn!(%error, method = curation.method, "cannot record a failed curation call");
+            }
+        }
+        outcome
+    }
+
     /// Resolves every candidate of every job in one transaction, one such
     /// transaction at a time: known names together, the rest one by one
     /// (places first, then by name); retried when the database reports a
@@ -579,16 +645,28 @@ impl EntityService for EntityHandler {
         &self,
         request: Request<MergeEntitiesRequest>,
     ) -> Result<Response<MergeEntitiesResponse>, Status> {
+        let principal = curator(&request);
         let request = request.into_inner();
-        let target = parse_resource_name("entity", "entities", &request.entity)?;
-        let source = parse_resource_name("source", "entities", &request.source)?;
-        if target == source {
-            return Err(invalid("source", "must differ from entity").into());
-        }
-        entities::merge(&self.pool, target, source)
-            .await
-            .map_err(store)?;
-        tracing::info!(%target, %source, "entities merged");
+        let fields = serde_json::json!({"entity": request.entity, "source": request.source});
+        let curation = Curation {
+            principal: &principal,
+            method: "MergeEntities",
+            request: &fields,
+        };
+        let target = self
+            .curating(&curation, async {
+                let target = parse_resource_name("entity", "entities", &request.entity)?;
+                let source = parse_resource_name("source", "entities", &request.source)?;
+                if target == source {
+                    return Err(invalid("source", "must differ from entity").into());
+                }
+                entities::merge(&self.pool, target, source, &curation)
+                    .await
+                    .map_err(store)?;
+                tracing::info!(%target, %source, %principal, "entities merged");
+                Ok(target)
+            })
+            .await?;
         let record = entities::get(&self.pool, target).await.map_err(store)?;
         Ok(Response::new(MergeEntitiesResponse {
             entity: Some(convert::entity(&record)),
@@ -600,15 +678,27 @@ impl EntityService for EntityHandler {
         &self,
         request: Request<AddEntityAliasRequest>,
     ) -> Result<Response<AddEntityAliasResponse>, Status> {
+        let principal = curator(&request);
         let request = request.into_inner();
-        let id = parse_resource_name("entity", "entities", &request.entity)?;
-        let alias = request.alias.trim();
-        if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
-            return Err(invalid("alias", "must be 1 to 200 characters of text").into());
-        }
-        entities::add_alias(&self.pool, id, alias)
-            .await
-            .map_err(store)?;
+        let fields = serde_json::json!({"entity": request.entity, "alias": request.alias});
+        let curation = Curation {
+            principal: &principal,
+            method: "AddEntityAlias",
+            request: &fields,
+        };
+        let id = self
+            .curating(&curation, async {
+                let id = parse_resource_name("entity", "entities", &request.entity)?;
+                let alias = request.alias.trim();
+                if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
+                    return Err(invalid("alias", "must be 1 to 200 characters of text").into());
+                }
+                entities::add_alias(&self.pool, id, alias, &curation)
+                    .await
+                    .map_err(store)?;
+                Ok(id)
+            })
+            .await?;
         let record = entities::get(&self.pool, id).await.map_err(store)?;
         Ok(Response::new(AddEntityAliasResponse {
             entity: Some(convert::entity(&record)),
@@ -620,30 +710,76 @@ impl EntityService for EntityHandler {
         &self,
         request: Request<SplitEntityAliasRequest>,
     ) -> Result<Response<SplitEntityAliasResponse>, Status> {
+        let principal = curator(&request);
         let request = request.into_inner();
-        let id = parse_resource_name("entity", "entities", &request.entity)?;
-        let alias = request.alias.trim();
-        if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
-            return Err(invalid("alias", "must be 1 to 200 characters of text").into());
-        }
-        let display_name = match request.display_name.trim() {
-            "" => alias,
-            name if name.chars().count() > 200 || name.contains('\0') => {
-                return Err(
-                    invalid("display_name", "must be at most 200 characters of text").into(),
-                )
-            }
-            name => name,
+        let fields = serde_json::json!({
+            "entity": request.entity, "alias": request.alias, "display_name": request.display_name,
+        });
+        let curation = Curation {
+            principal: &principal,
+            method: "SplitEntityAlias",
+            request: &fields,
         };
-        let new_id = entities::split_alias(&self.pool, id, alias, display_name)
-            .await
-            .map_err(store)?;
+        let (id, new_id) = self
+            .curating(&curation, async {
+                let id = parse_resource_name("entity", "entities", &request.entity)?;
+                let alias = request.alias.trim();
+                if alias.is_empty() || alias.chars().count() > 200 || alias.contains('\0') {
+                    return Err(invalid("alias", "must be 1 to 200 characters of text").into());
+                }
+                let display_name = match request.display_name.trim() {
+                    "" => alias,
+                    name if name.chars().count() > 200 || name.contains('\0') => {
+                        return Err(invalid(
+                            "display_name",
+                            "must be at most 200 characters of text",
+                        )
+                        .into())
+                    }
+                    name => name,
+                };
+                let new_id = entities::split_alias(&self.pool, id, alias, display_name, &curation)
+                    .await
+                    .map_err(store)?;
+                Ok((id, new_id))
+            })
+            .await?;
         let records = entities::get_many(&self.pool, &[id, new_id])
             .await
             .map_err(store)?;
         Ok(Response::new(SplitEntityAliasResponse {
             entity: records.first().map(convert::entity),
             new_entity: records.get(1).map(convert::entity),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_curation_records(
+        &self,
+        request: Request<ListCurationRecordsRequest>,
+    ) -> Result<Response<ListCurationRecordsResponse>, Status> {
+        let request = request.into_inner();
+        let limit = readout_server::request::page_size(request.page_size, 20, 100)?;
+        // The token carries the number of the last record of the previous page.
+        let before = match request.page_token.as_str() {
+            "" => None,
+            token => Some(readout_server::request::decode_page_token(
+                token,
+                "curationRecords",
+            )?),
+        };
+        let records = readout_store::access::list_curation_records(&self.pool, limit, before)
+            .await
+            .map_err(store)?;
+        let next_page_token = match records.last() {
+            Some(last) if records.len() as i64 == limit => {
+                readout_server::request::encode_page_token(last.id, "curationRecords")
+            }
+            _ => String::new(),
+        };
+        Ok(Response::new(ListCurationRecordsResponse {
+            curation_records: records.iter().map(convert::curation_record).collect(),
+            next_page_token,
         }))
     }
 }

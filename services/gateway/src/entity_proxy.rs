@@ -1,19 +1,18 @@
 //! `readout.v1.EntityService` on the gateway, forwarded to the entity service:
-//! registry lookups and curation (merge, alias) through the public address.
-//! Curation changes the registry, so the gateway forwards it only for callers
-//! that present the operator's curation token (`READOUT_CURATION_TOKEN`) as a
-//! bearer token; without a configured token curation is closed here.
+//! registry lookups and curation (merge, alias, split) through the public
+//! address. Who may call what is decided before a call gets here (`auth`:
+//! curation and its records need the `curate` scope); curation calls carry the
+//! principal's name on to the entity service, which records them.
 
 use readout_proto::v1::entity_service_server::EntityService;
 use readout_proto::v1::{
     AddEntityAliasRequest, AddEntityAliasResponse, AnnotateTextRequest, AnnotateTextResponse,
     BatchAnnotateTextsRequest, BatchAnnotateTextsResponse, GetEntityRequest, GetEntityResponse,
-    ListEntitiesRequest, ListEntitiesResponse, MergeEntitiesRequest, MergeEntitiesResponse,
-    SearchEntitiesRequest, SearchEntitiesResponse, SplitEntityAliasRequest,
-    SplitEntityAliasResponse,
+    ListCurationRecordsRequest, ListCurationRecordsResponse, ListEntitiesRequest,
+    ListEntitiesResponse, MergeEntitiesRequest, MergeEntitiesResponse, SearchEntitiesRequest,
+    SearchEntitiesResponse, SplitEntityAliasRequest, SplitEntityAliasResponse,
 };
-use readout_server::request::caller_deadline;
-use readout_server::Secret;
+use readout_server::request::{caller_deadline, PRINCIPAL_HEADER};
 use tonic::{Request, Response, Status};
 
 use crate::downstream::{map_error, request, Clients};
@@ -22,48 +21,25 @@ use crate::downstream::{map_error, request, Clients};
 #[derive(Clone)]
 pub struct EntityProxy {
     clients: Clients,
-    curation_token: Option<Secret>,
 }
 
 impl EntityProxy {
-    /// A proxy over the downstream clients; curation needs `curation_token`.
-    pub fn new(clients: Clients, curation_token: Option<Secret>) -> Self {
-        EntityProxy {
-            clients,
-            curation_token,
-        }
-    }
-
-    /// Lets a curation call through only with the configured bearer token.
-    fn authorize_curation<T>(&self, incoming: &Request<T>) -> Result<(), Status> {
-        let Some(expected) = &self.curation_token else {
-            return Err(Status::permission_denied(
-                "curation is closed on this gateway: an operator sets READOUT_CURATION_TOKEN \
-                 and callers send it as `authorization: Bearer <token>`",
-            ));
-        };
-        let presented = incoming
-            .metadata()
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "));
-        match presented {
-            None => Err(Status::unauthenticated(
-                "curation needs `authorization: Bearer <curation token>`",
-            )),
-            Some(token) if constant_time_eq(token.as_bytes(), expected.expose().as_bytes()) => {
-                Ok(())
-            }
-            Some(_) => Err(Status::permission_denied(
-                "the bearer token does not allow curation",
-            )),
-        }
+    /// A proxy over the downstream clients.
+    pub fn new(clients: Clients) -> Self {
+        EntityProxy { clients }
     }
 }
 
-/// Compares secrets in time that does not depend on where they differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// The downstream request of a curation call: the message, the caller's
+/// deadline, and the principal the gateway authenticated.
+fn curation_request<T>(incoming: Request<T>) -> Request<T> {
+    let deadline = caller_deadline(&incoming);
+    let principal = incoming.metadata().get(PRINCIPAL_HEADER).cloned();
+    let mut outbound = request(incoming.into_inner(), deadline);
+    if let Some(principal) = principal {
+        outbound.metadata_mut().insert(PRINCIPAL_HEADER, principal);
+    }
+    outbound
 }
 
 #[tonic::async_trait]
@@ -147,13 +123,11 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<MergeEntitiesRequest>,
     ) -> Result<Response<MergeEntitiesResponse>, Status> {
-        self.authorize_curation(&incoming)?;
-        let deadline = caller_deadline(&incoming);
         let response = self
             .clients
             .entity
             .clone()
-            .merge_entities(request(incoming.into_inner(), deadline))
+            .merge_entities(curation_request(incoming))
             .await
             .map_err(map_error("entity"))?;
         Ok(Response::new(response.into_inner()))
@@ -163,13 +137,11 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<AddEntityAliasRequest>,
     ) -> Result<Response<AddEntityAliasResponse>, Status> {
-        self.authorize_curation(&incoming)?;
-        let deadline = caller_deadline(&incoming);
         let response = self
             .clients
             .entity
             .clone()
-            .add_entity_alias(request(incoming.into_inner(), deadline))
+            .add_entity_alias(curation_request(incoming))
             .await
             .map_err(map_error("entity"))?;
         Ok(Response::new(response.into_inner()))
@@ -179,13 +151,26 @@ impl EntityService for EntityProxy {
         &self,
         incoming: Request<SplitEntityAliasRequest>,
     ) -> Result<Response<SplitEntityAliasResponse>, Status> {
-        self.authorize_curation(&incoming)?;
+        let response = self
+            .clients
+            .entity
+            .clone()
+            .split_entity_alias(curation_request(incoming))
+            .await
+            .map_err(map_error("entity"))?;
+        Ok(Response::new(response.into_inner()))
+    }
+
+    async fn list_curation_records(
+        &self,
+        incoming: Request<ListCurationRecordsRequest>,
+    ) -> Result<Response<ListCurationRecordsResponse>, Status> {
         let deadline = caller_deadline(&incoming);
         let response = self
             .clients
             .entity
             .clone()
-            .split_entity_alias(request(incoming.into_inner(), deadline))
+            .list_curation_records(request(incoming.into_inner(), deadline))
             .await
             .map_err(map_error("entity"))?;
         Ok(Response::new(response.into_inner()))

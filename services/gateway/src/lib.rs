@@ -3,6 +3,7 @@
 //! forwards `readout.v1.IngestService` and `readout.v1.EntityService` (registry
 //! lookups and curation) to their services, so clients need one address.
 
+pub mod auth;
 pub mod config;
 pub mod downstream;
 pub mod entity_proxy;
@@ -20,26 +21,60 @@ use tokio::net::TcpListener;
 
 pub use config::GatewayConfig;
 
-/// Serves the gateway on `listener` until `shutdown` completes.
+/// Serves the gateway on `listener` until `shutdown` completes; API keys are
+/// looked up in `keys` when given.
 pub async fn serve(
     config: &GatewayConfig,
+    keys: Option<readout_store::PgPool>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let jwt = match (&config.jwt_issuer, &config.jwks_file) {
+        (Some(issuer), Some(file)) => {
+            let jwks = std::fs::read_to_string(file).map_err(|error| {
+                ServeError::Startup(format!(
+                    "cannot read the JWKS file {}: {error}",
+                    file.display()
+                ))
+            })?;
+            Some(
+                readout_auth::jwt::Verifier::new(issuer, &config.jwt_audience, &jwks)
+                    .map_err(|error| ServeError::Startup(error.to_string()))?,
+            )
+        }
+        _ => None,
+    };
+    if keys.is_none() && jwt.is_none() && config.anonymous_scopes == readout_auth::Scopes::NONE {
+        return Err(ServeError::Startup(
+            "no caller could be let in: configure API keys (DATABASE_URL), JWTs \
+             (READOUT_JWT_ISSUER and READOUT_JWKS_FILE) or anonymous scopes \
+             (READOUT_ANONYMOUS_SCOPES)"
+                .into(),
+        ));
+    }
+    tracing::info!(
+        api_keys = keys.is_some(),
+        jwt_issuer = config.jwt_issuer.as_deref().unwrap_or(""),
+        anonymous_scopes = %config.anonymous_scopes,
+        "authentication"
+    );
+    let gate: std::sync::Arc<dyn readout_server::gate::Gate> =
+        std::sync::Arc::new(auth::Authenticator::new(keys, jwt, config.anonymous_scopes));
     let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
     let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
     let gateway =
         handler::GatewayHandler::new(clients.clone(), draining, config.common.watch_limits());
     let ingest = ingest_proxy::IngestProxy::new(clients.clone());
-    let entity = entity_proxy::EntityProxy::new(clients.clone(), config.curation_token.clone());
+    let entity = entity_proxy::EntityProxy::new(clients.clone());
     let max_message = config.max_message_bytes;
-    let plumbing = Plumbing::new(
+    let plumbing = Plumbing::gated(
         &config.common,
         &[
             readout_proto::service_names::GATEWAY,
             readout_proto::service_names::INGEST,
             readout_proto::service_names::ENTITY,
         ],
+        Some(gate),
     )
     .await?
     .router(|router| {

@@ -282,7 +282,13 @@ async fn entity_counts_are_exact_before_and_after_folding_and_merging() {
     assert_eq!(stats.counterparts[0].0.id, a);
     assert_eq!(stats.counterparts[0].1, 4);
     // Merging b into a: the shared event counts once.
-    merge(&pool, a, b).await.unwrap();
+    let fields = serde_json::json!({"entity": a.to_string(), "source": b.to_string()});
+    let curation = readout_store::access::Curation {
+        principal: "test",
+        method: "MergeEntities",
+        request: &fields,
+    };
+    merge(&pool, a, b, &curation).await.unwrap();
     assert_eq!(
         counts(entity_stats(&pool, a, 5).await.unwrap()),
         (6, 6),

@@ -210,35 +210,3 @@ async fn entity_search_is_typo_tolerant_and_ranked() {
     assert!(status.message().starts_with("query:"));
     app.stop().await;
 }
-
-#[tokio::test(flavor = "multi_thread")]
-async fn curation_through_the_gateway_needs_the_curation_token() {
-    let mut app = spawn_app(0).await;
-    let request = || MergeEntitiesRequest {
-        entity: format!("entities/{}", uuid::Uuid::new_v4()),
-        source: format!("entities/{}", uuid::Uuid::new_v4()),
-    };
-    let anonymous = app.entities.merge_entities(request()).await.unwrap_err();
-    assert_eq!(
-        anonymous.code(),
-        tonic::Code::Unauthenticated,
-        "{anonymous:?}"
-    );
-    let mut wrong = tonic::Request::new(AddEntityAliasRequest {
-        entity: format!("entities/{}", uuid::Uuid::new_v4()),
-        alias: "fake".into(),
-    });
-    wrong
-        .metadata_mut()
-        .insert("authorization", "Bearer guessed".parse().unwrap());
-    let denied = app.entities.add_entity_alias(wrong).await.unwrap_err();
-    assert_eq!(denied.code(), tonic::Code::PermissionDenied, "{denied:?}");
-    // With the token the call reaches the registry (which knows neither id).
-    let allowed = app
-        .entities
-        .merge_entities(curation(request()))
-        .await
-        .unwrap_err();
-    assert_eq!(allowed.code(), tonic::Code::NotFound, "{allowed:?}");
-    app.stop().await;
-}

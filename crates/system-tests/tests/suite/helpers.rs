@@ -28,17 +28,42 @@ pub struct TestApp {
     pub entities: EntityServiceClient<Channel>,
 }
 
-/// The curation token the test suites' gateways accept.
-pub const CURATION_TOKEN: &str = "test-curation-token";
+/// An API key with every scope that the test suites' gateways accept (made in
+/// each suite's store by [`spawn_app_on`]; a well-formed key, fixed so tests
+/// can use it without asking).
+pub const CURATOR_KEY: &str =
+    "rk_0000000000c0_00000000000000000000000000000000000000000000000000000000000000c0";
 
-/// A curation request carrying the test suites' curation token.
+/// A curation request carrying the test suites' curator key.
 pub fn curation<T>(message: T) -> tonic::Request<T> {
+    with_key(message, CURATOR_KEY)
+}
+
+/// A request carrying `key` as its bearer token.
+pub fn with_key<T>(message: T, key: &str) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {CURATION_TOKEN}").parse().unwrap(),
-    );
     request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {key}").parse().unwrap());
+    request
+}
+
+/// Stores an API key `token` (well formed) named `name` with `scopes`.
+pub async fn store_key(pool: &PgPool, name: &str, token: &str, scopes: &[&str]) {
+    let id = readout_auth::api_key::key_id(token).expect("a well-formed key");
+    let scopes: Vec<String> = scopes.iter().map(|scope| scope.to_string()).collect();
+    match readout_store::access::create_key(
+        pool,
+        id,
+        name,
+        &readout_auth::api_key::digest(token),
+        &scopes,
+    )
+    .await
+    {
+        Ok(()) | Err(readout_store::StoreError::Precondition(_)) => {}
+        Err(error) => panic!("storing key {name}: {error}"),
+    }
 }
 
 /// A fresh, migrated database.
@@ -57,8 +82,13 @@ pub async fn spawn_app(workers: usize) -> TestApp {
 
 /// Starts the suite on `pool` (e.g. again after a simulated crash).
 pub async fn spawn_app_on(pool: PgPool, workers: usize) -> TestApp {
-    // Every test's gateway takes the same token, so setting it is idempotent.
-    std::env::set_var("READOUT_CURATION_TOKEN", CURATION_TOKEN);
+    store_key(
+        &pool,
+        "tests-curator",
+        CURATOR_KEY,
+        &["read", "ingest", "curate"],
+    )
+    .await;
     let suite = Suite::start(pool, &SuiteAddresses::ephemeral(), workers)
         .await
         .expect("suite starts");

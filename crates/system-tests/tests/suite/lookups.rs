@@ -147,7 +147,7 @@ async fn a_downstream_outage_is_unavailable() {
     let address = listener.local_addr().unwrap();
     let (stop, receiver) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        readout_gateway::serve(&config, listener, async move {
+        readout_gateway::serve(&config, None, listener, async move {
             let _ = receiver.await;
         })
         .await
