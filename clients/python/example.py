@@ -26,8 +26,20 @@ Brandt called the meeting productive, according to his office.
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--target", default="localhost:20051", help="gateway address")
+    parser.add_argument("--ca", help="CA certificate (PEM) to verify a gateway that speaks TLS; plaintext without it")
+    parser.add_argument("--token", help="API key or JWT, sent as `authorization: Bearer <token>`")
     args = parser.parse_args()
-    channel = grpc.insecure_channel(args.target)
+    if args.ca:
+        with open(args.ca, "rb") as ca:
+            credentials = grpc.ssl_channel_credentials(root_certificates=ca.read())
+        if args.token:
+            credentials = grpc.composite_channel_credentials(
+                credentials, grpc.access_token_call_credentials(args.token))
+        channel = grpc.secure_channel(args.target, credentials)
+    else:
+        if args.token:
+            parser.error("--token needs --ca: bearer tokens are sent over TLS only")
+        channel = grpc.insecure_channel(args.target)
     submit = ingest_grpc.IngestServiceStub(channel)
     lookups = gateway_grpc.GatewayServiceStub(channel)
 

@@ -65,9 +65,45 @@ pub async fn stopped(mut receiver: watch::Receiver<bool>) {
     }
 }
 
+/// TLS for every hop of the suite: each service presents `cert` (valid for the
+/// addresses it listens on), verifies the others against `ca`, and with
+/// `mutual` the internal services require client certificates signed by `ca`.
+#[derive(Clone, Debug)]
+pub struct SuiteTls {
+    /// Certificate chain (PEM) every service presents.
+    pub cert: std::path::PathBuf,
+    /// Its private key (PEM).
+    pub key: std::path::PathBuf,
+    /// The CA (PEM) that signed it.
+    pub ca: std::path::PathBuf,
+    /// Internal services require client certificates (mutual TLS).
+    pub mutual: bool,
+}
+
+impl SuiteTls {
+    fn apply(&self, common: &mut readout_server::CommonArgs, internal: bool) {
+        common.tls_cert = Some(self.cert.clone());
+        common.tls_key = Some(self.key.clone());
+        common.tls_ca = Some(self.ca.clone());
+        common.tls_client_ca = (internal && self.mutual).then(|| self.ca.clone());
+        common.plaintext = false;
+    }
+}
+
 impl Suite {
-    /// Starts the four services against `pool` (migrated) with `workers` ingest workers.
+    /// Starts the four services against `pool` (migrated) with `workers` ingest
+    /// workers, in plaintext (loopback use).
     pub async fn start(pool: PgPool, addresses: &SuiteAddresses, workers: usize) -> Result<Suite> {
+        Suite::start_with_tls(pool, addresses, workers, None).await
+    }
+
+    /// As [`Suite::start`], over TLS on every hop when `tls` is given.
+    pub async fn start_with_tls(
+        pool: PgPool,
+        addresses: &SuiteAddresses,
+        workers: usize,
+        tls: Option<&SuiteTls>,
+    ) -> Result<Suite> {
         let entity_listener = readout_server::bind(&addresses.entity).await?;
         let query_listener = readout_server::bind(&addresses.query).await?;
         let ingest_listener = readout_server::bind(&addresses.ingest).await?;
@@ -76,22 +112,29 @@ impl Suite {
         let query = query_listener.local_addr()?;
         let ingest = ingest_listener.local_addr()?;
         let gateway = gateway_listener.local_addr()?;
-        let url = |addr: SocketAddr| format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = |addr: SocketAddr| format!("{scheme}://{addr}");
         let (stop, receiver) = watch::channel(false);
 
-        let entity_config = EntityConfig::local(&entity.to_string());
-        let query_config = QueryConfig::local(&query.to_string());
+        let mut entity_config = EntityConfig::local(&entity.to_string());
+        let mut query_config = QueryConfig::local(&query.to_string());
         let mut ingest_config = IngestConfig::local(&ingest.to_string(), &url(entity));
         ingest_config.workers = workers;
         ingest_config.poll_ms = 200;
         // Reading and ingesting are open on the local suite; curation needs an
         // API key from its store (`readout keys create --scopes curate`).
-        let gateway_config = GatewayConfig::local(
+        let mut gateway_config = GatewayConfig::local(
             &gateway.to_string(),
             &url(ingest),
             &url(entity),
             &url(query),
         );
+        if let Some(tls) = tls {
+            tls.apply(&mut entity_config.common, true);
+            tls.apply(&mut query_config.common, true);
+            tls.apply(&mut ingest_config.common, true);
+            tls.apply(&mut gateway_config.common, false);
+        }
 
         let mut tasks = Vec::new();
         let (p, r) = (pool.clone(), receiver.clone());

@@ -82,6 +82,24 @@ pub struct CommonArgs {
     /// Address for Prometheus metrics over plain HTTP (e.g. 0.0.0.0:9090); off when empty.
     #[arg(long, env = "READOUT_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
+    /// This server's certificate chain (PEM), for TLS; with `--tls-key`.
+    #[arg(long, env = "READOUT_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// This server's private key (PEM); with `--tls-cert`. Also the client
+    /// identity this service presents to the services it calls over TLS.
+    #[arg(long, env = "READOUT_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// Require clients to present a certificate signed by this CA (PEM): mutual TLS.
+    #[arg(long, env = "READOUT_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<std::path::PathBuf>,
+    /// The CA (PEM) that signs the certificates of the services this one calls
+    /// at `https://` URLs.
+    #[arg(long, env = "READOUT_TLS_CA")]
+    pub tls_ca: Option<std::path::PathBuf>,
+    /// Serve without TLS (local use only: anyone on the network path can read
+    /// and alter calls). Without it a server refuses to start with no certificate.
+    #[arg(long, env = "READOUT_PLAINTEXT")]
+    pub plaintext: bool,
     /// OpenTelemetry collector for traces over OTLP/gRPC (e.g. http://otel-collector:4317); off when empty.
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     pub otlp_endpoint: Option<String>,
@@ -140,6 +158,12 @@ impl Default for CommonArgs {
             max_watches_per_client: 100,
             metrics_listen: None,
             otlp_endpoint: None,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            tls_ca: None,
+            // The defaults are the local suite's and the tests' (loopback).
+            plaintext: true,
         }
     }
 }

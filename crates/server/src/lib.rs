@@ -13,6 +13,7 @@ pub mod serve;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+pub mod tls;
 pub mod trace_context;
 pub mod watch_limits;
 

@@ -173,7 +173,11 @@ impl Plumbing {
         // - client faults: the codec's statuses for malformed and oversize
         //   requests as INVALID_ARGUMENT and RESOURCE_EXHAUSTED;
         // - the gate (the gateway's authentication and authorisation), if any.
-        let router = Server::builder()
+        let mut builder = Server::builder();
+        if let Some(tls) = crate::tls::server_config(common)? {
+            builder = builder.tls_config(tls)?;
+        }
+        let router = builder
             .layer(crate::metrics::MetricsLayer)
             .layer(crate::admission::AdmissionLayer::new(common.admission()))
             .layer(crate::client_faults::layer())

@@ -6,7 +6,8 @@ use std::time::Duration;
 use readout_proto::v1::entity_service_client::EntityServiceClient;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
 use readout_proto::v1::query_service_client::QueryServiceClient;
-use tonic::transport::{Channel, Endpoint};
+use readout_server::serve::ServeError;
+use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
@@ -25,22 +26,18 @@ pub struct Clients {
     channels: Vec<(&'static str, Channel)>,
 }
 
-fn channel(url: &str) -> Result<Channel, tonic::transport::Error> {
-    Ok(Endpoint::from_shared(url.to_owned())?
-        .connect_timeout(Duration::from_secs(3))
-        .tcp_nodelay(true)
-        .http2_keep_alive_interval(Duration::from_secs(30))
-        .connect_lazy())
+fn channel(url: &str, config: &GatewayConfig) -> Result<Channel, ServeError> {
+    readout_server::tls::channel(url, &config.common, Duration::from_secs(3))
 }
 
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
 impl Clients {
     /// Clients that connect on first use (and reconnect after failures).
-    pub fn connect_lazy(config: &GatewayConfig) -> Result<Self, tonic::transport::Error> {
-        let ingest = channel(&config.ingest_url)?;
-        let entity = channel(&config.entity_url)?;
-        let query = channel(&config.query_url)?;
+    pub fn connect_lazy(config: &GatewayConfig) -> Result<Self, ServeError> {
+        let ingest = channel(&config.ingest_url, config)?;
+        let entity = channel(&config.entity_url, config)?;
+        let query = channel(&config.query_url, config)?;
         Ok(Clients {
             ingest: IngestServiceClient::new(ingest.clone())
                 .max_decoding_message_size(MAX_MESSAGE)

@@ -60,7 +60,7 @@ pub async fn serve(
     );
     let gate: std::sync::Arc<dyn readout_server::gate::Gate> =
         std::sync::Arc::new(auth::Authenticator::new(keys, jwt, config.anonymous_scopes));
-    let clients = downstream::Clients::connect_lazy(config).map_err(ServeError::Transport)?;
+    let clients = downstream::Clients::connect_lazy(config)?;
     let (shutdown, draining) = readout_server::shutdown::Draining::after(shutdown);
     let gateway =
         handler::GatewayHandler::new(clients.clone(), draining, config.common.watch_limits());

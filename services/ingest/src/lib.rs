@@ -39,7 +39,7 @@ pub async fn serve(
     metrics::register();
     let wake = Arc::new(Notify::new());
     let (stop_sender, stop_receiver) = watch::channel(false);
-    let entity_client = worker::entity_client(&config.entity_url).map_err(ServeError::Transport)?;
+    let entity_client = worker::entity_client(&config.entity_url, &config.common)?;
     let mut workers = Vec::new();
     for index in 0..config.workers {
         let worker = worker::Worker::new(

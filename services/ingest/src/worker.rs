@@ -13,7 +13,7 @@ use readout_server::request::{parse_resource_name, resource_name};
 use readout_store::articles::{self, ArticleRecord};
 use readout_store::{results, PgPool};
 use tokio::sync::{watch, Notify};
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tracing::Instrument;
 
 use crate::config::IngestConfig;
@@ -22,11 +22,9 @@ use crate::pipeline;
 /// A lazily connected client of the entity service's internal resolver.
 pub fn entity_client(
     url: &str,
-) -> Result<EntityResolverServiceClient<Channel>, tonic::transport::Error> {
-    let channel = Endpoint::from_shared(url.to_owned())?
-        .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .connect_lazy();
+    common: &readout_server::CommonArgs,
+) -> Result<EntityResolverServiceClient<Channel>, readout_server::serve::ServeError> {
+    let channel = readout_server::tls::channel(url, common, Duration::from_secs(5))?;
     Ok(EntityResolverServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024))
 }
 

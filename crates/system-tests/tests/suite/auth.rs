@@ -78,10 +78,15 @@ async fn every_credential_gets_exactly_its_scopes_through_the_gateway() {
     let suite = app.suite.as_ref().unwrap();
     let mut config = readout_gateway::GatewayConfig::local(
         "127.0.0.1:0",
-        &format!("http://{}", suite.ingest),
-        &format!("http://{}", suite.entity),
-        &format!("http://{}", suite.query),
+        &format!("https://{}", suite.ingest),
+        &format!("https://{}", suite.entity),
+        &format!("https://{}", suite.query),
     );
+    let tls = &crate::helpers::test_tls().suite;
+    config.common.tls_cert = Some(tls.cert.clone());
+    config.common.tls_key = Some(tls.key.clone());
+    config.common.tls_ca = Some(tls.ca.clone());
+    config.common.plaintext = false;
     config.anonymous_scopes = readout_auth::Scopes::NONE;
     config.jwt_issuer = Some(ISSUER.into());
     config.jwks_file = Some(jwks.clone());
@@ -95,9 +100,7 @@ async fn every_credential_gets_exactly_its_scopes_through_the_gateway() {
         })
         .await
     });
-    let channel: Channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
-        .unwrap()
-        .connect_lazy();
+    let channel: Channel = crate::helpers::tls_channel(address, false);
     let mut gateway = GatewayServiceClient::new(channel.clone());
     let mut entities = EntityServiceClient::new(channel.clone());
     let mut ingest = IngestServiceClient::new(channel.clone());

@@ -72,11 +72,7 @@ fn article(text: &str, published_date: &str, source_url: &str) -> SubmitArticleR
 async fn every_bad_input_gets_its_documented_status() {
     let mut app = spawn_app(1).await;
     let address = app.suite.as_ref().unwrap().gateway;
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = crate::helpers::tls_channel(address, false);
 
     // Bytes that are not the message the method takes.
     for (case, bytes) in [

@@ -31,8 +31,14 @@ async fn grpcurl_lists_describes_calls_and_shows_error_details() {
     app.wait_processed(&[article.name]).await;
     let address = app.suite.as_ref().unwrap().gateway.to_string();
     let grpcurl = grpcurl();
+    // The suite speaks TLS: grpcurl verifies it against the tests' CA.
+    let ca = crate::helpers::test_tls()
+        .suite
+        .ca
+        .to_string_lossy()
+        .into_owned();
 
-    let (ok, listed) = run(Command::new(&grpcurl).args(["-plaintext", &address, "list"]));
+    let (ok, listed) = run(Command::new(&grpcurl).args(["-cacert", &ca, &address, "list"]));
     assert!(ok, "{listed}");
     for service in [
         "readout.v1.GatewayService",
@@ -46,7 +52,8 @@ async fn grpcurl_lists_describes_calls_and_shows_error_details() {
         );
     }
     let (ok, described) = run(Command::new(&grpcurl).args([
-        "-plaintext",
+        "-cacert",
+        &ca,
         &address,
         "describe",
         "readout.v1.GatewayService",
@@ -56,15 +63,21 @@ async fn grpcurl_lists_describes_calls_and_shows_error_details() {
         described.contains("rpc GetEntityProfile") && described.contains("aggregated lookups"),
         "{described}"
     );
-    let (ok, message) =
-        run(Command::new(&grpcurl).args(["-plaintext", &address, "describe", "readout.v1.Quote"]));
+    let (ok, message) = run(Command::new(&grpcurl).args([
+        "-cacert",
+        &ca,
+        &address,
+        "describe",
+        "readout.v1.Quote",
+    ]));
     assert!(
         ok && message.contains("The quoted words, without the enclosing quote marks."),
         "{message}"
     );
 
     let (ok, found) = run(Command::new(&grpcurl).args([
-        "-plaintext",
+        "-cacert",
+        &ca,
         "-d",
         r#"{"query": "talking"}"#,
         &address,
@@ -77,7 +90,8 @@ async fn grpcurl_lists_describes_calls_and_shows_error_details() {
     );
 
     let (ok, refused) = run(Command::new(&grpcurl).args([
-        "-plaintext",
+        "-cacert",
+        &ca,
         "-d",
         r#"{"article": {"text": "x", "published_date": "19/11/2022"}}"#,
         &address,
@@ -111,6 +125,8 @@ async fn the_generated_python_client_runs_the_example() {
     let (ok, output) = run(Command::new("python3")
         .arg(root.join("clients/python/example.py"))
         .args(["--target", &address])
+        .arg("--ca")
+        .arg(&crate::helpers::test_tls().suite.ca)
         .env("PYTHONPATH", path));
     assert!(ok, "example failed:\n{output}");
     assert!(output.contains("profile: Anna Keller"), "{output}");

@@ -1,10 +1,11 @@
 //! `spawn_app`: the four real services on ephemeral ports over a fresh
-//! database, and gRPC clients of the gateway.
+//! database, every hop over TLS (mutual TLS between the services), and gRPC
+//! clients of the gateway that verify it against the tests' CA.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use readout::suite::{Suite, SuiteAddresses};
+use readout::suite::{Suite, SuiteAddresses, SuiteTls};
 use readout_proto::v1::entity_service_client::EntityServiceClient;
 use readout_proto::v1::gateway_service_client::GatewayServiceClient;
 use readout_proto::v1::ingest_service_client::IngestServiceClient;
@@ -75,6 +76,80 @@ pub async fn fresh_pool() -> PgPool {
     pool
 }
 
+/// The tests' CA and the certificate every suite presents (for 127.0.0.1 and
+/// localhost), written once per test process.
+pub struct TestTls {
+    /// The files, as the suite takes them.
+    pub suite: SuiteTls,
+    /// The CA (PEM).
+    pub ca_pem: String,
+    /// The certificate and key (PEM): the identity of a client inside the suite.
+    pub identity: (String, String),
+}
+
+/// A new CA, and a certificate for `names` signed by it with its key (PEM).
+pub fn certificates(names: &[&str]) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "readout test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+    let cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}
+
+/// See [`TestTls`].
+pub fn test_tls() -> &'static TestTls {
+    static TLS: std::sync::OnceLock<TestTls> = std::sync::OnceLock::new();
+    TLS.get_or_init(|| {
+        let (ca, cert, key) = certificates(&["127.0.0.1", "localhost"]);
+        let dir =
+            std::env::temp_dir().join(format!("readout-tls-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, pem: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, pem).unwrap();
+            path
+        };
+        TestTls {
+            suite: SuiteTls {
+                cert: write("cert.pem", &cert),
+                key: write("key.pem", &key),
+                ca: write("ca.pem", &ca),
+                mutual: true,
+            },
+            ca_pem: ca,
+            identity: (cert, key),
+        }
+    })
+}
+
+/// A lazily connecting TLS channel to a service of a test suite at `address`,
+/// verified against the tests' CA; `identity` presents the suite's certificate
+/// (what the internal services require).
+pub fn tls_channel(address: std::net::SocketAddr, identity: bool) -> Channel {
+    use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+    let tls = test_tls();
+    let mut config = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(&tls.ca_pem));
+    if identity {
+        config = config.identity(Identity::from_pem(&tls.identity.0, &tls.identity.1));
+    }
+    tonic::transport::Endpoint::from_shared(format!("https://{address}"))
+        .unwrap()
+        .tls_config(config)
+        .unwrap()
+        .connect_lazy()
+}
+
 /// Starts the suite on a fresh database with `workers` ingest workers.
 pub async fn spawn_app(workers: usize) -> TestApp {
     spawn_app_on(fresh_pool().await, workers).await
@@ -89,13 +164,15 @@ pub async fn spawn_app_on(pool: PgPool, workers: usize) -> TestApp {
         &["read", "ingest", "curate"],
     )
     .await;
-    let suite = Suite::start(pool, &SuiteAddresses::ephemeral(), workers)
-        .await
-        .expect("suite starts");
-    let url = format!("http://{}", suite.gateway);
-    let channel = tonic::transport::Endpoint::from_shared(url)
-        .unwrap()
-        .connect_lazy();
+    let suite = Suite::start_with_tls(
+        pool,
+        &SuiteAddresses::ephemeral(),
+        workers,
+        Some(&test_tls().suite),
+    )
+    .await
+    .expect("suite starts");
+    let channel = tls_channel(suite.gateway, false);
     wait_serving(channel.clone()).await;
     TestApp {
         suite: Some(suite),

@@ -22,4 +22,5 @@ mod plans;
 mod private_cluster;
 mod seeds_e2e;
 mod store;
+mod tls;
 mod watch;

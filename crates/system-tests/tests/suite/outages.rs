@@ -220,10 +220,8 @@ async fn an_entity_service_outage_fails_nothing_and_stores_what_a_clean_run_stor
 }
 
 /// The health status the server at `url` reports for `service`.
-async fn health_of(url: &str, service: &str) -> i32 {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .unwrap()
-        .connect_lazy();
+async fn health_of(address: std::net::SocketAddr, service: &str) -> i32 {
+    let channel = crate::helpers::tls_channel(address, false);
     tonic_health::pb::health_client::HealthClient::new(channel)
         .check(tonic_health::pb::HealthCheckRequest {
             service: service.into(),
@@ -239,24 +237,24 @@ async fn readiness_follows_the_database_and_liveness_does_not() {
     const NOT_SERVING: i32 = 2;
     let pool = fresh_pool().await;
     let mut app = crate::helpers::spawn_app_on(pool.clone(), 1).await;
-    let gateway = format!("http://{}", app.suite.as_ref().unwrap().gateway);
+    let gateway = app.suite.as_ref().unwrap().gateway;
     assert_eq!(
-        health_of(&gateway, "readout.v1.GatewayService").await,
+        health_of(gateway, "readout.v1.GatewayService").await,
         SERVING
     );
     // The database goes away (every service's pool is this one).
     pool.close().await;
     let started = std::time::Instant::now();
-    while health_of(&gateway, "readout.v1.GatewayService").await != NOT_SERVING {
+    while health_of(gateway, "readout.v1.GatewayService").await != NOT_SERVING {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the gateway still reports SERVING with its downstreams' database gone"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(health_of(&gateway, "").await, NOT_SERVING);
+    assert_eq!(health_of(gateway, "").await, NOT_SERVING);
     assert_eq!(
-        health_of(&gateway, "liveness").await,
+        health_of(gateway, "liveness").await,
         SERVING,
         "liveness ignores dependencies"
     );

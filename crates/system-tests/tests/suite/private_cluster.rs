@@ -85,21 +85,7 @@ async fn another_local_user_cannot_log_in_to_the_private_cluster() {
 /// A CA, and a certificate and key for 127.0.0.1 signed by it (PEM): what a
 /// managed PostgreSQL presents.
 fn certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "readout test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let server_key = KeyPair::generate().unwrap();
-    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&server_key, &issuer)
-        .unwrap();
-    (ca.pem(), server.pem(), server_key.serialize_pem())
+    crate::helpers::certificates(&["127.0.0.1"])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
