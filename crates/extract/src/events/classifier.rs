@@ -264,8 +264,22 @@ impl Model {
         add(&self.triggers, &features.triggers);
         if !self.shared.is_empty() {
             for key in &features.triggers {
-                if let Some((slot, t)) = slot_of(key) {
-                    scores[t] += self.shared.get(&slot).copied().unwrap_or(0.0);
+                // The slot's weight, without building its name ("h" + ">not").
+                let Some((kind, rest)) = key.split_once('@') else {
+                    continue;
+                };
+                let cut = rest.find('>').unwrap_or(rest.len());
+                let (name, mark) = rest.split_at(cut);
+                let Some(t) = EventType::parse(name) else {
+                    continue;
+                };
+                let weight = self.shared.iter().find(|(slot, _)| {
+                    slot.len() == kind.len() + mark.len()
+                        && slot.starts_with(kind)
+                        && slot.ends_with(mark)
+                });
+                if let Some((_, w)) = weight {
+                    scores[t.index()] += w;
                 }
             }
         }
