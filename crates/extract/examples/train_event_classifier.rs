@@ -8,18 +8,36 @@
 
 use std::io::BufRead;
 
-use readout_extract::events::classifier::{features, Features, Model};
+use readout_extract::events::classifier::{features, Features, Model, Settings};
 use readout_extract::events::EventType;
 use readout_extract::text::segment;
-
-const EPOCHS: usize = 12;
-const MIN_COUNT: usize = 3;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The training settings: the defaults, or EPOCHS, MIN_COUNT, L2, DROPOUT,
+/// SHARED_SLOTS (0/1) and TRIGGER_TABLE (0/1) from the environment (for
+/// choosing them on the grouped cross-validation, `scripts/score-ngec cv`).
+fn settings() -> Settings {
+    let d = Settings::default();
+    let float = |name: &str, default: f32| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    Settings {
+        epochs: setting("EPOCHS", d.epochs),
+        min_count: setting("MIN_COUNT", d.min_count),
+        l2: float("L2", d.l2),
+        dropout: setting("DROPOUT", d.dropout as usize) as u64,
+        shared: setting("SHARED_SLOTS", usize::from(d.shared)) == 1,
+        trigger_table: setting("TRIGGER_TABLE", usize::from(d.trigger_table)) == 1,
+    }
 }
 
 fn main() {
@@ -64,11 +82,7 @@ fn main() {
                 .filter(|e| fold_of(&e.2) != fold)
                 .map(|e| (e.0.clone(), e.1))
                 .collect();
-            let model = Model::train(
-                &train,
-                setting("EPOCHS", EPOCHS),
-                setting("MIN_COUNT", MIN_COUNT),
-            );
+            let model = Model::train(&train, &settings());
             // FOLD_WEIGHTS=PREFIX writes each fold's model (PREFIX0.tsv ...) to
             // cross-validate the whole extractor on the building part.
             if let Ok(prefix) = std::env::var("FOLD_WEIGHTS") {
@@ -113,11 +127,7 @@ fn main() {
         return;
     }
     let train: Vec<(Features, EventType)> = examples.into_iter().map(|e| (e.0, e.1)).collect();
-    let model = Model::train(
-        &train,
-        setting("EPOCHS", EPOCHS),
-        setting("MIN_COUNT", MIN_COUNT),
-    );
+    let model = Model::train(&train, &settings());
     let header =
         "# Event-type classifier weights: kind<TAB>feature<TAB>16 weights in PLOVER order\n\
 # (AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN\n\

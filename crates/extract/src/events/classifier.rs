@@ -196,12 +196,55 @@ pub fn lower_tokens(text: &str, span: crate::text::Span) -> Vec<String> {
         .collect()
 }
 
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Passes over the examples.
+    pub epochs: usize,
+    /// Features seen in fewer documents are left out.
+    pub min_count: usize,
+    /// L2 weight decay per step (times the learning rate).
+    pub l2: f32,
+    /// Percentage of word features dropped at each training step.
+    pub dropout: u64,
+    /// Whether trigger slots also get weights shared by all types.
+    pub shared: bool,
+    /// Whether trigger-type features get weights of their own per type.
+    pub trigger_table: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            epochs: 12,
+            min_count: 3,
+            l2: 3e-3,
+            dropout: HEAD_DROPOUT,
+            shared: true,
+            trigger_table: true,
+        }
+    }
+}
+
 /// A trained model.
 #[derive(Debug, Default, Clone)]
 pub struct Model {
     bias: [f32; K],
     head: HashMap<String, [f32; K]>,
     triggers: HashMap<String, [f32; K]>,
+    /// Weights shared by all types: a trigger feature "h@ACCUSE" adds the
+    /// weight of its slot ("h") to ACCUSE's score, whatever the type, so what
+    /// one type's stories teach about where the main event is told carries
+    /// to types with few training templates.
+    shared: HashMap<String, f32>,
+}
+
+/// The slot ("h", "b>not", "hv1") and type of a trigger-type feature.
+fn slot_of(key: &str) -> Option<(String, usize)> {
+    let (kind, rest) = key.split_once('@')?;
+    let cut = rest.find('>').unwrap_or(rest.len());
+    let t = EventType::parse(&rest[..cut])?;
+    Some((format!("{kind}{}", &rest[cut..]), t.index()))
 }
 
 impl Model {
@@ -219,6 +262,27 @@ impl Model {
         };
         add(&self.head, &features.head_words);
         add(&self.triggers, &features.triggers);
+        if !self.shared.is_empty() {
+            for key in &features.triggers {
+                // The slot's weight, without building its name ("h" + ">not").
+                let Some((kind, rest)) = key.split_once('@') else {
+                    continue;
+                };
+                let cut = rest.find('>').unwrap_or(rest.len());
+                let (name, mark) = rest.split_at(cut);
+                let Some(t) = EventType::parse(name) else {
+                    continue;
+                };
+                let weight = self.shared.iter().find(|(slot, _)| {
+                    slot.len() == kind.len() + mark.len()
+                        && slot.starts_with(kind)
+                        && slot.ends_with(mark)
+                });
+                if let Some((_, w)) = weight {
+                    scores[t.index()] += w;
+                }
+            }
+        }
         softmax(scores)
     }
 
@@ -241,6 +305,9 @@ impl Model {
             }
             match kind {
                 "bias" => model.bias = w,
+                "shared" => {
+                    model.shared.insert(key.to_owned(), w[0]);
+                }
                 "head" => {
                     model.head.insert(key.to_owned(), w);
                 }
@@ -262,6 +329,11 @@ impl Model {
                 .join(" ")
         };
         out.push_str(&format!("bias\t-\t{}\n", row(&self.bias)));
+        let mut slots: Vec<(&String, &f32)> = self.shared.iter().collect();
+        slots.sort_by(|a, b| a.0.cmp(b.0));
+        for (slot, w) in slots {
+            out.push_str(&format!("shared\t{slot}\t{w:.2}\n"));
+        }
         for (kind, table) in [("head", &self.head), ("trigger", &self.triggers)] {
             let mut keys: Vec<&String> = table
                 .iter()
@@ -278,8 +350,9 @@ impl Model {
 
     /// Trains by stochastic gradient descent on (features, type) pairs, with
     /// classes weighted towards balance and features seen in fewer than
-    /// `min_count` documents left out.
-    pub fn train(examples: &[(Features, EventType)], epochs: usize, min_count: usize) -> Model {
+    /// `settings.min_count` documents left out.
+    pub fn train(examples: &[(Features, EventType)], settings: &Settings) -> Model {
+        let (epochs, min_count) = (settings.epochs, settings.min_count);
         let mut counts: HashMap<(u8, &str), usize> = HashMap::new();
         for (f, _) in examples {
             for w in &f.head_words {
@@ -300,7 +373,7 @@ impl Model {
         let mut model = Model::default();
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut seed = 16u64;
-        let l2 = 1e-4f32;
+        let l2 = settings.l2;
         for epoch in 0..epochs {
             // A fixed shuffle per epoch (xorshift), for reproducible weights.
             for i in (1..order.len()).rev() {
@@ -326,11 +399,19 @@ impl Model {
                         seed ^= seed << 13;
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
-                        seed % 100 >= HEAD_DROPOUT
+                        seed % 100 >= settings.dropout
                     })
                     .collect();
-                let triggers: Vec<&String> =
+                let mut triggers: Vec<&String> =
                     features.triggers.iter().filter(|w| keep(2, w)).collect();
+                let slots: Vec<(String, usize)> = if settings.shared {
+                    triggers.iter().filter_map(|k| slot_of(k)).collect()
+                } else {
+                    Vec::new()
+                };
+                if !settings.trigger_table {
+                    triggers.retain(|k| slot_of(k).is_none());
+                }
                 let mut scores = model.bias;
                 for (table, keys) in [(&model.head, &head), (&model.triggers, &triggers)] {
                     for key in keys.iter() {
@@ -341,11 +422,18 @@ impl Model {
                         }
                     }
                 }
+                for (slot, t) in &slots {
+                    scores[*t] += model.shared.get(slot).copied().unwrap_or(0.0);
+                }
                 let mut gradient = softmax(scores);
                 gradient[label.index()] -= 1.0;
                 let step = rate * class_weight[label.index()];
                 for (b, g) in model.bias.iter_mut().zip(&gradient) {
                     *b -= step * g;
+                }
+                for (slot, t) in slots {
+                    let w = model.shared.entry(slot).or_insert(0.0);
+                    *w -= step * gradient[t] + rate * l2 * *w;
                 }
                 for (table, keys) in [(&mut model.head, &head), (&mut model.triggers, &triggers)] {
                     for key in keys.iter() {
