@@ -39,6 +39,11 @@ def check(condition, what):
         print(f"FAIL {what}")
 
 
+# libpq's variables, which the store's driver (sqlx) reads when it parses a
+# database URL: TLS settings for managed PostgreSQL (sslmode, the server's CA).
+LIBPQ_VARIABLES = {"PGSSLMODE", "PGSSLROOTCERT"}
+
+
 def binary_facts(bin_dir, command):
     """The env vars a command reads and its default listen address, from --help."""
     program = os.path.basename(command[0])
@@ -69,7 +74,10 @@ def main():
         unknown = [line for line in validated.stdout.splitlines() + validated.stderr.splitlines() if "Couldn't find schema" in line]
         check(validated.returncode == 0, f"{overlay}: schema validation:\n{validated.stdout}{validated.stderr}")
         for line in unknown:
-            check("postgresql.cnpg.io" in line, f"{overlay}: only the CloudNativePG Cluster may lack a schema: {line}")
+            check(
+                "postgresql.cnpg.io" in line or "cert-manager.io" in line,
+                f"{overlay}: only the CloudNativePG Cluster and cert-manager Certificates may lack a schema: {line}",
+            )
         documents = [d for d in yaml.safe_load_all(rendered.stdout) if d]
         config = {}
         for document in documents:
@@ -92,7 +100,10 @@ def main():
                 check(program and f"target/release/{program}" in dockerfile, f"{where}: {program} is built into the image")
                 variables, listen_port = binary_facts(bin_dir, command)
                 for entry in container.get("env", []):
-                    check(entry["name"] in variables, f"{where}: env {entry['name']} is read by {program}")
+                    check(
+                        entry["name"] in variables or entry["name"] in LIBPQ_VARIABLES,
+                        f"{where}: env {entry['name']} is read by {program}",
+                    )
                 if any(source.get("configMapRef", {}).get("name") == "readout-config" for source in container.get("envFrom", [])):
                     config_readers |= variables
                 security = container.get("securityContext", {})
@@ -107,11 +118,21 @@ def main():
                     port = int(listen_env[0].rsplit(":", 1)[1]) if listen_env else listen_port
                     check(ports == [port], f"{where}: container port {ports} is the listen port {port}")
                     metrics_listen = config.get("READOUT_METRICS_LISTEN", "")
+                    metrics_port = None
                     if metrics_listen:
                         metrics_port = int(metrics_listen.rsplit(":", 1)[1])
                         check(metrics_ports == [metrics_port], f"{where}: metrics port {metrics_ports} is READOUT_METRICS_LISTEN {metrics_port}")
                     for probe_name in ("readinessProbe", "livenessProbe"):
                         probe = container.get(probe_name, {}).get("grpc")
+                        http = container.get(probe_name, {}).get("httpGet")
+                        if http is not None:
+                            # Behind TLS: the plaintext /healthz endpoints on the metrics port.
+                            path = {"readinessProbe": "/healthz/ready", "livenessProbe": "/healthz/live"}[probe_name]
+                            check(
+                                metrics_listen and http.get("port") == metrics_port and http.get("path") == path,
+                                f"{where}: {probe_name} is GET {path} on the metrics port",
+                            )
+                            continue
                         check(probe is not None and probe["port"] == port, f"{where}: {probe_name} is gRPC on {port}")
                         if probe is not None:
                             check(probe.get("service", "") in SERVED.get(program, set()), f"{where}: {probe_name} service {probe.get('service')}")

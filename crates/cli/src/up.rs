@@ -110,7 +110,7 @@ async fn run_async(args: UpArgs) -> Result<()> {
             "  Prometheus metrics: http://{}/metrics",
             listener.local_addr()?
         );
-        tokio::spawn(readout_server::metrics::serve_metrics(listener));
+        tokio::spawn(readout_server::metrics::serve_metrics(listener, None));
     }
     if args.seed {
         seed(&format!("http://{gateway}"), &args.seed_dir).await?;

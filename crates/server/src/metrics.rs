@@ -200,7 +200,7 @@ pub fn render(openmetrics: bool) -> String {
 }
 
 /// Serves `GET /metrics` on `listener` until the process ends.
-pub async fn serve_metrics(listener: TcpListener) {
+pub async fn serve_metrics(listener: TcpListener, health: Option<HealthStatuses>) {
     use axum::http::header::{ACCEPT, CONTENT_TYPE};
     async fn scrape(headers: axum::http::HeaderMap) -> impl axum::response::IntoResponse {
         let openmetrics = headers
@@ -213,9 +213,56 @@ pub async fn serve_metrics(listener: TcpListener) {
         };
         ([(CONTENT_TYPE, content_type)], render(openmetrics))
     }
-    let app = axum::Router::new().route("/metrics", axum::routing::get(scrape));
+    let mut app = axum::Router::new().route("/metrics", axum::routing::get(scrape));
+    if let Some(health) = health {
+        let live = health.clone();
+        app = app
+            .route(
+                "/healthz/live",
+                axum::routing::get(move || {
+                    let answer = health_answer(&live, crate::serve::LIVENESS);
+                    async move { answer }
+                }),
+            )
+            .route(
+                "/healthz/ready",
+                axum::routing::get(move || {
+                    let answer = health_answer(&health, "");
+                    async move { answer }
+                }),
+            );
+    }
     if let Err(error) = axum::serve(listener, app).await {
         tracing::error!(%error, "the metrics server stopped");
+    }
+}
+
+/// A server's health statuses (name → serving), as its gRPC health service
+/// reports them: served on the metrics port for probes that cannot speak TLS
+/// (Kubernetes' gRPC probes cannot).
+pub type HealthStatuses = std::sync::Arc<Mutex<std::collections::HashMap<String, bool>>>;
+
+/// Records that `name` (a service, `""` for the whole server, or
+/// [`crate::serve::LIVENESS`]) is serving or not.
+pub fn set_health(statuses: &HealthStatuses, name: &str, serving: bool) {
+    statuses
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(name.to_owned(), serving);
+}
+
+/// `200 SERVING` or `503 NOT_SERVING` for `name`.
+fn health_answer(statuses: &HealthStatuses, name: &str) -> (axum::http::StatusCode, &'static str) {
+    let serving = statuses
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(name)
+        .copied()
+        .unwrap_or(false);
+    if serving {
+        (axum::http::StatusCode::OK, "SERVING\n")
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "NOT_SERVING\n")
     }
 }
 

@@ -237,12 +237,20 @@ impl Plumbing {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let local_addr: Option<SocketAddr> = listener.local_addr().ok();
+        // Health for probes that cannot speak TLS, beside the metrics.
+        let health = crate::metrics::HealthStatuses::default();
+        crate::metrics::set_health(&health, LIVENESS, true);
         if let Some(addr) = &self.metrics_listen {
             let metrics_listener = bind(addr).await?;
-            tracing::info!(%addr, "serving prometheus metrics");
-            tokio::spawn(crate::metrics::serve_metrics(metrics_listener));
+            tracing::info!(%addr, "serving prometheus metrics and /healthz");
+            tokio::spawn(crate::metrics::serve_metrics(
+                metrics_listener,
+                Some(health.clone()),
+            ));
         }
         let reporter = self.health.clone();
+        let probe_health = health.clone();
+        let stopped_health = health.clone();
         let readiness = tokio::spawn(async move {
             let mut last: Option<Vec<(&'static str, bool)>> = None;
             loop {
@@ -255,6 +263,10 @@ impl Plumbing {
                     }
                     let all = statuses.iter().all(|(_, ready)| *ready);
                     reporter.set_service_status("", serving_status(all)).await;
+                    for (name, ready) in &statuses {
+                        crate::metrics::set_health(&probe_health, name, *ready);
+                    }
+                    crate::metrics::set_health(&probe_health, "", all);
                     let not_ready: Vec<&str> = statuses
                         .iter()
                         .filter(|(_, ready)| !ready)
@@ -286,6 +298,8 @@ impl Plumbing {
             reporter
                 .set_service_status(LIVENESS, ServingStatus::NotServing)
                 .await;
+            crate::metrics::set_health(&stopped_health, "", false);
+            crate::metrics::set_health(&stopped_health, LIVENESS, false);
             tracing::info!("draining in-flight requests");
         };
         tracing::info!(addr = ?local_addr, "listening");

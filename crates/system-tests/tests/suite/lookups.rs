@@ -173,6 +173,16 @@ async fn a_downstream_outage_is_unavailable() {
     server.await.unwrap().unwrap();
 }
 
+/// The HTTP status of GET `path` on `port`.
+async fn http_status(port: u16, path: &str) -> u16 {
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Empty<bytes::Bytes>>();
+    let request = tonic::codegen::http::Request::get(format!("http://127.0.0.1:{port}{path}"))
+        .body(http_body_util::Empty::new())
+        .unwrap();
+    client.request(request).await.expect(path).status().as_u16()
+}
+
 /// Scrapes `/metrics` over HTTP with `accept`, returning the content type and body.
 async fn scrape(port: u16, accept: &str) -> (String, String) {
     use http_body_util::BodyExt;
@@ -246,6 +256,17 @@ async fn services_serve_prometheus_metrics() {
             ..Default::default()
         })
         .await;
+    // Health for probes that cannot speak TLS, on the metrics port.
+    assert_eq!(http_status(metrics_port, "/healthz/live").await, 200);
+    let mut ready = 0;
+    for _ in 0..50 {
+        ready = http_status(metrics_port, "/healthz/ready").await;
+        if ready == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ready, 200, "/healthz/ready");
     // The pool metrics come from the readiness probe, which runs every second.
     let mut text = String::new();
     for _ in 0..50 {
