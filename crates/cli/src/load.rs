@@ -28,6 +28,31 @@ pub struct LoadArgs {
     /// Seed of the generator (the same seed gives the same articles).
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// CA (PEM) that signs the certificate of a gateway speaking TLS (an
+    /// `https://` target).
+    #[arg(long, env = "READOUT_CA")]
+    ca: Option<std::path::PathBuf>,
+    /// API key or JWT for a gateway that asks for credentials (`ingest` and
+    /// `read` scopes), sent as `authorization: Bearer <token>`.
+    #[arg(long, env = "READOUT_TOKEN", hide_env_values = true)]
+    token: Option<readout_server::Secret>,
+}
+
+/// A channel to `target`, over TLS verified against `ca` for an `https://` target.
+async fn connect(target: &str, ca: Option<&std::path::Path>) -> Result<tonic::transport::Channel> {
+    let mut endpoint = tonic::transport::Endpoint::from_shared(target.to_owned())
+        .with_context(|| format!("{target} is not a URL"))?;
+    if target.starts_with("https://") {
+        let Some(ca) = ca else {
+            anyhow::bail!("{target} is https: give --ca with the CA that signs its certificate");
+        };
+        let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
+        endpoint = endpoint.tls_config(
+            tonic::transport::ClientTlsConfig::new()
+                .ca_certificate(tonic::transport::Certificate::from_pem(pem)),
+        )?;
+    }
+    Ok(endpoint.connect().await?)
 }
 
 /// A progress bar with rate and ETA on a terminal (stderr); hidden when the
@@ -56,10 +81,22 @@ fn finish_phase(bar: &ProgressBar, label: &str, count: usize, started: Instant) 
 pub fn run(args: LoadArgs) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let mut client = IngestServiceClient::connect(args.target.clone())
+        let channel = connect(&args.target, args.ca.as_deref())
             .await
-            .with_context(|| format!("connecting to {}", args.target))?
-            .max_encoding_message_size(64 * 1024 * 1024);
+            .with_context(|| format!("connecting to {}", args.target))?;
+        let authorization: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> = args
+            .token
+            .as_ref()
+            .map(|token| format!("Bearer {}", token.expose()).parse())
+            .transpose()
+            .context("--token must be printable ASCII")?;
+        let mut client = IngestServiceClient::with_interceptor(channel, move |mut request: tonic::Request<()>| {
+            if let Some(value) = &authorization {
+                request.metadata_mut().insert("authorization", value.clone());
+            }
+            Ok(request)
+        })
+        .max_encoding_message_size(64 * 1024 * 1024);
         let mut rng = Rng::new(args.seed);
         let world = World::new(&mut rng, (args.articles / 5).max(100), (args.articles / 2).max(50));
         let started = Instant::now();
