@@ -8,8 +8,10 @@
 //! lexicon's titles, demonyms, countries and organisation heads), whether the
 //! sentence is written in title case, document-level evidence (whether the
 //! word also appears in lower case, or capitalised inside a sentence, elsewhere
-//! in the same document), and word clusters at three levels (`data/ner/clusters.txt`,
-//! from word vectors; the role Brown clusters play in Ratinov & Roth).
+//! in the same document), word clusters at three levels (`data/ner/clusters.txt`,
+//! from word vectors; the role Brown clusters play in Ratinov & Roth), and
+//! organisations (`data/ner/gaz-orgs.txt`): head words ("Motors", "Orchestra") for the
+//! word, the next two and the end of its capitalised run, and known names.
 //!
 //! The weights ship in `data/ner/model.bin` (embedded with `include_bytes!`, parsed
 //! once); `cargo run --release -p readout-extract --example train_ner` retrains
@@ -224,6 +226,49 @@ fn clusters_of(lower: &str) -> [u16; 3] {
         .map_or(NO_CLUSTER, |&row| c.levels[row as usize])
 }
 
+/// Organisation head words and names (`data/ner/gaz-orgs.txt`, lowercase).
+struct Orgs {
+    /// Words that end an organisation's name ("university", "motors").
+    words: FastSet,
+    /// Names of organisations and sports teams.
+    names: FastSet,
+    max_name_words: usize,
+}
+
+static ORGS: LazyLock<Orgs> = LazyLock::new(|| {
+    let mut words: FastSet = ORG_HEADS.iter().map(|w| w.to_lowercase()).collect();
+    let mut names = FastSet::default();
+    let mut max_name_words = 1;
+    for line in gazetteer_lines(include_str!("../data/ner/gaz-orgs.txt")) {
+        match line.split_once('\t') {
+            Some(("word", word)) => {
+                words.insert(word.to_owned());
+            }
+            Some(("name", name)) => {
+                max_name_words = max_name_words.max(name.split(' ').count());
+                names.insert(name.to_owned());
+            }
+            _ => {}
+        }
+    }
+    Orgs {
+        words,
+        names,
+        max_name_words: max_name_words.min(5),
+    }
+});
+
+/// True for a word that ends organisations' names ("University", "Motors"),
+/// capitalised (`data/ner/gaz-orgs.txt` and the lexicon's organisation heads).
+pub fn is_org_word(word: &str) -> bool {
+    is_capitalised(word) && ORGS.words.contains(&word.to_lowercase())
+}
+
+/// True for the name of an organisation or sports team in `data/ner/gaz-orgs.txt`.
+pub fn is_org_name(name: &str) -> bool {
+    ORGS.names.contains(&name.to_lowercase())
+}
+
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
     GAZETTEERS.places.contains_key(&name.to_lowercase())
@@ -393,6 +438,58 @@ struct TokenInfo<'a> {
     lex: u8,
     place: u8,
     cluster: [u16; 3],
+    /// An organisation head word (capitalised or not).
+    org_word: bool,
+    /// BILOU position (1 + part) in the longest organisation-name match; 0 outside.
+    org_name: u8,
+}
+
+fn infos_lower<'a>(infos: &'a [TokenInfo]) -> Vec<&'a str> {
+    infos.iter().map(|t| t.lower.as_ref()).collect()
+}
+
+/// Per token, its BILOU position (1 + part) in the longest match of `known`
+/// among phrases that start and end at capitalised words (up to `max_words` words); 0 outside.
+fn longest_matches(
+    words: &[&str],
+    lower: &[&str],
+    max_words: usize,
+    known: impl Fn(&str) -> bool,
+) -> Vec<u8> {
+    let mut codes = vec![0u8; words.len()];
+    let mut key = String::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !is_capitalised(words[i]) {
+            i += 1;
+            continue;
+        }
+        let mut matched = 0;
+        key.clear();
+        for n in 1..=max_words.min(words.len() - i) {
+            if n > 1 {
+                key.push(' ');
+            }
+            key.push_str(lower[i + n - 1]);
+            if is_capitalised(words[i + n - 1]) && known(&key) {
+                matched = n;
+            }
+        }
+        if matched == 0 {
+            i += 1;
+            continue;
+        }
+        for (k, code) in codes[i..i + matched].iter_mut().enumerate() {
+            *code = 1 + match (k == 0, k + 1 == matched) {
+                (true, true) => 3,
+                (true, false) => 0,
+                (false, false) => 1,
+                (false, true) => 2,
+            };
+        }
+        i += matched;
+    }
+    codes
 }
 
 fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
@@ -417,6 +514,7 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
                 }
             }
             let cluster = clusters_of(&lower);
+            let org_word = is_capitalised(w) && ORGS.words.contains(lower.as_ref());
             TokenInfo {
                 cluster,
                 lower,
@@ -424,6 +522,8 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
                 gaz: g,
                 lex: lexicon_bits(w),
                 place: 0,
+                org_word,
+                org_name: 0,
             }
         })
         .collect();
@@ -461,6 +561,14 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
         } else {
             i += 1;
         }
+    }
+    // Longest organisation-name matches starting and ending at capitalised words.
+    let orgs = &*ORGS;
+    let codes = longest_matches(words, &infos_lower(&infos), orgs.max_name_words, |key| {
+        orgs.names.contains(key)
+    });
+    for (info, code) in infos.iter_mut().zip(codes) {
+        info.org_name = code;
     }
     infos
 }
@@ -606,6 +714,43 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
             f.push(Fnv::new(24).str(&info.lower).key());
         }
         cluster_features(&mut f, &infos, i);
+        {
+            // Organisation head words: this word, and the next two with their capitalisation.
+            let org_at = |k: usize| -> u8 {
+                infos.get(k).map_or(2, |t| {
+                    u8::from(t.org_word) | (u8::from(t.shape.as_str().starts_with('X')) << 1)
+                })
+            };
+            f.push(Fnv::new(31).byte(u8::from(info.org_word)).key());
+            f.push(Fnv::new(32).byte(org_at(i + 1)).key());
+            f.push(Fnv::new(33).byte(org_at(i + 1)).byte(org_at(i + 2)).key());
+        }
+        {
+            // The longest organisation-name match this word is in.
+            f.push(Fnv::new(34).byte(info.org_name).key());
+            f.push(
+                Fnv::new(35)
+                    .byte(prev.map_or(255, |p| p.org_name))
+                    .byte(info.org_name)
+                    .byte(next.map_or(255, |p| p.org_name))
+                    .key(),
+            );
+        }
+        if is_capitalised(word) {
+            // The capitalised run this word is in (connectors between capitals
+            // included): does it end in an organisation head word, and how far away?
+            let mut end = i;
+            while end + 1 < n
+                && (is_capitalised(words[end + 1])
+                    || NAME_INNER.contains(&words[end + 1])
+                        && words.get(end + 2).is_some_and(|w| is_capitalised(w)))
+            {
+                end += 1;
+            }
+            let head = infos[end].org_word;
+            let distance = (end - i).min(3) as u8;
+            f.push(Fnv::new(36).byte(u8::from(head)).byte(distance).key());
+        }
         ends.push(f.len() as u32);
     }
     SentenceFeatures { keys: f, ends }
@@ -1042,6 +1187,19 @@ mod tests {
     fn bilou_round_trip() {
         let labels = bio_to_labels(&["B-PER", "I-PER", "O", "B-LOC", "B-ORG", "I-ORG", "I-ORG"]);
         assert_eq!(spans(&labels), vec![(0, 2, 0), (3, 4, 2), (4, 7, 1)]);
+    }
+
+    #[test]
+    fn organisation_gazetteer() {
+        assert!(is_org_word("Orchestra"));
+        assert!(is_org_word("University"));
+        assert!(!is_org_word("orchestra"), "capitalised words only");
+        assert!(!is_org_word("Paris"));
+        assert!(is_org_name("Aston Villa"));
+        let words = ["fans", "of", "Aston", "Villa", "cheered"];
+        let infos = sentence_info(&words);
+        let codes: Vec<u8> = infos.iter().map(|t| t.org_name).collect();
+        assert_eq!(codes, vec![0, 0, 1, 3, 0]);
     }
 
     #[test]
