@@ -285,7 +285,6 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
         let spans = ner::spans(&labels[sentence_index]);
-        let title_case_sentence = ner::is_title_case(words);
         for &(mut from, mut to, mut kind) in &spans {
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
@@ -303,7 +302,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 && from >= 2
                 && words[from - 1] == "The"
                 && tokens[from - 2].kind == TokenKind::Word
-                && !title_case_sentence
+                && !ner::is_title_case(words)
                 && adjacent(text, tokens[from - 1], tokens[from])
             {
                 from -= 1;
@@ -846,14 +845,19 @@ fn emit_model_span(
     {
         to -= 1;
     }
-    let keep_the = kind != 0
-        && from >= 1
-        && tokens[from - 1].kind == TokenKind::Word
-        && !ner::is_title_case(words);
+    // "joined The Beatles": a capitalised "The" after a word of the sentence
+    // (not in a headline) stays in the name.
+    let keep_the = |from: usize| {
+        kind != 0
+            && to - from >= 2
+            && from >= 1
+            && tokens[from - 1].kind == TokenKind::Word
+            && !ner::is_title_case(words)
+    };
     while from < to
         && (tokens[from].kind != TokenKind::Word
             || matches!(words[from], "the" | "THE")
-            || words[from] == "The" && !(keep_the && to - from >= 2))
+            || words[from] == "The" && !keep_the(from))
     {
         from += 1;
     }

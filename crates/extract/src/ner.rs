@@ -232,12 +232,15 @@ struct Orgs {
     words: FastSet,
     /// Names of organisations and sports teams.
     names: FastSet,
+    /// The first words of those names.
+    first_words: FastSet,
     max_name_words: usize,
 }
 
 static ORGS: LazyLock<Orgs> = LazyLock::new(|| {
     let mut words: FastSet = ORG_HEADS.iter().map(|w| w.to_lowercase()).collect();
     let mut names = FastSet::default();
+    let mut first_words = FastSet::default();
     let mut max_name_words = 1;
     for line in gazetteer_lines(include_str!("../data/ner/gaz-orgs.txt")) {
         match line.split_once('\t') {
@@ -247,6 +250,7 @@ static ORGS: LazyLock<Orgs> = LazyLock::new(|| {
             Some(("name", name)) => {
                 max_name_words = max_name_words.max(name.split(' ').count());
                 names.insert(name.to_owned());
+                first_words.insert(name.split(' ').next().unwrap_or(name).to_owned());
             }
             _ => {}
         }
@@ -254,6 +258,7 @@ static ORGS: LazyLock<Orgs> = LazyLock::new(|| {
     Orgs {
         words,
         names,
+        first_words,
         max_name_words: max_name_words.min(5),
     }
 });
@@ -371,15 +376,15 @@ pub fn is_title_case(words: &[&str]) -> bool {
 /// What the document as a whole says about word forms.
 struct DocContext<'a> {
     /// Words seen written in lower case.
-    lower: HashSet<&'a str>,
+    lower: HashSet<&'a str, BuildHasherDefault<FnvHasher>>,
     /// Lowercase forms seen capitalised inside a sentence (not first, not in a headline).
-    capitalised_inside: HashSet<String>,
+    capitalised_inside: FastSet,
 }
 
 impl<'a> DocContext<'a> {
     fn new(sentences: &[Vec<&'a str>]) -> Self {
-        let mut lower = HashSet::new();
-        let mut capitalised_inside = HashSet::new();
+        let mut lower = HashSet::default();
+        let mut capitalised_inside = FastSet::default();
         for words in sentences {
             let title_case = is_title_case(words);
             for (i, w) in words.iter().enumerate() {
@@ -396,6 +401,19 @@ impl<'a> DocContext<'a> {
         }
     }
 }
+
+/// The lexicon's organisation heads (16) and gathering heads (32), as lexicon bits.
+static HEADS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<FnvHasher>>> =
+    LazyLock::new(|| {
+        let mut heads = HashMap::default();
+        for &word in ORG_HEADS {
+            *heads.entry(word).or_insert(0) |= 16;
+        }
+        for &word in EVENT_HEADS {
+            *heads.entry(word).or_insert(0) |= 32;
+        }
+        heads
+    });
 
 /// Lexicon facts about one word: bits for title word, demonym, country or place,
 /// known organisation, organisation head, gathering head, common word.
@@ -417,11 +435,8 @@ fn lexicon_bits(word: &str) -> u8 {
     }
     // The head word lists hold capitalised words only.
     if capitalised {
-        if ORG_HEADS.contains(&word) {
-            bits |= 16;
-        }
-        if EVENT_HEADS.contains(&word) {
-            bits |= 32;
+        if let Some(&head) = HEADS.get(word) {
+            bits |= head;
         }
         if LEXICON.is_common_word(word) {
             bits |= 64;
@@ -444,64 +459,33 @@ struct TokenInfo<'a> {
     org_name: u8,
 }
 
-fn infos_lower<'a>(infos: &'a [TokenInfo]) -> Vec<&'a str> {
-    infos.iter().map(|t| t.lower.as_ref()).collect()
-}
-
-/// Per token, its BILOU position (1 + part) in the longest match of `known`
-/// among phrases that start and end at capitalised words (up to `max_words` words); 0 outside.
-fn longest_matches(
-    words: &[&str],
-    lower: &[&str],
-    max_words: usize,
-    known: impl Fn(&str) -> bool,
-) -> Vec<u8> {
-    let mut codes = vec![0u8; words.len()];
-    let mut key = String::new();
-    let mut i = 0;
-    while i < words.len() {
-        if !is_capitalised(words[i]) {
-            i += 1;
-            continue;
-        }
-        let mut matched = 0;
-        key.clear();
-        for n in 1..=max_words.min(words.len() - i) {
-            if n > 1 {
-                key.push(' ');
-            }
-            key.push_str(lower[i + n - 1]);
-            if is_capitalised(words[i + n - 1]) && known(&key) {
-                matched = n;
-            }
-        }
-        if matched == 0 {
-            i += 1;
-            continue;
-        }
-        for (k, code) in codes[i..i + matched].iter_mut().enumerate() {
-            *code = 1 + match (k == 0, k + 1 == matched) {
-                (true, true) => 3,
-                (true, false) => 0,
-                (false, false) => 1,
-                (false, true) => 2,
-            };
-        }
-        i += matched;
-    }
-    codes
-}
-
-fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
+/// `skip_closed`: facts beyond the lowercase form are left out for closed words
+/// whose neighbours are closed too (no feature reads them; see [`closed`]).
+fn sentence_info<'a>(words: &[&'a str], skip_closed: bool) -> Vec<TokenInfo<'a>> {
     let gaz = &*GAZETTEERS;
+    let open: Vec<bool> = words.iter().map(|w| !skip_closed || !closed(w)).collect();
     let mut infos: Vec<TokenInfo> = words
         .iter()
-        .map(|w| {
+        .enumerate()
+        .map(|(i, w)| {
             let lower = if w.chars().any(char::is_uppercase) {
                 Cow::Owned(w.to_lowercase())
             } else {
                 Cow::Borrowed(*w)
             };
+            let read = open[i] || i > 0 && open[i - 1] || open.get(i + 1).copied().unwrap_or(false);
+            if !read {
+                return TokenInfo {
+                    cluster: NO_CLUSTER,
+                    lower,
+                    shape: Shape::default(),
+                    gaz: 0,
+                    lex: 0,
+                    place: 0,
+                    org_word: false,
+                    org_name: 0,
+                };
+            }
             let mut s = Shape::default();
             shape(w, &mut s);
             let mut g = 0u8;
@@ -564,11 +548,37 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
     }
     // Longest organisation-name matches starting and ending at capitalised words.
     let orgs = &*ORGS;
-    let codes = longest_matches(words, &infos_lower(&infos), orgs.max_name_words, |key| {
-        orgs.names.contains(key)
-    });
-    for (info, code) in infos.iter_mut().zip(codes) {
-        info.org_name = code;
+    let mut key = String::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !is_capitalised(words[i]) || !orgs.first_words.contains(infos[i].lower.as_ref()) {
+            i += 1;
+            continue;
+        }
+        let mut matched = 0;
+        key.clear();
+        for n in 1..=orgs.max_name_words.min(words.len() - i) {
+            if n > 1 {
+                key.push(' ');
+            }
+            key.push_str(&infos[i + n - 1].lower);
+            if is_capitalised(words[i + n - 1]) && orgs.names.contains(key.as_str()) {
+                matched = n;
+            }
+        }
+        if matched == 0 {
+            i += 1;
+            continue;
+        }
+        for k in 0..matched {
+            infos[i + k].org_name = 1 + match (k == 0, k + 1 == matched) {
+                (true, true) => 3,
+                (true, false) => 0,
+                (false, false) => 1,
+                (false, true) => 2,
+            };
+        }
+        i += matched;
     }
     infos
 }
@@ -589,7 +599,7 @@ fn closed(word: &str) -> bool {
 /// `skip_closed`: leave the features of closed words empty (they take the label O);
 /// the run-time tagger does so for edited text, training does not.
 fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> SentenceFeatures {
-    let infos = sentence_info(words);
+    let infos = sentence_info(words, skip_closed);
     let title_case = is_title_case(words);
     let n = words.len();
     let lower_at = |i: isize| -> &str {
@@ -975,18 +985,24 @@ impl TrainedModel {
     }
 }
 
+/// Which label may follow which (the previous label, or the sentence start).
+static ALLOWED_AFTER: LazyLock<[[bool; N_LABELS]; N_LABELS + 1]> = LazyLock::new(|| {
+    let mut table = [[false; N_LABELS]; N_LABELS + 1];
+    for (p, row) in table.iter_mut().enumerate() {
+        for (l, cell) in row.iter_mut().enumerate() {
+            *cell = allowed(p, l);
+        }
+    }
+    table
+});
+
 fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     let n = emissions.len();
     if n == 0 {
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
-    let mut allowed_after = [[false; N_LABELS]; N_LABELS + 1];
-    for (p, row) in allowed_after.iter_mut().enumerate() {
-        for (l, cell) in row.iter_mut().enumerate() {
-            *cell = allowed(p, l);
-        }
-    }
+    let allowed_after = &*ALLOWED_AFTER;
     let mut score = vec![[NEG; N_LABELS]; n];
     let mut back = vec![[0u8; N_LABELS]; n];
     for l in 0..N_LABELS {
@@ -1197,7 +1213,7 @@ mod tests {
         assert!(!is_org_word("Paris"));
         assert!(is_org_name("Aston Villa"));
         let words = ["fans", "of", "Aston", "Villa", "cheered"];
-        let infos = sentence_info(&words);
+        let infos = sentence_info(&words, false);
         let codes: Vec<u8> = infos.iter().map(|t| t.org_name).collect();
         assert_eq!(codes, vec![0, 0, 1, 3, 0]);
     }
