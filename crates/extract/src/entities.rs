@@ -892,6 +892,14 @@ fn emit_model_span(
             return;
         }
     }
+    // "the" right after a capitalised word starts another name ("announced on
+    // Twitter the Federal Aviation Administration"); after a connector it is
+    // inside one ("Bank of the West").
+    if let Some(cut) = (from + 1..to).find(|&k| words[k] == "the" && is_capitalised(words[k - 1])) {
+        emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+        emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+        return;
+    }
     // A title that starts inside the span and runs past its end cuts it ("US
     // National Security" in "US National Security Adviser Jake Sullivan";
     // "Treasury" in "Treasury Secretary Janet Yellen" is no name at all).

@@ -67,3 +67,27 @@ fn pipeline_finds_people_places_and_organisations() {
         "{names:?}"
     );
 }
+
+/// Organisation head words, a capitalised "The" inside a sentence, and a "the"
+/// that starts another name.
+#[test]
+fn organisations_around_the_tagger() {
+    let text = "Crash inquiry\n\nThe city announced on Twitter the Federal Aviation Administration would investigate. Her brother wrote for The Washington Post in 1969 and later taught at the Cleveland Institute of Music.\n";
+    let analysis = readout_extract::analyze(text, None);
+    let names: Vec<(&str, &str)> = analysis
+        .entities
+        .entities
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind.as_str()))
+        .collect();
+    assert!(
+        names.contains(&("Federal Aviation Administration", "ORG")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|(n, _)| n.contains(" the ")), "{names:?}");
+    assert!(names.contains(&("The Washington Post", "ORG")), "{names:?}");
+    assert!(
+        names.contains(&("Cleveland Institute of Music", "ORG")),
+        "{names:?}"
+    );
+}
