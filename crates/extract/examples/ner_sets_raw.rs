@@ -1,7 +1,9 @@
 //! Development aid: the tagger alone (no entity resolution) scored like
 //! `ner_sets.py` — per document of N sentences, the set of distinct (mention, type).
 //!     cargo run --release -p readout-extract --example ner_sets_raw -- FILE.iob [N]
-//! (`NER_MODEL=path` scores another model file than the shipped one.)
+//! (`NER_MODEL=path` scores another model file than the shipped one; `NER_DUMP=dir`
+//! writes each document's predicted mentions there as `dNNNN.json`, the file names
+//! and format `ner_sets.py score` reads.)
 use std::collections::HashSet;
 
 use readout_extract::ner::{spans, tag_with, Model, TYPES};
@@ -49,7 +51,8 @@ fn main() {
     };
     let (mut tp, mut np, mut ng) = (0usize, 0usize, 0usize);
     let mut per = [[0usize; 3]; 3];
-    for chunk in sentences.chunks(per_doc) {
+    let dump = std::env::var("NER_DUMP").ok();
+    for (doc_index, chunk) in sentences.chunks(per_doc).enumerate() {
         let words: Vec<Vec<&str>> = chunk
             .iter()
             .map(|s| s.iter().map(|(w, _)| w.as_str()).collect())
@@ -79,6 +82,21 @@ fn main() {
             for (a, b, t) in spans(l) {
                 pred.insert((s[a..b].join(" "), TYPES[t]));
             }
+        }
+        if let Some(dir) = &dump {
+            let mut entities: Vec<String> = pred
+                .iter()
+                .map(|(m, t)| {
+                    let t = if *t == "PER" { "PERSON" } else { t };
+                    format!("{{\"name\":{m:?},\"type\":\"{t}\"}}")
+                })
+                .collect();
+            entities.sort();
+            std::fs::write(
+                format!("{dir}/d{doc_index:04}.json"),
+                format!("{{\"entities\":[{}]}}", entities.join(",")),
+            )
+            .expect("writing a prediction");
         }
         tp += pred.intersection(&gold).count();
         np += pred.len();

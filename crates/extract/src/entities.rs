@@ -165,6 +165,25 @@ const LOC_HEADS: &[&str] = &[
     "Channel",
 ];
 
+/// Plural words that end the names of places after a place name ("Shaker
+/// Heights", "Niagara Falls"): no team's nickname.
+const PLURAL_PLACE_WORDS: &[&str] = &[
+    "Heights",
+    "Hills",
+    "Falls",
+    "Springs",
+    "Gardens",
+    "Territories",
+    "Lakes",
+    "Plains",
+    "Woods",
+    "Downs",
+    "Sands",
+    "Keys",
+    "Highlands",
+    "Lowlands",
+];
+
 /// Heads of programme, treaty and plan names, which are not annotated entities.
 const NON_ENTITY_HEADS: &[&str] = &[
     "Initiative",
@@ -265,7 +284,56 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        for (mut from, mut to, mut kind) in ner::spans(&labels[sentence_index]) {
+        let spans = ner::spans(&labels[sentence_index]);
+        for &(mut from, mut to, mut kind) in &spans {
+            // "Johns Hopkins University": a capitalised organisation head word
+            // right after the span belongs to it.
+            if to < words.len()
+                && ner::is_org_word(words[to])
+                && adjacent(text, tokens[to - 1], tokens[to])
+                && !spans.iter().any(|&(next, _, _)| next == to)
+            {
+                to += 1;
+                kind = ORG_TYPE;
+            }
+            // "joined The Beatles": a capitalised "The" inside a sentence is part
+            // of the name that follows it.
+            if kind != 0
+                && from >= 2
+                && words[from - 1] == "The"
+                && tokens[from - 2].kind == TokenKind::Word
+                && !ner::is_title_case(words)
+                && adjacent(text, tokens[from - 1], tokens[from])
+            {
+                from -= 1;
+            }
+            // A name of two words or more ending in an organisation head word is
+            // an organisation ("Ford Motors", "Cleveland Orchestra").
+            if to - from >= 2 && ner::is_org_word(words[to - 1]) {
+                kind = ORG_TYPE;
+            }
+            // A name of the organisation gazetteer is an organisation.
+            if ner::is_org_name(&words[from..to].join(" ")) {
+                kind = ORG_TYPE;
+            }
+            // "Montreal Victorias", "West Coast Eagles": a place followed by
+            // capitalised words that are no place name (a team's nickname).
+            if kind == LOC_TYPE && to - from >= 2 {
+                let prefix = (from + 1..to).rev().find(|&k| {
+                    let phrase = words[from..k].join(" ");
+                    ner::is_government_place(&phrase) || known_place(&phrase).is_some()
+                });
+                if let Some(k) = prefix {
+                    let last = words[to - 1];
+                    let rest_is_name = words[k..to].iter().all(|w| is_name_word(w))
+                        && !LOC_HEADS.contains(&last)
+                        && !PLURAL_PLACE_WORDS.contains(&last)
+                        && !ner::is_government_place(&words[k..to].join(" "));
+                    if rest_is_name && last.ends_with('s') {
+                        kind = ORG_TYPE;
+                    }
+                }
+            }
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
                 to -= 1;
@@ -777,8 +845,19 @@ fn emit_model_span(
     {
         to -= 1;
     }
+    // "joined The Beatles": a capitalised "The" after a word of the sentence
+    // (not in a headline) stays in the name.
+    let keep_the = |from: usize| {
+        kind != 0
+            && to - from >= 2
+            && from >= 1
+            && tokens[from - 1].kind == TokenKind::Word
+            && !ner::is_title_case(words)
+    };
     while from < to
-        && (tokens[from].kind != TokenKind::Word || matches!(words[from], "the" | "The" | "THE"))
+        && (tokens[from].kind != TokenKind::Word
+            || matches!(words[from], "the" | "THE")
+            || words[from] == "The" && !keep_the(from))
     {
         from += 1;
     }
@@ -812,6 +891,14 @@ fn emit_model_span(
             emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
             return;
         }
+    }
+    // "the" right after a capitalised word starts another name ("announced on
+    // Twitter the Federal Aviation Administration"); after a connector it is
+    // inside one ("Bank of the West").
+    if let Some(cut) = (from + 1..to).find(|&k| words[k] == "the" && is_capitalised(words[k - 1])) {
+        emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+        emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+        return;
     }
     // A title that starts inside the span and runs past its end cuts it ("US
     // National Security" in "US National Security Adviser Jake Sullivan";

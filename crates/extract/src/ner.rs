@@ -8,8 +8,10 @@
 //! lexicon's titles, demonyms, countries and organisation heads), whether the
 //! sentence is written in title case, document-level evidence (whether the
 //! word also appears in lower case, or capitalised inside a sentence, elsewhere
-//! in the same document), and word clusters at three levels (`data/ner/clusters.txt`,
-//! from word vectors; the role Brown clusters play in Ratinov & Roth).
+//! in the same document), word clusters at three levels (`data/ner/clusters.txt`,
+//! from word vectors; the role Brown clusters play in Ratinov & Roth), and
+//! organisations (`data/ner/gaz-orgs.txt`): head words ("Motors", "Orchestra") for the
+//! word, the next two and the end of its capitalised run, and known names.
 //!
 //! The weights ship in `data/ner/model.bin` (embedded with `include_bytes!`, parsed
 //! once); `cargo run --release -p readout-extract --example train_ner` retrains
@@ -224,6 +226,54 @@ fn clusters_of(lower: &str) -> [u16; 3] {
         .map_or(NO_CLUSTER, |&row| c.levels[row as usize])
 }
 
+/// Organisation head words and names (`data/ner/gaz-orgs.txt`, lowercase).
+struct Orgs {
+    /// Words that end an organisation's name ("university", "motors").
+    words: FastSet,
+    /// Names of organisations and sports teams.
+    names: FastSet,
+    /// The first words of those names.
+    first_words: FastSet,
+    max_name_words: usize,
+}
+
+static ORGS: LazyLock<Orgs> = LazyLock::new(|| {
+    let mut words: FastSet = ORG_HEADS.iter().map(|w| w.to_lowercase()).collect();
+    let mut names = FastSet::default();
+    let mut first_words = FastSet::default();
+    let mut max_name_words = 1;
+    for line in gazetteer_lines(include_str!("../data/ner/gaz-orgs.txt")) {
+        match line.split_once('\t') {
+            Some(("word", word)) => {
+                words.insert(word.to_owned());
+            }
+            Some(("name", name)) => {
+                max_name_words = max_name_words.max(name.split(' ').count());
+                names.insert(name.to_owned());
+                first_words.insert(name.split(' ').next().unwrap_or(name).to_owned());
+            }
+            _ => {}
+        }
+    }
+    Orgs {
+        words,
+        names,
+        first_words,
+        max_name_words: max_name_words.min(5),
+    }
+});
+
+/// True for a word that ends organisations' names ("University", "Motors"),
+/// capitalised (`data/ner/gaz-orgs.txt` and the lexicon's organisation heads).
+pub fn is_org_word(word: &str) -> bool {
+    is_capitalised(word) && ORGS.words.contains(&word.to_lowercase())
+}
+
+/// True for the name of an organisation or sports team in `data/ner/gaz-orgs.txt`.
+pub fn is_org_name(name: &str) -> bool {
+    ORGS.names.contains(&name.to_lowercase())
+}
+
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
     GAZETTEERS.places.contains_key(&name.to_lowercase())
@@ -326,15 +376,15 @@ pub fn is_title_case(words: &[&str]) -> bool {
 /// What the document as a whole says about word forms.
 struct DocContext<'a> {
     /// Words seen written in lower case.
-    lower: HashSet<&'a str>,
+    lower: HashSet<&'a str, BuildHasherDefault<FnvHasher>>,
     /// Lowercase forms seen capitalised inside a sentence (not first, not in a headline).
-    capitalised_inside: HashSet<String>,
+    capitalised_inside: FastSet,
 }
 
 impl<'a> DocContext<'a> {
     fn new(sentences: &[Vec<&'a str>]) -> Self {
-        let mut lower = HashSet::new();
-        let mut capitalised_inside = HashSet::new();
+        let mut lower = HashSet::default();
+        let mut capitalised_inside = FastSet::default();
         for words in sentences {
             let title_case = is_title_case(words);
             for (i, w) in words.iter().enumerate() {
@@ -351,6 +401,19 @@ impl<'a> DocContext<'a> {
         }
     }
 }
+
+/// The lexicon's organisation heads (16) and gathering heads (32), as lexicon bits.
+static HEADS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<FnvHasher>>> =
+    LazyLock::new(|| {
+        let mut heads = HashMap::default();
+        for &word in ORG_HEADS {
+            *heads.entry(word).or_insert(0) |= 16;
+        }
+        for &word in EVENT_HEADS {
+            *heads.entry(word).or_insert(0) |= 32;
+        }
+        heads
+    });
 
 /// Lexicon facts about one word: bits for title word, demonym, country or place,
 /// known organisation, organisation head, gathering head, common word.
@@ -372,11 +435,8 @@ fn lexicon_bits(word: &str) -> u8 {
     }
     // The head word lists hold capitalised words only.
     if capitalised {
-        if ORG_HEADS.contains(&word) {
-            bits |= 16;
-        }
-        if EVENT_HEADS.contains(&word) {
-            bits |= 32;
+        if let Some(&head) = HEADS.get(word) {
+            bits |= head;
         }
         if LEXICON.is_common_word(word) {
             bits |= 64;
@@ -393,18 +453,39 @@ struct TokenInfo<'a> {
     lex: u8,
     place: u8,
     cluster: [u16; 3],
+    /// An organisation head word (capitalised or not).
+    org_word: bool,
+    /// BILOU position (1 + part) in the longest organisation-name match; 0 outside.
+    org_name: u8,
 }
 
-fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
+/// `skip_closed`: facts beyond the lowercase form are left out for closed words
+/// whose neighbours are closed too (no feature reads them; see [`closed`]).
+fn sentence_info<'a>(words: &[&'a str], skip_closed: bool) -> Vec<TokenInfo<'a>> {
     let gaz = &*GAZETTEERS;
+    let open: Vec<bool> = words.iter().map(|w| !skip_closed || !closed(w)).collect();
     let mut infos: Vec<TokenInfo> = words
         .iter()
-        .map(|w| {
+        .enumerate()
+        .map(|(i, w)| {
             let lower = if w.chars().any(char::is_uppercase) {
                 Cow::Owned(w.to_lowercase())
             } else {
                 Cow::Borrowed(*w)
             };
+            let read = open[i] || i > 0 && open[i - 1] || open.get(i + 1).copied().unwrap_or(false);
+            if !read {
+                return TokenInfo {
+                    cluster: NO_CLUSTER,
+                    lower,
+                    shape: Shape::default(),
+                    gaz: 0,
+                    lex: 0,
+                    place: 0,
+                    org_word: false,
+                    org_name: 0,
+                };
+            }
             let mut s = Shape::default();
             shape(w, &mut s);
             let mut g = 0u8;
@@ -417,6 +498,7 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
                 }
             }
             let cluster = clusters_of(&lower);
+            let org_word = is_capitalised(w) && ORGS.words.contains(lower.as_ref());
             TokenInfo {
                 cluster,
                 lower,
@@ -424,6 +506,8 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
                 gaz: g,
                 lex: lexicon_bits(w),
                 place: 0,
+                org_word,
+                org_name: 0,
             }
         })
         .collect();
@@ -462,6 +546,40 @@ fn sentence_info<'a>(words: &[&'a str]) -> Vec<TokenInfo<'a>> {
             i += 1;
         }
     }
+    // Longest organisation-name matches starting and ending at capitalised words.
+    let orgs = &*ORGS;
+    let mut key = String::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !is_capitalised(words[i]) || !orgs.first_words.contains(infos[i].lower.as_ref()) {
+            i += 1;
+            continue;
+        }
+        let mut matched = 0;
+        key.clear();
+        for n in 1..=orgs.max_name_words.min(words.len() - i) {
+            if n > 1 {
+                key.push(' ');
+            }
+            key.push_str(&infos[i + n - 1].lower);
+            if is_capitalised(words[i + n - 1]) && orgs.names.contains(key.as_str()) {
+                matched = n;
+            }
+        }
+        if matched == 0 {
+            i += 1;
+            continue;
+        }
+        for k in 0..matched {
+            infos[i + k].org_name = 1 + match (k == 0, k + 1 == matched) {
+                (true, true) => 3,
+                (true, false) => 0,
+                (false, false) => 1,
+                (false, true) => 2,
+            };
+        }
+        i += matched;
+    }
     infos
 }
 
@@ -481,7 +599,7 @@ fn closed(word: &str) -> bool {
 /// `skip_closed`: leave the features of closed words empty (they take the label O);
 /// the run-time tagger does so for edited text, training does not.
 fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> SentenceFeatures {
-    let infos = sentence_info(words);
+    let infos = sentence_info(words, skip_closed);
     let title_case = is_title_case(words);
     let n = words.len();
     let lower_at = |i: isize| -> &str {
@@ -606,6 +724,43 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
             f.push(Fnv::new(24).str(&info.lower).key());
         }
         cluster_features(&mut f, &infos, i);
+        {
+            // Organisation head words: this word, and the next two with their capitalisation.
+            let org_at = |k: usize| -> u8 {
+                infos.get(k).map_or(2, |t| {
+                    u8::from(t.org_word) | (u8::from(t.shape.as_str().starts_with('X')) << 1)
+                })
+            };
+            f.push(Fnv::new(31).byte(u8::from(info.org_word)).key());
+            f.push(Fnv::new(32).byte(org_at(i + 1)).key());
+            f.push(Fnv::new(33).byte(org_at(i + 1)).byte(org_at(i + 2)).key());
+        }
+        {
+            // The longest organisation-name match this word is in.
+            f.push(Fnv::new(34).byte(info.org_name).key());
+            f.push(
+                Fnv::new(35)
+                    .byte(prev.map_or(255, |p| p.org_name))
+                    .byte(info.org_name)
+                    .byte(next.map_or(255, |p| p.org_name))
+                    .key(),
+            );
+        }
+        if is_capitalised(word) {
+            // The capitalised run this word is in (connectors between capitals
+            // included): does it end in an organisation head word, and how far away?
+            let mut end = i;
+            while end + 1 < n
+                && (is_capitalised(words[end + 1])
+                    || NAME_INNER.contains(&words[end + 1])
+                        && words.get(end + 2).is_some_and(|w| is_capitalised(w)))
+            {
+                end += 1;
+            }
+            let head = infos[end].org_word;
+            let distance = (end - i).min(3) as u8;
+            f.push(Fnv::new(36).byte(u8::from(head)).byte(distance).key());
+        }
         ends.push(f.len() as u32);
     }
     SentenceFeatures { keys: f, ends }
@@ -830,18 +985,24 @@ impl TrainedModel {
     }
 }
 
+/// Which label may follow which (the previous label, or the sentence start).
+static ALLOWED_AFTER: LazyLock<[[bool; N_LABELS]; N_LABELS + 1]> = LazyLock::new(|| {
+    let mut table = [[false; N_LABELS]; N_LABELS + 1];
+    for (p, row) in table.iter_mut().enumerate() {
+        for (l, cell) in row.iter_mut().enumerate() {
+            *cell = allowed(p, l);
+        }
+    }
+    table
+});
+
 fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     let n = emissions.len();
     if n == 0 {
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
-    let mut allowed_after = [[false; N_LABELS]; N_LABELS + 1];
-    for (p, row) in allowed_after.iter_mut().enumerate() {
-        for (l, cell) in row.iter_mut().enumerate() {
-            *cell = allowed(p, l);
-        }
-    }
+    let allowed_after = &*ALLOWED_AFTER;
     let mut score = vec![[NEG; N_LABELS]; n];
     let mut back = vec![[0u8; N_LABELS]; n];
     for l in 0..N_LABELS {
@@ -1042,6 +1203,19 @@ mod tests {
     fn bilou_round_trip() {
         let labels = bio_to_labels(&["B-PER", "I-PER", "O", "B-LOC", "B-ORG", "I-ORG", "I-ORG"]);
         assert_eq!(spans(&labels), vec![(0, 2, 0), (3, 4, 2), (4, 7, 1)]);
+    }
+
+    #[test]
+    fn organisation_gazetteer() {
+        assert!(is_org_word("Orchestra"));
+        assert!(is_org_word("University"));
+        assert!(!is_org_word("orchestra"), "capitalised words only");
+        assert!(!is_org_word("Paris"));
+        assert!(is_org_name("Aston Villa"));
+        let words = ["fans", "of", "Aston", "Villa", "cheered"];
+        let infos = sentence_info(&words, false);
+        let codes: Vec<u8> = infos.iter().map(|t| t.org_name).collect();
+        assert_eq!(codes, vec![0, 0, 1, 3, 0]);
     }
 
     #[test]
