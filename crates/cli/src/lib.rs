@@ -2,6 +2,7 @@
 //! `readout up` and the end-to-end tests), the local database set-up and the
 //! extraction commands.
 
+pub mod client;
 pub mod corpus;
 pub mod extract_cmd;
 pub mod local_db;

@@ -38,23 +38,6 @@ pub struct LoadArgs {
     token: Option<readout_server::Secret>,
 }
 
-/// A channel to `target`, over TLS verified against `ca` for an `https://` target.
-async fn connect(target: &str, ca: Option<&std::path::Path>) -> Result<tonic::transport::Channel> {
-    let mut endpoint = tonic::transport::Endpoint::from_shared(target.to_owned())
-        .with_context(|| format!("{target} is not a URL"))?;
-    if target.starts_with("https://") {
-        let Some(ca) = ca else {
-            anyhow::bail!("{target} is https: give --ca with the CA that signs its certificate");
-        };
-        let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
-        endpoint = endpoint.tls_config(
-            tonic::transport::ClientTlsConfig::new()
-                .ca_certificate(tonic::transport::Certificate::from_pem(pem)),
-        )?;
-    }
-    Ok(endpoint.connect().await?)
-}
-
 /// A progress bar with rate and ETA on a terminal (stderr); hidden when the
 /// output is not a terminal, where each phase prints one summary line instead.
 fn progress_bar(label: &'static str, total: usize) -> ProgressBar {
@@ -81,21 +64,11 @@ fn finish_phase(bar: &ProgressBar, label: &str, count: usize, started: Instant) 
 pub fn run(args: LoadArgs) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let channel = connect(&args.target, args.ca.as_deref())
-            .await
-            .with_context(|| format!("connecting to {}", args.target))?;
-        let authorization: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> = args
-            .token
-            .as_ref()
-            .map(|token| format!("Bearer {}", token.expose()).parse())
-            .transpose()
-            .context("--token must be printable ASCII")?;
-        let mut client = IngestServiceClient::with_interceptor(channel, move |mut request: tonic::Request<()>| {
-            if let Some(value) = &authorization {
-                request.metadata_mut().insert("authorization", value.clone());
-            }
-            Ok(request)
-        })
+        let channel = readout::client::connect(&args.target, args.ca.as_deref()).await?;
+        let mut client = IngestServiceClient::with_interceptor(
+            channel,
+            readout::client::bearer(args.token.as_ref())?,
+        )
         .max_encoding_message_size(64 * 1024 * 1024);
         let mut rng = Rng::new(args.seed);
         let world = World::new(&mut rng, (args.articles / 5).max(100), (args.articles / 2).max(50));

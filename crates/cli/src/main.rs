@@ -62,6 +62,17 @@ enum Command {
         /// processed, and score that.
         #[arg(long, conflicts_with = "pred")]
         services: Option<String>,
+        /// With --services: the CA (PEM) that signs an https:// suite's certificate.
+        #[arg(long, env = "READOUT_CA", requires = "services")]
+        ca: Option<PathBuf>,
+        /// With --services: API key or JWT (`read` and `ingest` scopes).
+        #[arg(
+            long,
+            env = "READOUT_TOKEN",
+            hide_env_values = true,
+            requires = "services"
+        )]
+        token: Option<readout_server::Secret>,
         /// List missed quotes and wrong speakers.
         #[arg(long)]
         verbose: bool,
@@ -102,6 +113,8 @@ fn main() -> Result<()> {
             articles,
             pred,
             services,
+            ca,
+            token,
             verbose,
             json,
         } => {
@@ -109,7 +122,11 @@ fn main() -> Result<()> {
                 Some(url) => {
                     let runtime = tokio::runtime::Runtime::new()?;
                     let pairs = runtime.block_on(readout::services_eval::services_output(
-                        &gold, &articles, &url,
+                        &gold,
+                        &articles,
+                        &url,
+                        ca.as_deref(),
+                        token.as_ref(),
                     ))?;
                     readout::services_eval::score(&pairs)
                 }

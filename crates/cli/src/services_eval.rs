@@ -18,15 +18,17 @@ use crate::record_gold::record_to_gold;
 
 /// The stored record of each gold article, rendered in the gold schema: the
 /// article `articles_dir/<name>.txt` of each `gold_dir/<name>.json`, submitted
-/// to the suite at `url` (a gateway or an ingest service).
+/// to the suite at `url` (a gateway or an ingest service; `ca` verifies an
+/// `https://` one, `token` is sent as a bearer token).
 pub async fn services_output(
     gold_dir: &Path,
     articles_dir: &Path,
     url: &str,
+    ca: Option<&Path>,
+    token: Option<&readout_server::Secret>,
 ) -> Result<Vec<(GoldDoc, GoldDoc)>> {
-    let mut client = IngestServiceClient::connect(url.to_owned())
-        .await
-        .with_context(|| format!("connecting to {url}"))?
+    let channel = crate::client::connect(url, ca).await?;
+    let mut client = IngestServiceClient::with_interceptor(channel, crate::client::bearer(token)?)
         .max_decoding_message_size(64 * 1024 * 1024);
     let mut pairs = Vec::new();
     for gold_path in crate::extract_cmd::gold_files(gold_dir)? {
