@@ -117,6 +117,21 @@ impl Authenticator {
     }
 }
 
+/// A principal's name as a header value: printable ASCII as it is, anything
+/// else (a JWT subject in another script, a control character) escaped as
+/// `\u{…}`, so every caller is recorded under a name that says who they are.
+fn header_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c.to_string()
+            } else {
+                c.escape_unicode().to_string()
+            }
+        })
+        .collect()
+}
+
 fn unauthenticated(error: AuthError) -> Status {
     Status::unauthenticated(error.to_string())
 }
@@ -161,10 +176,27 @@ impl Gate for Authenticator {
                 .authorize(needed)
                 .map_err(|error| Status::permission_denied(error.to_string()))?;
             headers.remove(http::header::AUTHORIZATION);
-            if let Ok(name) = http::HeaderValue::from_str(&principal.name) {
+            if let Ok(name) = http::HeaderValue::from_str(&header_safe(&principal.name)) {
                 headers.insert(PRINCIPAL_HEADER, name);
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_names_become_header_values_whatever_their_script() {
+        assert_eq!(header_safe("api-key:ci"), "api-key:ci");
+        assert_eq!(
+            header_safe("jwt:https://id.example#ana lima"),
+            "jwt:https://id.example#ana lima"
+        );
+        let escaped = header_safe("jwt:https://id.example#José\n");
+        assert_eq!(escaped, "jwt:https://id.example#Jos\\u{e9}\\u{a}");
+        assert!(http::HeaderValue::from_str(&escaped).is_ok());
     }
 }
