@@ -116,6 +116,10 @@ pub fn run(args: LoadArgs) -> Result<()> {
                 .when(|status| {
                     matches!(status.code(), tonic::Code::Unavailable | tonic::Code::ResourceExhausted)
                 })
+                // A refusal under load names its wait (gRFC A6 pushback): take it.
+                .adjust(|status, delay| {
+                    delay.map(|delay| readout_server::pushback::requested(status).unwrap_or(delay))
+                })
                 .notify(|status, _| bar.suspend(|| eprintln!("load: waiting for the suite: {}", status.message())))
                 .await?
                 .into_inner()

@@ -3,7 +3,9 @@
 //! `max_wait`, and answers the rest at once with RESOURCE_EXHAUSTED (retryable:
 //! the server is busy, the request was fine). So under overload the admitted
 //! calls keep their latency and the excess fails fast instead of queueing for
-//! tens of seconds.
+//! tens of seconds. Each refusal names how long to wait before trying again
+//! (`grpc-retry-pushback-ms`, see [`crate::pushback`]), longer the deeper the
+//! overload, so refused callers stop costing the cores the admitted calls need.
 //!
 //! Health checks and Watch streams are not counted: a busy server still
 //! answers its probes, and watches have limits of their own. (A slot is held
@@ -15,10 +17,12 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tonic::codegen::http;
+
+use crate::pushback::{Pushback, PUSHBACK_HEADER};
 
 /// The limits of one server.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +39,7 @@ struct Admission {
     limits: AdmissionLimits,
     slots: Arc<Semaphore>,
     queued: AtomicUsize,
+    pushback: Pushback,
 }
 
 /// The layer; one per server, shared by its connections.
@@ -51,6 +56,7 @@ impl AdmissionLayer {
                 limits,
                 slots: Arc::new(Semaphore::new(limits.max_in_flight.max(1))),
                 queued: AtomicUsize::new(0),
+                pushback: Pushback::new(Instant::now()),
             }),
         }
     }
@@ -90,11 +96,17 @@ fn exempt(path: &str) -> bool {
         || path == "/readout.v1.GatewayService/Watch"
 }
 
-fn shed(why: &str) -> http::Response<tonic::body::Body> {
-    tonic::Status::resource_exhausted(format!(
-        "the server is at capacity ({why}); retry with backoff"
-    ))
-    .into_http()
+/// The refusal: RESOURCE_EXHAUSTED, naming how long to wait.
+fn shed(admission: &Admission, why: &str) -> http::Response<tonic::body::Body> {
+    let wait = admission.pushback.refused(Instant::now());
+    let mut status = tonic::Status::resource_exhausted(format!(
+        "the server is at capacity ({why}); retry after {} ms",
+        wait.as_millis()
+    ));
+    status
+        .metadata_mut()
+        .insert(PUSHBACK_HEADER, (wait.as_millis() as u64).into());
+    status.into_http()
 }
 
 impl<S, B> tower::Service<http::Request<B>> for AdmissionService<S>
@@ -129,7 +141,7 @@ where
                     let limits = admission.limits;
                     if admission.queued.fetch_add(1, Ordering::Relaxed) >= limits.max_queued {
                         admission.queued.fetch_sub(1, Ordering::Relaxed);
-                        return Ok(shed("too many calls waiting"));
+                        return Ok(shed(&admission, "too many calls waiting"));
                     }
                     let _queued = Queued(&admission.queued);
                     let waited = tokio::time::timeout(
@@ -139,10 +151,11 @@ where
                     .await;
                     match waited {
                         Ok(Ok(slot)) => slot,
-                        _ => return Ok(shed("no slot freed in time")),
+                        _ => return Ok(shed(&admission, "no slot freed in time")),
                     }
                 }
             };
+            admission.pushback.admitted(Instant::now());
             let response = inner.call(request).await;
             drop(slot);
             response
@@ -199,7 +212,17 @@ mod tests {
             .collect();
         let mut codes = Vec::new();
         for call in calls {
-            codes.push(code(&call.await.unwrap().unwrap()).to_owned());
+            let response = call.await.unwrap().unwrap();
+            // A refusal names how long to wait (the least wait: no load before).
+            if code(&response) == "8" {
+                let wait: u64 = response.headers()[PUSHBACK_HEADER]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((10..=30).contains(&wait), "{wait}");
+            }
+            codes.push(code(&response).to_owned());
         }
         codes.sort();
         // Two served at once, two after waiting, two shed (8 = RESOURCE_EXHAUSTED).

@@ -54,7 +54,8 @@ pub struct CommonArgs {
     /// Per-request deadline the server enforces, in milliseconds.
     #[arg(long, env = "READOUT_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
-    /// Maximum concurrent requests per client connection.
+    /// Maximum calls open at once on one client connection (the HTTP/2
+    /// SETTINGS_MAX_CONCURRENT_STREAMS the server advertises; clients queue the rest).
     #[arg(long, env = "READOUT_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
     pub max_concurrent_requests: usize,
     /// Maximum connection age in seconds, so clients re-resolve and rebalance across replicas.

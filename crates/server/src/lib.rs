@@ -7,6 +7,7 @@ pub mod client_faults;
 pub mod config;
 pub mod gate;
 pub mod metrics;
+pub mod pushback;
 pub mod request;
 pub mod retry;
 pub mod serve;

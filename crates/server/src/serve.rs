@@ -164,7 +164,8 @@ impl Plumbing {
         //   of a handler carries the method; it continues the caller's W3C trace context;
         // - timeout: a server-side deadline even when the client sets none, so no
         //   request holds resources forever (the client's grpc-timeout wins when shorter);
-        // - concurrency limit per connection: bounds the work one client can pile up;
+        // - HTTP/2 max concurrent streams per connection: bounds the calls one
+        //   connection can open at once (beyond admission's shared bound);
         // - max connection age: HTTP/2 connections are long-lived, so without it new
         //   replicas behind a Kubernetes Service would never receive traffic.
         // - metrics (outermost): every request counted and timed by method and status;
@@ -195,10 +196,10 @@ impl Plumbing {
                 span
             })
             .timeout(common.request_timeout())
-            .concurrency_limit_per_connection(common.max_concurrent_requests)
-            // Beyond the per-connection limit, refuse (RESOURCE_EXHAUSTED) rather
-            // than queue without bound before the admission layer sees the call.
-            .load_shed(true)
+            // At most this many calls open per connection, as HTTP/2 settles it:
+            // a client holds its excess streams on its own side (h2 queues them)
+            // rather than the server refusing them one by one without pushback.
+            .max_concurrent_streams(common.max_concurrent_requests.min(u32::MAX as usize) as u32)
             .max_connection_age(Duration::from_secs(common.max_connection_age_secs))
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .add_service(health_service)

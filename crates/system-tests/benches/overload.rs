@@ -2,7 +2,8 @@
 //! holding the seeds, then for each level N of requests in flight (1, 64,
 //! 1,024, 12,000 by default; `OVERLOAD_LEVELS=1,64` to choose) N callers call
 //! GetEntityProfile back to back for `OVERLOAD_SECS` (10) seconds over eight
-//! connections, backing off exponentially when shed (as clients are told to). Prints per level the answered calls per second, how many were
+//! connections, waiting as long as a refusal's pushback asks when shed (as
+//! clients are told to). Prints per level the answered calls per second, how many were
 //! shed (RESOURCE_EXHAUSTED), any other error, and the latency of the answered
 //! (admitted) calls.
 //!
@@ -158,8 +159,10 @@ async fn run_level(channels: &[tonic::transport::Channel], level: usize, secs: u
             let mut client = GatewayServiceClient::new(channels[index % channels.len()].clone());
             tokio::spawn(async move {
                 let mut tally = Tally::default();
-                // Shed callers back off as the README tells clients to: exponentially
-                // from 20 ms to 1 s, with jitter, starting again after an answer.
+                // Shed callers wait as the README tells clients to: as long as the
+                // refusal's pushback asks (gRFC A6; the server jitters it), or without
+                // one exponentially from 20 ms to 1 s with jitter, starting again
+                // after an answer.
                 let mut backoff = Duration::from_millis(20);
                 let mut jitter = (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 while Instant::now() < until {
@@ -177,6 +180,11 @@ async fn run_level(channels: &[tonic::transport::Channel], level: usize, secs: u
                         }
                         Err(status) if status.code() == Code::ResourceExhausted => {
                             tally.shed += 1;
+                            if let Some(wait) = readout_server::pushback::requested(&status) {
+                                let left = until.saturating_duration_since(Instant::now());
+                                tokio::time::sleep(wait.min(left)).await;
+                                continue;
+                            }
                             jitter ^= jitter << 13;
                             jitter ^= jitter >> 7;
                             jitter ^= jitter << 17;

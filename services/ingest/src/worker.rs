@@ -78,6 +78,9 @@ pub struct Worker {
     wake: Arc<Notify>,
     /// Set while a dependency is down: the delays before the next tries.
     outage: Option<backon::ExponentialBackoff>,
+    /// The wait the entity service asked for when it last refused a call under
+    /// load (its pushback), taken instead of the next backoff step.
+    pushback: Option<Duration>,
 }
 
 impl Worker {
@@ -96,6 +99,7 @@ impl Worker {
             config,
             wake,
             outage: None,
+            pushback: None,
         }
     }
 
@@ -116,7 +120,8 @@ impl Worker {
             match claimed {
                 Ok(batch) if !batch.is_empty() => {
                     self.process_batch(batch).await;
-                    if let Some(delay) = self.outage.as_mut().and_then(Iterator::next) {
+                    let backoff = self.outage.as_mut().and_then(Iterator::next);
+                    if let Some(delay) = backoff.map(|step| self.pushback.take().unwrap_or(step)) {
                         tokio::select! {
                             _ = tokio::time::sleep(delay) => {}
                             _ = stop.changed() => {}
@@ -202,6 +207,9 @@ impl Worker {
         tracing::warn!(worker = %self.name, %error, articles = articles.len(), "dependency unavailable; articles released, backing off");
         crate::metrics::OUTAGE_RELEASES.inc();
         self.outage.get_or_insert_with(outage_backoff);
+        if let ProcessError::Entity(status) = &error {
+            self.pushback = readout_server::pushback::requested(status);
+        }
         let ids: Vec<uuid::Uuid> = articles.iter().map(|article| article.id).collect();
         if let Err(store_error) =
             articles::release(&self.pool, &ids, &self.name, &error.to_string()).await
