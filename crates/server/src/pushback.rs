@@ -10,8 +10,8 @@
 //! off up to a second still arrive about 12,000 times a second, and refusing
 //! them takes the cores the admitted calls need. The server knows better. Each
 //! second it counts the calls it admitted and those it refused, and asks for a
-//! wait of one second per refusal per admission of the last second (smoothed,
-//! capped at [`MAX_PUSHBACK`]). With N callers and A admissions a second, the
+//! wait of one second per refusal per admission of the last second (rising at
+//! once, falling by halves, capped at [`MAX_PUSHBACK`]). With N callers and A admissions a second, the
 //! refusals settle near √(N·A) a second instead of N: callers wait about as
 //! long as their share of the capacity gives them anyway, and the server's
 //! cores go to the admitted calls. Each answer is jittered (half to one and a
@@ -92,7 +92,9 @@ impl Window {
         if elapsed < WINDOW {
             return;
         }
-        self.pushback = (self.pushback + wait_for(self.admitted, self.refused)) / 2;
+        // Up at once (an overload arrives in a burst), down by halves.
+        let target = wait_for(self.admitted, self.refused);
+        self.pushback = target.max((self.pushback + target) / 2);
         // The windows since then saw no call at all: each halves the wait.
         let idle = (elapsed.as_secs_f64() / WINDOW.as_secs_f64()) as u32 - 1;
         self.pushback /= 1 << idle.min(30);
@@ -156,11 +158,11 @@ mod tests {
         let t = Instant::now();
         let pushback = Pushback::new(t);
         second(&pushback, t, 300, 3000);
-        // Ten refusals per admission ask for ten seconds; smoothed: five.
+        // Ten refusals per admission ask for ten seconds, at once.
         let waits = second(&pushback, t + WINDOW, 300, 1000);
         let mean = waits.iter().sum::<Duration>() / waits.len() as u32;
         assert!(
-            mean > Duration::from_millis(4500) && mean < Duration::from_millis(5500),
+            mean > Duration::from_millis(9000) && mean < Duration::from_millis(11000),
             "{mean:?}"
         );
         // No admissions at all: the cap.
@@ -183,7 +185,7 @@ mod tests {
         let (least, most) = (waits.iter().min().unwrap(), waits.iter().max().unwrap());
         assert!(*most > *least * 2, "{least:?} {most:?}");
         // A quiet spell: back to the least wait.
-        let waits = second(&pushback, t + WINDOW * 10, 100, 1);
+        let waits = second(&pushback, t + WINDOW * 12, 100, 1);
         assert!(waits[0] <= MIN_PUSHBACK * 3 / 2, "{waits:?}");
     }
 
