@@ -501,3 +501,26 @@ pub fn type_probabilities(document: &Document<'_>) -> [f32; K] {
 pub fn probabilities_of(features: &Features) -> [f32; K] {
     model().probabilities(features)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head_features(headline: &str) -> Vec<String> {
+        let lower: Vec<String> = headline.split(' ').map(str::to_owned).collect();
+        let mut builder = FeatureBuilder::default();
+        builder.headline(headline);
+        builder.sentence(Part::Head, &read(&lower), &lower);
+        builder.finish().triggers
+    }
+
+    #[test]
+    fn headline_triggers_after_a_determiner_or_before_by_get_their_own_slots() {
+        let noun = head_features("the attack on nairobi leaves ten dead");
+        assert!(noun.contains(&"hd@ASSAULT".to_owned()), "{noun:?}");
+        let verb = head_features("kenya condemns attack");
+        assert!(!verb.iter().any(|f| f.starts_with("hd@")), "{verb:?}");
+        let passive = head_features("shops attacked by protesters");
+        assert!(passive.contains(&"hy@ASSAULT".to_owned()), "{passive:?}");
+    }
+}
