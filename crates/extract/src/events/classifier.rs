@@ -56,13 +56,19 @@ pub struct FeatureBuilder {
     features: Features,
     /// Trigger features seen, as bits of (kind, mark, type): no strings are
     /// made until the end.
-    seen: [u64; 8],
+    seen: [u64; 10],
     head_first: bool,
     head_first_verb: bool,
 }
 
-/// Trigger-feature kinds, in bit order: where the trigger was and what it was.
-const KINDS: [&str; 8] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1"];
+/// Trigger-feature kinds, in bit order: where the trigger was and what it was
+/// ("hd": a headline trigger after a determiner or possessive, a noun naming
+/// an act, "the attack", "Kenya's sanctions"; "hy": a headline trigger
+/// followed by "by", a passive verb or an act with its agent, "shops smashed
+/// by protesters").
+const KINDS: [&str; 10] = ["h", "l", "b", "hc", "lc", "bc", "h1", "hv1", "hd", "hy"];
+/// Words before a headline trigger that make it a noun.
+const DETERMINERS: &[&str] = &["a", "an", "the", "its", "their", "his", "her", "new"];
 /// Words that open a background clause in a headline ("arrested after
 /// attack", "talks amid protests"): triggers after them get their own feature.
 const BACKGROUND: &[&str] = &[
@@ -134,6 +140,15 @@ impl FeatureBuilder {
                     self.mark(7, 0, t);
                     self.head_first_verb = true;
                 }
+                if part == Part::Head {
+                    let before = found.first.checked_sub(1).map(|i| lower[i].as_str());
+                    if before.is_some_and(|w| DETERMINERS.contains(&w) || w.ends_with("'s")) {
+                        self.mark(8, 0, t);
+                    }
+                    if lower.get(found.end).is_some_and(|w| w == "by") {
+                        self.mark(9, 0, t);
+                    }
+                }
                 self.mark(kind, 0, t);
             }
         }
@@ -143,7 +158,7 @@ impl FeatureBuilder {
     pub fn finish(mut self) -> Features {
         self.features.head_words.sort();
         self.features.head_words.dedup();
-        for bit in 0..512 {
+        for bit in 0..640 {
             if self.seen[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
@@ -485,4 +500,27 @@ pub fn type_probabilities(document: &Document<'_>) -> [f32; K] {
 /// The probabilities for features already collected.
 pub fn probabilities_of(features: &Features) -> [f32; K] {
     model().probabilities(features)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head_features(headline: &str) -> Vec<String> {
+        let lower: Vec<String> = headline.split(' ').map(str::to_owned).collect();
+        let mut builder = FeatureBuilder::default();
+        builder.headline(headline);
+        builder.sentence(Part::Head, &read(&lower), &lower);
+        builder.finish().triggers
+    }
+
+    #[test]
+    fn headline_triggers_after_a_determiner_or_before_by_get_their_own_slots() {
+        let noun = head_features("the attack on nairobi leaves ten dead");
+        assert!(noun.contains(&"hd@ASSAULT".to_owned()), "{noun:?}");
+        let verb = head_features("kenya condemns attack");
+        assert!(!verb.iter().any(|f| f.starts_with("hd@")), "{verb:?}");
+        let passive = head_features("shops attacked by protesters");
+        assert!(passive.contains(&"hy@ASSAULT".to_owned()), "{passive:?}");
+    }
 }
