@@ -141,6 +141,61 @@ fn is_name_word(word: &str) -> bool {
         && word.chars().skip(1).any(char::is_lowercase)
 }
 
+/// A Roman numeral from II to XXXIX ("Henry VIII", "Charles III"); "I" only
+/// where `lone_i` allows it (it is also the pronoun).
+fn is_regnal_number(word: &str, lone_i: bool) -> bool {
+    if word == "I" {
+        return lone_i;
+    }
+    let rest = word.trim_start_matches('X');
+    let tens = word.len() - rest.len();
+    tens <= 3
+        && (word.len() > tens || tens > 0)
+        && matches!(
+            rest,
+            "" | "I" | "II" | "III" | "IV" | "V" | "VI" | "VII" | "VIII" | "IX"
+        )
+        && word != "X"
+}
+
+/// Epithets that follow a person's name after "the" ("Pliny the Elder").
+const EPITHETS: &[&str] = &["Elder", "Younger", "Great"];
+
+/// Titles of monarchs and popes, before a name with a regnal number.
+const REGNAL_TITLES: &[&str] = &[
+    "King", "Queen", "Pope", "Emperor", "Empress", "Pharaoh", "Tsar", "Czar", "Tsarina", "Sultan",
+    "Prince", "Princess", "Duke", "Duchess", "Shah", "Kaiser", "Saint", "St.",
+];
+
+/// How far a person's name ending before `to` reaches with what follows it:
+/// a regnal number ("Henry VIII", "Amyntas I of Macedon"), a generational
+/// suffix ("Jr", "Sr") or an epithet ("Lucas Cranach the Elder").
+fn person_suffix(text: &str, tokens: &[Token], words: &[&str], to: usize) -> usize {
+    let Some(&next) = words.get(to) else {
+        return to;
+    };
+    if !adjacent(text, tokens[to - 1], tokens[to]) || tokens[to].kind != TokenKind::Word {
+        return to;
+    }
+    // A lone "I" is a number only before punctuation, the end, "of" or a name.
+    let lone_i = match words.get(to + 1) {
+        None => true,
+        Some(&after) => {
+            tokens[to + 1].kind != TokenKind::Word || after == "of" || is_capitalised(after)
+        }
+    };
+    if is_regnal_number(next, lone_i) || matches!(next, "Jr" | "Sr" | "Jr." | "Sr.") {
+        return to + 1;
+    }
+    if next == "the"
+        && words.get(to + 1).is_some_and(|w| EPITHETS.contains(w))
+        && adjacent(text, tokens[to], tokens[to + 1])
+    {
+        return to + 2;
+    }
+    to
+}
+
 /// Head words of geographic features: a capitalised run ending in one is a LOC.
 const LOC_HEADS: &[&str] = &[
     "Sea",
@@ -284,8 +339,19 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        let spans = ner::spans(&labels[sentence_index]);
+        let mut spans = ner::spans(&labels[sentence_index]);
+        regnal_names(text, tokens, words, &mut spans);
+        let mut covered = 0;
         for &(mut from, mut to, mut kind) in &spans {
+            if from < covered {
+                continue;
+            }
+            // "Henry VIII", "Pliny the Elder", "John Smith Jr.": what follows a
+            // person's name and belongs to it.
+            if kind == 0 {
+                to = person_suffix(text, tokens, words, to);
+                covered = to;
+            }
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
             if to < words.len()
@@ -436,6 +502,37 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
     platforms(text, &mut raws);
     document_consistency(&mut raws);
     resolve(text, raws)
+}
+
+/// Adds the people the tagger left out who are named with a regnal number
+/// ("Queen Elizabeth II", "Pope Leo XIV"): a capitalised word before a number
+/// from II up, outside every span, that is a given name or follows a
+/// monarch's or pope's title.
+fn regnal_names(
+    text: &str,
+    tokens: &[Token],
+    words: &[&str],
+    spans: &mut Vec<(usize, usize, usize)>,
+) {
+    let mut added = false;
+    for k in 1..words.len() {
+        if !is_regnal_number(words[k], false)
+            || tokens[k - 1].kind != TokenKind::Word
+            || !is_name_word(words[k - 1])
+            || !adjacent(text, tokens[k - 1], tokens[k])
+            || spans.iter().any(|&(from, to, _)| from <= k && k - 1 < to)
+        {
+            continue;
+        }
+        let titled = k >= 2 && REGNAL_TITLES.contains(&words[k - 2]);
+        if titled || ner::is_given_name(words[k - 1]) && !LEXICON.is_common_word(words[k - 1]) {
+            spans.push((k - 1, k, 0));
+            added = true;
+        }
+    }
+    if added {
+        spans.sort_unstable();
+    }
 }
 
 /// True for a span inside a handle or an identifier ("@Aaj_Urdu", "news_desk"):
@@ -886,6 +983,7 @@ fn emit_model_span(
         if let Some(cut) = (from + 1..to).find(|&k| {
             words[k].chars().next().is_some_and(char::is_lowercase)
                 && !NAME_PARTICLES.contains(&words[k])
+                && !(words[k] == "the" && k + 2 == to && EPITHETS.contains(&words[k + 1]))
         }) {
             emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
             emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
@@ -895,7 +993,11 @@ fn emit_model_span(
     // "the" right after a capitalised word starts another name ("announced on
     // Twitter the Federal Aviation Administration"); after a connector it is
     // inside one ("Bank of the West").
-    if let Some(cut) = (from + 1..to).find(|&k| words[k] == "the" && is_capitalised(words[k - 1])) {
+    if let Some(cut) = (from + 1..to).find(|&k| {
+        words[k] == "the"
+            && is_capitalised(words[k - 1])
+            && !(kind == 0 && k + 2 == to && EPITHETS.contains(&words[k + 1]))
+    }) {
         emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
         emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
         return;
@@ -1008,10 +1110,20 @@ fn emit_model_span(
     if affiliation.is_none() && kind != 2 {
         affiliation = possessive_country(text, tokens, full_from);
     }
-    let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
-    let full_span = Span::new(tokens[full_from].span.start, span.end);
+    let mut span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
     let name_words = &words[from..to];
-    let name = name_words.join(" ");
+    let mut name = name_words.join(" ");
+    // "Jr." keeps its dot (the tokens leave it out); alone it is no name.
+    if matches!(words[to - 1], "Jr" | "Sr") {
+        if to - from == 1 {
+            return;
+        }
+        if text[span.end..].starts_with('.') {
+            span.end += 1;
+            name.push('.');
+        }
+    }
+    let full_span = Span::new(tokens[full_from].span.start, span.end);
     let meanings = LEXICON.lookup(&name).or_else(|| {
         let shouted = name.chars().filter(|c| c.is_alphabetic()).count() > 3
             && !name.chars().any(char::is_lowercase);
@@ -2103,6 +2215,20 @@ mod tests {
         assert!(has("Twitter", "ORG"), "{found:?}");
         assert!(has("Huawei", "ORG"), "{found:?}");
         assert!(has("Meng Wanzhou", "PERSON"), "{found:?}");
+    }
+
+    #[test]
+    fn what_follows_a_name_belongs_to_it() {
+        let found = names(
+            "Headline\nThe death of Queen Elizabeth II shocked Britain, said John C. Scheidt Jr. \
+             on Monday. Lucas Cranach the Elder painted for Henry VIII.",
+        );
+        let has = |name: &str| found.iter().any(|(n, k)| n == name && *k == "PERSON");
+        assert!(has("Elizabeth II"), "{found:?}");
+        assert!(has("John C. Scheidt Jr."), "{found:?}");
+        assert!(has("Lucas Cranach the Elder"), "{found:?}");
+        assert!(has("Henry VIII"), "{found:?}");
+        assert!(!found.iter().any(|(n, _)| n == "Elder"), "{found:?}");
     }
 
     #[test]

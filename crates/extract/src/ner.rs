@@ -274,6 +274,11 @@ pub fn is_org_name(name: &str) -> bool {
     ORGS.names.contains(&name.to_lowercase())
 }
 
+/// True for a given name of the name gazetteer (`data/ner/gaz-first.txt`).
+pub fn is_given_name(word: &str) -> bool {
+    GAZETTEERS.first.contains(&word.to_lowercase())
+}
+
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
     GAZETTEERS.places.contains_key(&name.to_lowercase())
