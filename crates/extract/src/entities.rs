@@ -973,6 +973,13 @@ fn emit_model_span(
     if to <= from {
         return;
     }
+    // A bracket inside a span ends one name ("Real Estate Council of Ontario
+    // (RECO": the acronym is a name of its own).
+    if let Some(cut) = (from + 1..to).find(|&k| matches!(words[k], "(" | ")" | "[" | "]")) {
+        emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+        emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+        return;
+    }
     // Treaties, programmes and plans are not entities ("Treaty of Nanking" is one too).
     if words[from..to].iter().any(|w| NON_ENTITY_HEADS.contains(w)) {
         return;
