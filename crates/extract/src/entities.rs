@@ -158,6 +158,33 @@ fn is_regnal_number(word: &str, lone_i: bool) -> bool {
         && word != "X"
 }
 
+/// Head words of military units, named with their number ("7th Fleet").
+const MILITARY_UNITS: &[&str] = &[
+    "Division",
+    "Corps",
+    "Brigade",
+    "Regiment",
+    "Battalion",
+    "Squadron",
+    "Fleet",
+    "Army",
+    "Infantry",
+    "Wing",
+    "Cavalry",
+    "Artillery",
+    "Flotilla",
+    "Airborne",
+    "Marines",
+];
+
+/// A unit's number: "82nd", "101st", "3d", "65", or a Roman numeral ("IV").
+fn is_unit_number(word: &str) -> bool {
+    let digits = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    let has_digits = digits.len() < word.len();
+    has_digits && matches!(digits, "" | "st" | "nd" | "rd" | "th" | "d")
+        || is_regnal_number(word, true)
+}
+
 /// Epithets that follow a person's name after "the" ("Pliny the Elder").
 const EPITHETS: &[&str] = &["Elder", "Younger", "Great"];
 
@@ -399,6 +426,17 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                         kind = ORG_TYPE;
                     }
                 }
+            }
+            // "82nd Airborne Division", "IV Corps": the number of a military unit
+            // is part of its name.
+            if kind == ORG_TYPE
+                && from > 0
+                && MILITARY_UNITS.contains(&words[to - 1])
+                && tokens[from - 1].kind == TokenKind::Word
+                && is_unit_number(words[from - 1])
+                && adjacent(text, tokens[from - 1], tokens[from])
+            {
+                from -= 1;
             }
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
@@ -2236,6 +2274,13 @@ mod tests {
         assert!(has("Lucas Cranach the Elder"), "{found:?}");
         assert!(has("Henry VIII"), "{found:?}");
         assert!(!found.iter().any(|(n, _)| n == "Elder"), "{found:?}");
+        let found = names("Headline\nThe 82nd Airborne Division and IV Corps moved.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "82nd Airborne Division" && *k == "ORG"),
+            "{found:?}"
+        );
     }
 
     #[test]
