@@ -158,6 +158,40 @@ fn is_regnal_number(word: &str, lone_i: bool) -> bool {
         && word != "X"
 }
 
+/// Words that end companies' names besides the tagger's head words (legal
+/// forms and trades: "Virgin Records", "Siemens AG", "Paramount Pictures").
+const COMPANY_HEADS: &[&str] = &[
+    "AG",
+    "GmbH",
+    "SA",
+    "S.A.",
+    "NV",
+    "N.V.",
+    "SpA",
+    "Pty",
+    "LLP",
+    "LP",
+    "Records",
+    "Studios",
+    "Pictures",
+    "Films",
+    "Publishing",
+    "Publishers",
+    "Technologies",
+    "Ventures",
+    "Telecom",
+    "Airline",
+    "Bancorp",
+    "Brewing",
+    "Foods",
+    "Stores",
+];
+
+/// True for a word that ends an organisation's name.
+fn is_org_head(word: &str) -> bool {
+    ner::is_org_word(word) || COMPANY_HEADS.contains(&word)
+}
+
 /// Head words of military units, named with their number ("7th Fleet").
 const MILITARY_UNITS: &[&str] = &[
     "Division",
@@ -382,7 +416,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
             if to < words.len()
-                && ner::is_org_word(words[to])
+                && is_org_head(words[to])
                 && adjacent(text, tokens[to - 1], tokens[to])
                 && !spans.iter().any(|&(next, _, _)| next == to)
             {
@@ -402,7 +436,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             }
             // A name of two words or more ending in an organisation head word is
             // an organisation ("Ford Motors", "Cleveland Orchestra").
-            if to - from >= 2 && ner::is_org_word(words[to - 1]) {
+            if to - from >= 2 && is_org_head(words[to - 1]) {
                 kind = ORG_TYPE;
             }
             // A name of the organisation gazetteer is an organisation.
