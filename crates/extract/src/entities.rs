@@ -231,20 +231,28 @@ const REGNAL_TITLES: &[&str] = &[
 /// How far a person's name ending before `to` reaches with what follows it:
 /// a regnal number ("Henry VIII", "Amyntas I of Macedon"), a generational
 /// suffix ("Jr", "Sr") or an epithet ("Lucas Cranach the Elder").
-fn person_suffix(text: &str, tokens: &[Token], words: &[&str], to: usize) -> usize {
+fn person_suffix(text: &str, tokens: &[Token], words: &[&str], from: usize, to: usize) -> usize {
     let Some(&next) = words.get(to) else {
         return to;
     };
     if !adjacent(text, tokens[to - 1], tokens[to]) || tokens[to].kind != TokenKind::Word {
         return to;
     }
-    // A lone "I" is a number only before punctuation, the end, "of" or a name.
-    let lone_i = match words.get(to + 1) {
-        None => true,
-        Some(&after) => {
-            tokens[to + 1].kind != TokenKind::Word || after == "of" || is_capitalised(after)
-        }
+    // A lone "I" is a number only after a monarch's title ("king Amyntas I"), or
+    // before punctuation, the end, "of" or a name.
+    let regnal_title = |k: usize| {
+        REGNAL_TITLES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(words[k]))
     };
+    let lone_i = from > 0 && regnal_title(from - 1)
+        || regnal_title(from)
+        || match words.get(to + 1) {
+            None => true,
+            Some(&after) => {
+                tokens[to + 1].kind != TokenKind::Word || after == "of" || is_capitalised(after)
+            }
+        };
     if is_regnal_number(next, lone_i) || matches!(next, "Jr" | "Sr" | "Jr." | "Sr.") {
         return to + 1;
     }
@@ -410,7 +418,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             // "Henry VIII", "Pliny the Elder", "John Smith Jr.": what follows a
             // person's name and belongs to it.
             if kind == 0 {
-                to = person_suffix(text, tokens, words, to);
+                to = person_suffix(text, tokens, words, from, to);
                 covered = to;
             }
             // "Johns Hopkins University": a capitalised organisation head word
