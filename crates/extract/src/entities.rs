@@ -323,6 +323,21 @@ const NON_ENTITY_HEADS: &[&str] = &[
     "Doctrine",
 ];
 
+/// Last words of names of events and prizes, which are no entities.
+const NON_ENTITY_LAST_WORDS: &[&str] = &[
+    "War",
+    "Revolution",
+    "Crisis",
+    "Trophy",
+    "Prize",
+    "Award",
+    "Awards",
+    "Medal",
+    "Cup",
+    "Championship",
+    "Championships",
+];
+
 /// Capitalised abbreviations that name no organisation.
 const NON_ENTITY_ACRONYMS: &[&str] = &[
     "GDP", "CEO", "CFO", "AI", "TV", "DNA", "HIV", "COVID", "PhD", "IT", "ID", "OK", "CO2", "GMT",
@@ -1129,6 +1144,18 @@ fn emit_model_span(
     }
     // Treaties, programmes and plans are not entities ("Treaty of Nanking" is one too).
     if words[from..to].iter().any(|w| NON_ENTITY_HEADS.contains(w)) {
+        return;
+    }
+    // Nor are wars, battles, operations, crises and prizes ("Second Battle of
+    // Bull Run", "Operation Market Garden", "Suez Crisis", "Davis Cup").
+    if to - from >= 2
+        && (NON_ENTITY_LAST_WORDS.contains(&words[to - 1])
+            || matches!(words[from], "Battle" | "Siege") && words[from + 1] == "of"
+            || words[from] == "Operation" && is_capitalised(words[from + 1])
+            || from + 2 < to
+                && matches!(words[from + 1], "Battle" | "Siege")
+                && words[from + 2] == "of")
+    {
         return;
     }
     // A person's name holds no lower-case words but particles ("von der"):
@@ -2388,6 +2415,11 @@ mod tests {
              agreed.",
         );
         assert!(!found.iter().any(|(n, _)| n == "Saracens"), "{found:?}");
+        let found = names(
+            "Headline\nThe Second Battle of Bull Run followed Operation Market Garden and the \
+             Suez Crisis.",
+        );
+        assert!(found.is_empty(), "{found:?}");
         let found = names("Headline\nThe 82nd Airborne Division and IV Corps moved.");
         assert!(
             found
