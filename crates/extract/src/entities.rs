@@ -192,6 +192,28 @@ fn is_org_head(word: &str) -> bool {
     ner::is_org_word(word) || COMPANY_HEADS.contains(&word)
 }
 
+/// Head words of administrative areas and harbours: a name ending in one is a place.
+const ADMINISTRATIVE_HEADS: &[&str] = &[
+    "County",
+    "District",
+    "Province",
+    "Oblast",
+    "Parish",
+    "Prefecture",
+    "Governorate",
+    "Municipality",
+    "Township",
+    "Borough",
+    "Canton",
+    "Harbor",
+    "Harbour",
+    "Krai",
+    "Raion",
+];
+
+/// Head words of streets and squares.
+const STREET_HEADS: &[&str] = &["Street", "Avenue", "Road", "Square", "Boulevard", "Lane"];
+
 /// Head words of military units, named with their number ("7th Fleet").
 const MILITARY_UNITS: &[&str] = &[
     "Division",
@@ -494,6 +516,18 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 && adjacent(text, tokens[from - 1], tokens[from])
             {
                 from -= 1;
+            }
+            // "Odessa Oblast", "Pearl Harbor", "Wall Street": a "person" ending in a
+            // place's head word is a place ("Michael Bay": a given name before a
+            // word that is also a surname keeps the person).
+            if kind == 0 && to - from >= 2 {
+                let last = words[to - 1];
+                if ADMINISTRATIVE_HEADS.contains(&last)
+                    || (LOC_HEADS.contains(&last) || STREET_HEADS.contains(&last))
+                        && !ner::is_given_name(words[from])
+                {
+                    kind = LOC_TYPE;
+                }
             }
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
@@ -2420,6 +2454,13 @@ mod tests {
              Suez Crisis.",
         );
         assert!(found.is_empty(), "{found:?}");
+        let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Odessa Oblast" && *k != "PERSON"),
+            "{found:?}"
+        );
         let found = names("Headline\nThe 82nd Airborne Division and IV Corps moved.");
         assert!(
             found
