@@ -192,6 +192,12 @@ fn is_org_head(word: &str) -> bool {
     ner::is_org_word(word) || COMPANY_HEADS.contains(&word)
 }
 
+/// Abbreviations that start football and sports clubs' names ("FC Basel").
+const CLUB_PREFIXES: &[&str] = &[
+    "FC", "AFC", "AC", "SC", "CF", "CD", "SV", "FK", "SK", "NK", "VfB", "VfL", "TSG", "RC", "SD",
+    "UD", "GD", "KV", "KRC", "BSC", "HNK", "PFC", "MFK",
+];
+
 /// Head words of administrative areas and harbours: a name ending in one is a place.
 const ADMINISTRATIVE_HEADS: &[&str] = &[
     "County",
@@ -516,6 +522,10 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 && adjacent(text, tokens[from - 1], tokens[from])
             {
                 from -= 1;
+            }
+            // "FC Basel", "AC Milan": a club's prefix makes an organisation.
+            if to - from >= 2 && CLUB_PREFIXES.contains(&words[from]) {
+                kind = ORG_TYPE;
             }
             // "Odessa Oblast", "Pearl Harbor", "Wall Street": a "person" ending in a
             // place's head word is a place ("Michael Bay": a given name before a
