@@ -1376,11 +1376,15 @@ fn emit_model_span(
             return;
         }
     }
-    // "in Nusa Dua": a name right after "in" (not a possessive) is a place.
+    // "in Nusa Dua": a name right after "in" (not a possessive) is a place; after
+    // "at", "near" or "around" ("at Karnak") when none of its words is a known
+    // given name or surname ("a swipe at Trump").
     let kind = if kind == 0
         && full_from == from
         && from > 0
-        && words[from - 1] == "in"
+        && (words[from - 1] == "in"
+            || matches!(words[from - 1], "at" | "near" | "around")
+                && !words[from..to].iter().any(|w| ner::is_known_name(w)))
         && tokens
             .get(to)
             .is_none_or(|t| t.kind != TokenKind::Possessive)
@@ -2464,6 +2468,18 @@ mod tests {
              Suez Crisis.",
         );
         assert!(found.is_empty(), "{found:?}");
+        let found = names(
+            "Headline\nThe temple at Karnak stood. Senator Jones took a swipe at Jones's rival \
+             and at Smith.",
+        );
+        assert!(
+            found.iter().any(|(n, k)| n == "Karnak" && *k != "PERSON"),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|(n, k)| n == "Smith" && *k != "PERSON"),
+            "{found:?}"
+        );
         let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
         assert!(
             found

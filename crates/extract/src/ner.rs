@@ -279,6 +279,12 @@ pub fn is_given_name(word: &str) -> bool {
     GAZETTEERS.first.contains(&word.to_lowercase())
 }
 
+/// True for a word of the name gazetteers (given names and surnames).
+pub fn is_known_name(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    GAZETTEERS.first.contains(&lower) || GAZETTEERS.last.contains(&lower)
+}
+
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
     GAZETTEERS.places.contains_key(&name.to_lowercase())
