@@ -523,6 +523,18 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             {
                 from -= 1;
             }
+            // "Sony Australia", "Google India": a known organisation's name before a
+            // country is its branch there, an organisation.
+            if kind != ORG_TYPE
+                && to - from >= 2
+                && is_country(words[to - 1])
+                && (ner::is_org_name(&words[from..to - 1].join(" "))
+                    || LEXICON
+                        .lookup(&words[from..to - 1].join(" "))
+                        .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Org { .. }))))
+            {
+                kind = ORG_TYPE;
+            }
             // "FC Basel", "AC Milan": a club's prefix makes an organisation.
             if to - from >= 2 && CLUB_PREFIXES.contains(&words[from]) {
                 kind = ORG_TYPE;
