@@ -711,7 +711,8 @@ const FOLLOWING_NOUNS: &[&str] = &[
 /// A single word the tagger calls a person that the article only ever names as
 /// "the <word>" heading its phrase ("the Saracens", "the Clyde") is a group, a
 /// river or a team, not a person: left out. "the Bush administration" (the word
-/// before a noun of a person's) and words of a person's full name stay.
+/// before a noun of a person's), families ("the Obamas") and words of a person's
+/// full name stay.
 fn drop_the_singles(text: &str, raws: &mut Vec<RawMention>) {
     let mut person_words: HashSet<&str> = HashSet::new();
     for raw in raws.iter() {
@@ -736,7 +737,15 @@ fn drop_the_singles(text: &str, raws: &mut Vec<RawMention>) {
     let mut verdict: HashMap<&str, bool> = HashMap::new();
     for raw in raws.iter() {
         if let Raw::Single { word, .. } = &raw.raw {
-            if person_words.contains(word.as_str()) {
+            // "the Gateses", "the Obamas": a family is people.
+            let singular = word
+                .strip_suffix("es")
+                .filter(|stem| stem.ends_with('s'))
+                .or_else(|| word.strip_suffix('s'));
+            if person_words.contains(word.as_str())
+                || singular
+                    .is_some_and(|stem| person_words.contains(stem) || ner::is_known_name(stem))
+            {
                 continue;
             }
             let entry = verdict.entry(word.as_str()).or_insert(true);
@@ -1389,14 +1398,15 @@ fn emit_model_span(
         }
     }
     // "in Nusa Dua": a name right after "in" (not a possessive) is a place; after
-    // "at", "near" or "around" ("at Karnak") when none of its words is a known
-    // given name or surname ("a swipe at Trump").
+    // "at", "near" or "around" ("at Karnak") a single word that is no known given
+    // name or surname ("a swipe at Smith", "aimed at Bin Laden" stay people).
     let kind = if kind == 0
         && full_from == from
         && from > 0
         && (words[from - 1] == "in"
             || matches!(words[from - 1], "at" | "near" | "around")
-                && !words[from..to].iter().any(|w| ner::is_known_name(w)))
+                && to - from == 1
+                && !ner::is_known_name(words[from]))
         && tokens
             .get(to)
             .is_none_or(|t| t.kind != TokenKind::Possessive)
@@ -2475,6 +2485,11 @@ mod tests {
              agreed.",
         );
         assert!(!found.iter().any(|(n, _)| n == "Saracens"), "{found:?}");
+        let found = names("Headline\nDinner with the Kennedys ended early, and the Saracens left.");
+        assert!(
+            found.iter().any(|(n, k)| n == "Kennedys" && *k == "PERSON"),
+            "{found:?}"
+        );
         let found = names(
             "Headline\nThe Second Battle of Bull Run followed Operation Market Garden and the \
              Suez Crisis.",
