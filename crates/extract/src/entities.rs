@@ -689,6 +689,14 @@ fn regnal_names(
 
 /// Nouns after a person's name that make it a modifier ("the Bush administration").
 const FOLLOWING_NOUNS: &[&str] = &[
+    "sisters",
+    "brothers",
+    "siblings",
+    "twins",
+    "children",
+    "household",
+    "clan",
+    "dynasty",
     "administration",
     "government",
     "campaign",
