@@ -1251,6 +1251,19 @@ fn emit_model_span(
     {
         from += 1;
     }
+    // "Using Alvarez", "Scotsman James Watt": a first word that is no known name,
+    // with the form of a verb or a noun of people, before a known name is not
+    // part of the name.
+    if kind == 0
+        && to - from >= 2
+        && !ner::is_known_name(words[from])
+        && ner::is_known_name(words[from + 1])
+        && ["ing", "man", "woman"]
+            .iter()
+            .any(|end| words[from].len() > end.len() + 2 && words[from].ends_with(end))
+    {
+        from += 1;
+    }
     // Titles and nationality words the tagger took into a person's name.
     if kind == 0 {
         while to - from > 1
@@ -2577,6 +2590,13 @@ mod tests {
             names("Headline\nIsner, who produced some of his best tennis, also paid tribute.");
         assert!(
             found.iter().any(|(n, k)| n == "Isner" && *k == "PERSON"),
+            "{found:?}"
+        );
+        let found = names("Headline\nThe engine was built by Scotsman James Watt.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "James Watt" && *k == "PERSON"),
             "{found:?}"
         );
         let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
