@@ -1256,11 +1256,11 @@ fn emit_model_span(
     // part of the name.
     if kind == 0
         && to - from >= 2
-        && !ner::is_known_name(words[from])
-        && ner::is_known_name(words[from + 1])
         && ["ing", "man", "woman"]
             .iter()
             .any(|end| words[from].len() > end.len() + 2 && words[from].ends_with(end))
+        && !ner::is_known_name(words[from])
+        && ner::is_known_name(words[from + 1])
     {
         from += 1;
     }
