@@ -524,6 +524,32 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             {
                 from -= 1;
             }
+            // "St. Louis", "Saint Helena", "the church of St. Michael": a saint's name
+            // is a place (a city, a church), the "St." included.
+            if kind != ORG_TYPE {
+                let saint = |k: usize| matches!(words[k], "St" | "Saint" | "Ste");
+                let dotted = |k: usize| {
+                    k + 2 <= from
+                        && matches!(words[k], "St" | "Ste")
+                        && words[k + 1] == "."
+                        && tokens[k].span.end == tokens[k + 1].span.start
+                        && adjacent(text, tokens[k + 1], tokens[k + 2])
+                };
+                if from >= 2 && dotted(from - 2) {
+                    from -= 2;
+                    kind = LOC_TYPE;
+                } else if from >= 1
+                    && saint(from - 1)
+                    && words[from - 1] != "St"
+                    && adjacent(text, tokens[from - 1], tokens[from])
+                    && (from == 1 || tokens[from - 2].kind == TokenKind::Word)
+                {
+                    from -= 1;
+                    kind = LOC_TYPE;
+                } else if to - from >= 2 && saint(from) {
+                    kind = LOC_TYPE;
+                }
+            }
             // "Sony Australia", "Google India": a known organisation's name before a
             // country is its branch there, an organisation.
             if kind != ORG_TYPE
@@ -1438,6 +1464,14 @@ fn emit_model_span(
     let mut span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
     let name_words = &words[from..to];
     let mut name = name_words.join(" ");
+    // "St. Louis": a dot the tokens split off stays on its word.
+    if name_words.contains(&".") {
+        name = span
+            .of(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     // "Jr." keeps its dot (the tokens leave it out); alone it is no name.
     if matches!(words[to - 1], "Jr" | "Sr") {
         if to - from == 1 {
@@ -2599,6 +2633,12 @@ mod tests {
                 .any(|(n, k)| n == "James Watt" && *k == "PERSON"),
             "{found:?}"
         );
+        let found = names("Headline\nThe team flew from St. Louis to St. Paul on Monday.");
+        assert!(
+            found.iter().any(|(n, k)| n == "St. Paul" && *k != "PERSON"),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|(n, _)| n == "Paul"), "{found:?}");
         let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
         assert!(
             found
