@@ -6,7 +6,8 @@
 //! Training is deterministic: the same data gives the same weights. Options (for
 //! experiments only): `--epochs N`, `--data a,b` (names of `data/ner/train-*.txt`;
 //! a name given twice counts twice),
-//! `--out FILE`, `--prune W`, `--dir DATA_DIR` (another folder of training files).
+//! `--out FILE`, `--prune W`, `--dir DATA_DIR` (another folder of training files),
+//! `--seed N` (another training order; the shipped model's is the default).
 
 use std::path::{Path, PathBuf};
 
@@ -105,6 +106,7 @@ fn main() {
     let mut sets = "gum,gum,ewt,ewt,wikinews,ngec".to_owned();
     let mut out = None;
     let mut prune = 0.05f32;
+    let mut seed = ner::DEFAULT_SEED;
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         match (pair[0].as_str(), pair.get(1)) {
@@ -113,8 +115,9 @@ fn main() {
             ("--out", Some(v)) => out = Some(PathBuf::from(v)),
             ("--prune", Some(v)) => prune = v.parse().expect("--prune W"),
             ("--dir", Some(v)) => dir = PathBuf::from(v),
+            ("--seed", Some(v)) => seed = v.parse().expect("--seed N"),
             _ => panic!(
-                "usage: train_ner [--epochs N] [--data gum,gum,ewt,ewt,wikinews,ngec] [--out FILE] [--prune W] [--dir DATA_DIR]"
+                "usage: train_ner [--epochs N] [--data gum,gum,ewt,ewt,wikinews,ngec] [--out FILE] [--prune W] [--dir DATA_DIR] [--seed N]"
             ),
         }
     }
@@ -130,7 +133,7 @@ fn main() {
         eprintln!("epoch {}: token error rate {error:.4}", epoch + 1);
     };
     // First pass, on all the data.
-    let model = ner::train(&docs, epochs, report);
+    let model = ner::train_with(&docs, epochs, seed, report);
     let bytes = model.to_bytes(prune);
     let first = Model::from_bytes(&bytes).expect("the written model parses");
     let (f1, per) = evaluate(&first, &test);

@@ -141,6 +141,158 @@ fn is_name_word(word: &str) -> bool {
         && word.chars().skip(1).any(char::is_lowercase)
 }
 
+/// A Roman numeral from II to XXXIX ("Henry VIII", "Charles III"); "I" only
+/// where `lone_i` allows it (it is also the pronoun).
+fn is_regnal_number(word: &str, lone_i: bool) -> bool {
+    if word == "I" {
+        return lone_i;
+    }
+    let rest = word.trim_start_matches('X');
+    let tens = word.len() - rest.len();
+    tens <= 3
+        && (word.len() > tens || tens > 0)
+        && matches!(
+            rest,
+            "" | "I" | "II" | "III" | "IV" | "V" | "VI" | "VII" | "VIII" | "IX"
+        )
+        && word != "X"
+}
+
+/// Words that end companies' names besides the tagger's head words (legal
+/// forms and trades: "Virgin Records", "Siemens AG", "Paramount Pictures").
+const COMPANY_HEADS: &[&str] = &[
+    "AG",
+    "GmbH",
+    "SA",
+    "S.A.",
+    "NV",
+    "N.V.",
+    "SpA",
+    "Pty",
+    "LLP",
+    "LP",
+    "Records",
+    "Studios",
+    "Pictures",
+    "Films",
+    "Publishing",
+    "Publishers",
+    "Technologies",
+    "Ventures",
+    "Telecom",
+    "Airline",
+    "Bancorp",
+    "Brewing",
+    "Foods",
+    "Stores",
+];
+
+/// True for a word that ends an organisation's name.
+fn is_org_head(word: &str) -> bool {
+    ner::is_org_word(word) || COMPANY_HEADS.contains(&word)
+}
+
+/// Abbreviations that start football and sports clubs' names ("FC Basel").
+const CLUB_PREFIXES: &[&str] = &[
+    "FC", "AFC", "AC", "SC", "CF", "CD", "SV", "FK", "SK", "NK", "VfB", "VfL", "TSG", "RC", "SD",
+    "UD", "GD", "KV", "KRC", "BSC", "HNK", "PFC", "MFK",
+];
+
+/// Head words of administrative areas and harbours: a name ending in one is a place.
+const ADMINISTRATIVE_HEADS: &[&str] = &[
+    "County",
+    "District",
+    "Province",
+    "Oblast",
+    "Parish",
+    "Prefecture",
+    "Governorate",
+    "Municipality",
+    "Township",
+    "Borough",
+    "Canton",
+    "Harbor",
+    "Harbour",
+    "Krai",
+    "Raion",
+];
+
+/// Head words of streets and squares.
+const STREET_HEADS: &[&str] = &["Street", "Avenue", "Road", "Square", "Boulevard", "Lane"];
+
+/// Head words of military units, named with their number ("7th Fleet").
+const MILITARY_UNITS: &[&str] = &[
+    "Division",
+    "Corps",
+    "Brigade",
+    "Regiment",
+    "Battalion",
+    "Squadron",
+    "Fleet",
+    "Army",
+    "Infantry",
+    "Wing",
+    "Cavalry",
+    "Artillery",
+    "Flotilla",
+    "Airborne",
+    "Marines",
+];
+
+/// A unit's number: "82nd", "101st", "3d", "65", or a Roman numeral ("IV").
+fn is_unit_number(word: &str) -> bool {
+    let digits = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    let has_digits = digits.len() < word.len();
+    has_digits && matches!(digits, "" | "st" | "nd" | "rd" | "th" | "d")
+        || is_regnal_number(word, true)
+}
+
+/// Epithets that follow a person's name after "the" ("Pliny the Elder").
+const EPITHETS: &[&str] = &["Elder", "Younger", "Great"];
+
+/// Titles of monarchs and popes, before a name with a regnal number.
+const REGNAL_TITLES: &[&str] = &[
+    "King", "Queen", "Pope", "Emperor", "Empress", "Pharaoh", "Tsar", "Czar", "Tsarina", "Sultan",
+    "Prince", "Princess", "Duke", "Duchess", "Shah", "Kaiser", "Saint", "St.",
+];
+
+/// How far a person's name ending before `to` reaches with what follows it:
+/// a regnal number ("Henry VIII", "Amyntas I of Macedon"), a generational
+/// suffix ("Jr", "Sr") or an epithet ("Lucas Cranach the Elder").
+fn person_suffix(text: &str, tokens: &[Token], words: &[&str], from: usize, to: usize) -> usize {
+    let Some(&next) = words.get(to) else {
+        return to;
+    };
+    if !adjacent(text, tokens[to - 1], tokens[to]) || tokens[to].kind != TokenKind::Word {
+        return to;
+    }
+    // A lone "I" is a number only after a monarch's title ("king Amyntas I"), or
+    // before punctuation, the end, "of" or a name.
+    let regnal_title = |k: usize| {
+        REGNAL_TITLES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(words[k]))
+    };
+    let lone_i = from > 0 && regnal_title(from - 1)
+        || regnal_title(from)
+        || match words.get(to + 1) {
+            None => true,
+            Some(&after) => {
+                tokens[to + 1].kind != TokenKind::Word || after == "of" || is_capitalised(after)
+            }
+        };
+    if is_regnal_number(next, lone_i) || matches!(next, "Jr" | "Sr" | "Jr." | "Sr.") {
+        return to + 1;
+    }
+    if next == "the"
+        && words.get(to + 1).is_some_and(|w| EPITHETS.contains(w))
+        && adjacent(text, tokens[to], tokens[to + 1])
+    {
+        return to + 2;
+    }
+    to
+}
+
 /// Head words of geographic features: a capitalised run ending in one is a LOC.
 const LOC_HEADS: &[&str] = &[
     "Sea",
@@ -197,6 +349,21 @@ const NON_ENTITY_HEADS: &[&str] = &[
     "Strategy",
     "Agreement",
     "Doctrine",
+];
+
+/// Last words of names of events and prizes, which are no entities.
+const NON_ENTITY_LAST_WORDS: &[&str] = &[
+    "War",
+    "Revolution",
+    "Crisis",
+    "Trophy",
+    "Prize",
+    "Award",
+    "Awards",
+    "Medal",
+    "Cup",
+    "Championship",
+    "Championships",
 ];
 
 /// Capitalised abbreviations that name no organisation.
@@ -284,12 +451,24 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let title_case =
             block.title_case && block.kind != BlockKind::Body || block.kind == BlockKind::Headline;
         let mut found: Vec<RawMention> = Vec::new();
-        let spans = ner::spans(&labels[sentence_index]);
+        let mut spans = ner::spans(&labels[sentence_index]);
+        regnal_names(text, tokens, words, &mut spans);
+        who_names(tokens, words, &mut spans);
+        let mut covered = 0;
         for &(mut from, mut to, mut kind) in &spans {
+            if from < covered {
+                continue;
+            }
+            // "Henry VIII", "Pliny the Elder", "John Smith Jr.": what follows a
+            // person's name and belongs to it.
+            if kind == 0 {
+                to = person_suffix(text, tokens, words, from, to);
+                covered = to;
+            }
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
             if to < words.len()
-                && ner::is_org_word(words[to])
+                && is_org_head(words[to])
                 && adjacent(text, tokens[to - 1], tokens[to])
                 && !spans.iter().any(|&(next, _, _)| next == to)
             {
@@ -309,7 +488,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             }
             // A name of two words or more ending in an organisation head word is
             // an organisation ("Ford Motors", "Cleveland Orchestra").
-            if to - from >= 2 && ner::is_org_word(words[to - 1]) {
+            if to - from >= 2 && is_org_head(words[to - 1]) {
                 kind = ORG_TYPE;
             }
             // A name of the organisation gazetteer is an organisation.
@@ -332,6 +511,71 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                     if rest_is_name && last.ends_with('s') {
                         kind = ORG_TYPE;
                     }
+                }
+            }
+            // "82nd Airborne Division", "IV Corps": the number of a military unit
+            // is part of its name.
+            if kind == ORG_TYPE
+                && from > 0
+                && MILITARY_UNITS.contains(&words[to - 1])
+                && tokens[from - 1].kind == TokenKind::Word
+                && is_unit_number(words[from - 1])
+                && adjacent(text, tokens[from - 1], tokens[from])
+            {
+                from -= 1;
+            }
+            // "St. Louis", "Saint Helena", "the church of St. Michael": a saint's name
+            // is a place (a city, a church), the "St." included.
+            if kind != ORG_TYPE {
+                let saint = |k: usize| matches!(words[k], "St" | "Saint" | "Ste");
+                let dotted = |k: usize| {
+                    k + 2 <= from
+                        && matches!(words[k], "St" | "Ste")
+                        && words[k + 1] == "."
+                        && tokens[k].span.end == tokens[k + 1].span.start
+                        && adjacent(text, tokens[k + 1], tokens[k + 2])
+                };
+                if from >= 2 && dotted(from - 2) {
+                    from -= 2;
+                    kind = LOC_TYPE;
+                } else if from >= 1
+                    && saint(from - 1)
+                    && words[from - 1] != "St"
+                    && adjacent(text, tokens[from - 1], tokens[from])
+                    && (from == 1 || tokens[from - 2].kind == TokenKind::Word)
+                {
+                    from -= 1;
+                    kind = LOC_TYPE;
+                } else if to - from >= 2 && saint(from) {
+                    kind = LOC_TYPE;
+                }
+            }
+            // "Sony Australia", "Google India": a known organisation's name before a
+            // country is its branch there, an organisation.
+            if kind != ORG_TYPE
+                && to - from >= 2
+                && is_country(words[to - 1])
+                && (ner::is_org_name(&words[from..to - 1].join(" "))
+                    || LEXICON
+                        .lookup(&words[from..to - 1].join(" "))
+                        .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Org { .. }))))
+            {
+                kind = ORG_TYPE;
+            }
+            // "FC Basel", "AC Milan": a club's prefix makes an organisation.
+            if to - from >= 2 && CLUB_PREFIXES.contains(&words[from]) {
+                kind = ORG_TYPE;
+            }
+            // "Odessa Oblast", "Pearl Harbor", "Wall Street": a "person" ending in a
+            // place's head word is a place ("Michael Bay": a given name before a
+            // word that is also a surname keeps the person).
+            if kind == 0 && to - from >= 2 {
+                let last = words[to - 1];
+                if ADMINISTRATIVE_HEADS.contains(&last)
+                    || (LOC_HEADS.contains(&last) || STREET_HEADS.contains(&last))
+                        && !ner::is_given_name(words[from])
+                {
+                    kind = LOC_TYPE;
                 }
             }
             // "Huawei HQ": the headquarters of a name make it an organisation.
@@ -435,7 +679,179 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
     let mut raws = split_hyphenated(text, raws);
     platforms(text, &mut raws);
     document_consistency(&mut raws);
+    drop_the_singles(text, &mut raws);
     resolve(text, raws)
+}
+
+/// "Isner, who produced...", "Cuaron, whose film...": capitalised words right
+/// before ", who" or ", whose" are a person's name, when the tagger left them out
+/// or typed them as an organisation or a place that no list knows (not a plural
+/// or a collective: "the Liberal Democrats, who", "the Eastern Shoshone Tribe").
+fn who_names(tokens: &[Token], words: &[&str], spans: &mut Vec<(usize, usize, usize)>) {
+    let mut changed = false;
+    for k in 1..words.len().saturating_sub(1) {
+        if words[k] != "," || !matches!(words[k + 1], "who" | "whose") {
+            continue;
+        }
+        let mut start = k;
+        while start > 0
+            && tokens[start - 1].kind == TokenKind::Word
+            && is_name_word(words[start - 1])
+        {
+            start -= 1;
+        }
+        if start == k
+            || k - start > 3
+            || words[k - 1].ends_with('s')
+            || matches!(
+                words[k - 1],
+                "Tribe" | "Nation" | "People" | "Family" | "Band" | "Crew" | "Squad"
+            )
+        {
+            continue;
+        }
+        let name = words[start..k].join(" ");
+        let unknown = known_place(&name).is_none()
+            && !ner::is_government_place(&name)
+            && !ner::is_org_name(&name)
+            && LEXICON.lookup(&name).is_none()
+            && !words[start..k]
+                .iter()
+                .any(|w| is_org_head(w) || LEXICON.is_title_word(w));
+        if !unknown {
+            continue;
+        }
+        match spans
+            .iter()
+            .position(|&(from, to, _)| from < k && start < to)
+        {
+            None => {
+                spans.push((start, k, 0));
+                changed = true;
+            }
+            Some(i) if spans[i].0 == start && spans[i].1 == k && spans[i].2 != 0 => {
+                spans[i].2 = 0;
+            }
+            Some(_) => {}
+        }
+    }
+    if changed {
+        spans.sort_unstable();
+    }
+}
+
+/// Adds the people the tagger left out who are named with a regnal number
+/// ("Queen Elizabeth II", "Pope Leo XIV"): a capitalised word before a number
+/// from II up, outside every span, that is a given name or follows a
+/// monarch's or pope's title.
+fn regnal_names(
+    text: &str,
+    tokens: &[Token],
+    words: &[&str],
+    spans: &mut Vec<(usize, usize, usize)>,
+) {
+    let mut added = false;
+    for k in 1..words.len() {
+        if !is_regnal_number(words[k], false)
+            || tokens[k - 1].kind != TokenKind::Word
+            || !is_name_word(words[k - 1])
+            || !adjacent(text, tokens[k - 1], tokens[k])
+            || spans.iter().any(|&(from, to, _)| from <= k && k - 1 < to)
+        {
+            continue;
+        }
+        let titled = k >= 2 && REGNAL_TITLES.contains(&words[k - 2]);
+        if titled || ner::is_given_name(words[k - 1]) && !LEXICON.is_common_word(words[k - 1]) {
+            spans.push((k - 1, k, 0));
+            added = true;
+        }
+    }
+    if added {
+        spans.sort_unstable();
+    }
+}
+
+/// Nouns after a person's name that make it a modifier ("the Bush administration").
+const FOLLOWING_NOUNS: &[&str] = &[
+    "sisters",
+    "brothers",
+    "siblings",
+    "twins",
+    "children",
+    "household",
+    "clan",
+    "dynasty",
+    "administration",
+    "government",
+    "campaign",
+    "family",
+    "era",
+    "presidency",
+    "years",
+    "team",
+    "camp",
+    "trial",
+    "case",
+    "affair",
+    "estate",
+    "foundation",
+    "doctrine",
+    "cabinet",
+    "regime",
+];
+
+/// A single word the tagger calls a person that the article only ever names as
+/// "the <word>" heading its phrase ("the Saracens", "the Clyde") is a group, a
+/// river or a team, not a person: left out. "the Bush administration" (the word
+/// before a noun of a person's), families ("the Obamas") and words of a person's
+/// full name stay.
+fn drop_the_singles(text: &str, raws: &mut Vec<RawMention>) {
+    let mut person_words: HashSet<&str> = HashSet::new();
+    for raw in raws.iter() {
+        if let Raw::Named {
+            name,
+            kind: EntityKind::Person,
+        } = &raw.raw
+        {
+            person_words.extend(name.split(' '));
+        }
+    }
+    let after_the = |span: Span| {
+        let before = text[..span.start].trim_end();
+        before.len() < span.start
+            && [" the", " The"].iter().any(|the| before.ends_with(the))
+            && !text[span.end..]
+                .trim_start()
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .is_some_and(|next| FOLLOWING_NOUNS.contains(&next))
+    };
+    let mut verdict: HashMap<&str, bool> = HashMap::new();
+    for raw in raws.iter() {
+        if let Raw::Single { word, .. } = &raw.raw {
+            // "the Gateses", "the Obamas": a family is people.
+            let singular = word
+                .strip_suffix("es")
+                .filter(|stem| stem.ends_with('s'))
+                .or_else(|| word.strip_suffix('s'));
+            if person_words.contains(word.as_str())
+                || singular
+                    .is_some_and(|stem| person_words.contains(stem) || ner::is_known_name(stem))
+            {
+                continue;
+            }
+            let entry = verdict.entry(word.as_str()).or_insert(true);
+            *entry = *entry && after_the(raw.span);
+        }
+    }
+    let dropped: HashSet<String> = verdict
+        .into_iter()
+        .filter(|&(_, drop)| drop)
+        .map(|(word, _)| word.to_owned())
+        .collect();
+    if !dropped.is_empty() {
+        raws.retain(|raw| !matches!(&raw.raw, Raw::Single { word, .. } if dropped.contains(word)));
+    }
 }
 
 /// True for a span inside a handle or an identifier ("@Aaj_Urdu", "news_desk"):
@@ -861,6 +1277,19 @@ fn emit_model_span(
     {
         from += 1;
     }
+    // "Using Alvarez", "Scotsman James Watt": a first word that is no known name,
+    // with the form of a verb or a noun of people, before a known name is not
+    // part of the name.
+    if kind == 0
+        && to - from >= 2
+        && ["ing", "man", "woman"]
+            .iter()
+            .any(|end| words[from].len() > end.len() + 2 && words[from].ends_with(end))
+        && !ner::is_known_name(words[from])
+        && ner::is_known_name(words[from + 1])
+    {
+        from += 1;
+    }
     // Titles and nationality words the tagger took into a person's name.
     if kind == 0 {
         while to - from > 1
@@ -876,8 +1305,27 @@ fn emit_model_span(
     if to <= from {
         return;
     }
+    // A bracket inside a span ends one name ("Real Estate Council of Ontario
+    // (RECO": the acronym is a name of its own).
+    if let Some(cut) = (from + 1..to).find(|&k| matches!(words[k], "(" | ")" | "[" | "]")) {
+        emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
+        emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
+        return;
+    }
     // Treaties, programmes and plans are not entities ("Treaty of Nanking" is one too).
     if words[from..to].iter().any(|w| NON_ENTITY_HEADS.contains(w)) {
+        return;
+    }
+    // Nor are wars, battles, operations, crises and prizes ("Second Battle of
+    // Bull Run", "Operation Market Garden", "Suez Crisis", "Davis Cup").
+    if to - from >= 2
+        && (NON_ENTITY_LAST_WORDS.contains(&words[to - 1])
+            || matches!(words[from], "Battle" | "Siege") && words[from + 1] == "of"
+            || words[from] == "Operation" && is_capitalised(words[from + 1])
+            || from + 2 < to
+                && matches!(words[from + 1], "Battle" | "Siege")
+                && words[from + 2] == "of")
+    {
         return;
     }
     // A person's name holds no lower-case words but particles ("von der"):
@@ -886,6 +1334,7 @@ fn emit_model_span(
         if let Some(cut) = (from + 1..to).find(|&k| {
             words[k].chars().next().is_some_and(char::is_lowercase)
                 && !NAME_PARTICLES.contains(&words[k])
+                && !(words[k] == "the" && k + 2 == to && EPITHETS.contains(&words[k + 1]))
         }) {
             emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
             emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
@@ -895,7 +1344,11 @@ fn emit_model_span(
     // "the" right after a capitalised word starts another name ("announced on
     // Twitter the Federal Aviation Administration"); after a connector it is
     // inside one ("Bank of the West").
-    if let Some(cut) = (from + 1..to).find(|&k| words[k] == "the" && is_capitalised(words[k - 1])) {
+    if let Some(cut) = (from + 1..to).find(|&k| {
+        words[k] == "the"
+            && is_capitalised(words[k - 1])
+            && !(kind == 0 && k + 2 == to && EPITHETS.contains(&words[k + 1]))
+    }) {
         emit_model_span(text, tokens, words, from, cut, kind, sentence, raws);
         emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
         return;
@@ -1008,10 +1461,28 @@ fn emit_model_span(
     if affiliation.is_none() && kind != 2 {
         affiliation = possessive_country(text, tokens, full_from);
     }
-    let span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
-    let full_span = Span::new(tokens[full_from].span.start, span.end);
+    let mut span = Span::new(tokens[from].span.start, tokens[to - 1].span.end);
     let name_words = &words[from..to];
-    let name = name_words.join(" ");
+    let mut name = name_words.join(" ");
+    // "St. Louis": a dot the tokens split off stays on its word.
+    if name_words.contains(&".") {
+        name = span
+            .of(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    // "Jr." keeps its dot (the tokens leave it out); alone it is no name.
+    if matches!(words[to - 1], "Jr" | "Sr") {
+        if to - from == 1 {
+            return;
+        }
+        if text[span.end..].starts_with('.') {
+            span.end += 1;
+            name.push('.');
+        }
+    }
+    let full_span = Span::new(tokens[full_from].span.start, span.end);
     let meanings = LEXICON.lookup(&name).or_else(|| {
         let shouted = name.chars().filter(|c| c.is_alphabetic()).count() > 3
             && !name.chars().any(char::is_lowercase);
@@ -1039,11 +1510,16 @@ fn emit_model_span(
             return;
         }
     }
-    // "in Nusa Dua": a name right after "in" (not a possessive) is a place.
+    // "in Nusa Dua": a name right after "in" (not a possessive) is a place; after
+    // "at", "near" or "around" ("at Karnak") a single word that is no known given
+    // name or surname ("a swipe at Smith", "aimed at Bin Laden" stay people).
     let kind = if kind == 0
         && full_from == from
         && from > 0
-        && words[from - 1] == "in"
+        && (words[from - 1] == "in"
+            || matches!(words[from - 1], "at" | "near" | "around")
+                && to - from == 1
+                && !ner::is_known_name(words[from]))
         && tokens
             .get(to)
             .is_none_or(|t| t.kind != TokenKind::Possessive)
@@ -2103,6 +2579,80 @@ mod tests {
         assert!(has("Twitter", "ORG"), "{found:?}");
         assert!(has("Huawei", "ORG"), "{found:?}");
         assert!(has("Meng Wanzhou", "PERSON"), "{found:?}");
+    }
+
+    #[test]
+    fn what_follows_a_name_belongs_to_it() {
+        let found = names(
+            "Headline\nThe death of Queen Elizabeth II shocked Britain, said John C. Scheidt Jr. \
+             on Monday. Lucas Cranach the Elder painted for Henry VIII.",
+        );
+        let has = |name: &str| found.iter().any(|(n, k)| n == name && *k == "PERSON");
+        assert!(has("Elizabeth II"), "{found:?}");
+        assert!(has("John C. Scheidt Jr."), "{found:?}");
+        assert!(has("Lucas Cranach the Elder"), "{found:?}");
+        assert!(has("Henry VIII"), "{found:?}");
+        assert!(!found.iter().any(|(n, _)| n == "Elder"), "{found:?}");
+        let found = names(
+            "Headline\nThe raids of the Saracens ended. Officials in the Bush administration \
+             agreed.",
+        );
+        assert!(!found.iter().any(|(n, _)| n == "Saracens"), "{found:?}");
+        let found = names("Headline\nDinner with the Kennedys ended early, and the Saracens left.");
+        assert!(
+            found.iter().any(|(n, k)| n == "Kennedys" && *k == "PERSON"),
+            "{found:?}"
+        );
+        let found = names(
+            "Headline\nThe Second Battle of Bull Run followed Operation Market Garden and the \
+             Suez Crisis.",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        let found = names(
+            "Headline\nThe temple at Karnak stood. Senator Jones took a swipe at Jones's rival \
+             and at Smith.",
+        );
+        assert!(
+            found.iter().any(|(n, k)| n == "Karnak" && *k != "PERSON"),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|(n, k)| n == "Smith" && *k != "PERSON"),
+            "{found:?}"
+        );
+        let found =
+            names("Headline\nIsner, who produced some of his best tennis, also paid tribute.");
+        assert!(
+            found.iter().any(|(n, k)| n == "Isner" && *k == "PERSON"),
+            "{found:?}"
+        );
+        let found = names("Headline\nThe engine was built by Scotsman James Watt.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "James Watt" && *k == "PERSON"),
+            "{found:?}"
+        );
+        let found = names("Headline\nThe team flew from St. Louis to St. Paul on Monday.");
+        assert!(
+            found.iter().any(|(n, k)| n == "St. Paul" && *k != "PERSON"),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|(n, _)| n == "Paul"), "{found:?}");
+        let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Odessa Oblast" && *k != "PERSON"),
+            "{found:?}"
+        );
+        let found = names("Headline\nThe 82nd Airborne Division and IV Corps moved.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "82nd Airborne Division" && *k == "ORG"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -274,6 +274,17 @@ pub fn is_org_name(name: &str) -> bool {
     ORGS.names.contains(&name.to_lowercase())
 }
 
+/// True for a given name of the name gazetteer (`data/ner/gaz-first.txt`).
+pub fn is_given_name(word: &str) -> bool {
+    GAZETTEERS.first.contains(&word.to_lowercase())
+}
+
+/// True for a word of the name gazetteers (given names and surnames).
+pub fn is_known_name(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    GAZETTEERS.first.contains(&lower) || GAZETTEERS.last.contains(&lower)
+}
+
 /// True for a country, region or city in the place gazetteer (a GPE).
 pub fn is_government_place(name: &str) -> bool {
     GAZETTEERS.places.contains_key(&name.to_lowercase())
@@ -1091,6 +1102,19 @@ pub struct TrainingDoc {
 pub fn train(
     docs: &[TrainingDoc],
     epochs: usize,
+    progress: impl FnMut(usize, f64),
+) -> TrainedModel {
+    train_with(docs, epochs, DEFAULT_SEED, progress)
+}
+
+/// The shuffle seed of the shipped model's training order.
+pub const DEFAULT_SEED: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// `train` with another shuffle seed (experiments measure over several orders).
+pub fn train_with(
+    docs: &[TrainingDoc],
+    epochs: usize,
+    seed: u64,
     mut progress: impl FnMut(usize, f64),
 ) -> TrainedModel {
     // Features are fixed per token: compute them once.
@@ -1116,7 +1140,7 @@ pub fn train(
     let mut transitions = vec![0f32; (N_LABELS + 1) * N_LABELS];
     let mut transition_totals = vec![0f32; (N_LABELS + 1) * N_LABELS];
     let mut order: Vec<usize> = (0..sentences.len()).collect();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut seed = seed;
     let mut clock = 1f32;
     for epoch in 0..epochs {
         for i in (1..order.len()).rev() {
