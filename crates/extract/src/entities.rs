@@ -1353,6 +1353,16 @@ fn emit_model_span(
         emit_model_span(text, tokens, words, cut + 1, to, kind, sentence, raws);
         return;
     }
+    // An affiliation the tagger ran into the name after it is a name of its own:
+    // "President of Ukraine Volodymyr Zelenskyy", "NPR Hamza bin Laden", "Kamloops
+    // RCMP Constable Gary Gray" (the title between them becomes the person's role).
+    if let Some((cut, prefix_kind)) = affiliation_before_person(words, from, to, kind) {
+        if let Some(prefix_kind) = prefix_kind {
+            emit_model_span(text, tokens, words, from, cut, prefix_kind, sentence, raws);
+        }
+        emit_model_span(text, tokens, words, cut, to, 0, sentence, raws);
+        return;
+    }
     // A title that starts inside the span and runs past its end cuts it ("US
     // National Security" in "US National Security Adviser Jake Sullivan";
     // "Treasury" in "Treasury Secretary Janet Yellen" is no name at all).
@@ -1587,6 +1597,84 @@ fn emit_model_span(
         role,
         affiliation,
     });
+}
+
+/// What the words `from..to` name when they stand before a person's name: a
+/// place or an organisation (the tagger's kind), or `None` for neither.
+fn affiliation_kind(words: &[&str], from: usize, to: usize) -> Option<usize> {
+    let phrase = words[from..to].join(" ");
+    if known_place(&phrase).is_some() {
+        return Some(LOC_TYPE);
+    }
+    let last = words[to - 1];
+    let known_org = LEXICON
+        .lookup(&phrase)
+        .is_some_and(|m| m.iter().any(|k| matches!(k, Known::Org { .. })));
+    (known_org
+        || ner::is_org_name(&phrase)
+        || is_org_head(last)
+        || is_acronym(last)
+            && last.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && known_place(last).is_none()
+            && !LEXICON.is_title_word(last))
+    .then_some(ORG_TYPE)
+}
+
+/// Where a tagger span `from..to` that runs an affiliation into a person's
+/// name splits, and the affiliation's kind (`None`: no name, leave it out):
+/// - a known place or organisation, an acronym of three letters or more (two
+///   are mostly titles: "MP"), or a name ending in an organisation's head word,
+///   or titles alone, right before a full name starting with a known given name
+///   that is no place ("Ukraine Volodymyr Zelenskyy", "NPR Hamza bin Laden"; not
+///   "AA Orlando Rays"); not a single word that is itself a given name ("Georgia
+///   Mae Smith");
+/// - in a person's span, a title word inside it before a name ("Kamloops RCMP
+///   Constable Gary Gray", "Technical Officer Chris Wright"), when what comes
+///   before it is an affiliation or no name at all.
+fn affiliation_before_person(
+    words: &[&str],
+    from: usize,
+    to: usize,
+    kind: usize,
+) -> Option<(usize, Option<usize>)> {
+    if kind == LOC_TYPE {
+        // A place's name holds titles and given names ("General Santos City").
+        return None;
+    }
+    let name_word = |w: &str| is_name_word(w) || NAME_PARTICLES.contains(&w);
+    for cut in from + 1..to {
+        let rest = &words[cut..to];
+        let full_name = rest.len() >= 2
+            && ner::is_given_name(words[cut])
+            && is_name_word(words[cut])
+            && known_place(words[cut]).is_none()
+            && rest.iter().all(|w| name_word(w) && !is_org_head(w))
+            && LEXICON.lookup(&rest.join(" ")).is_none()
+            && !(cut - from == 1 && ner::is_given_name(words[from]));
+        if full_name {
+            if words[from..cut].iter().all(|w| LEXICON.is_title_word(w)) {
+                return Some((cut, None));
+            }
+            if let Some(prefix) = affiliation_kind(words, from, cut) {
+                return Some((cut, Some(prefix)));
+            }
+        }
+        let titled = kind == 0
+            && LEXICON.is_title_word(words[cut])
+            && rest.len() >= 2
+            && is_name_word(rest[1])
+            && !LEXICON.is_title_word(rest[1]);
+        if titled {
+            match affiliation_kind(words, from, cut) {
+                Some(prefix) => return Some((cut, Some(prefix))),
+                None if words[from..cut].iter().all(|w| !ner::is_known_name(w)) => {
+                    return Some((cut, None))
+                }
+                None => {}
+            }
+        }
+    }
+    None
 }
 
 /// Finds "<nationality> <institution>" and "<Country>'s <institution>" in lower case.
@@ -2579,6 +2667,31 @@ mod tests {
         assert!(has("Twitter", "ORG"), "{found:?}");
         assert!(has("Huawei", "ORG"), "{found:?}");
         assert!(has("Meng Wanzhou", "PERSON"), "{found:?}");
+    }
+
+    #[test]
+    fn an_affiliation_run_into_a_name_is_cut_off() {
+        let cut =
+            |words: &[&str], kind: usize| affiliation_before_person(words, 0, words.len(), kind);
+        assert_eq!(
+            cut(&["NPR", "Hamza", "bin", "Laden"], 0),
+            Some((1, Some(ORG_TYPE)))
+        );
+        assert_eq!(
+            cut(&["House", "Nancy", "Pelosi"], ORG_TYPE),
+            Some((1, Some(ORG_TYPE)))
+        );
+        assert_eq!(
+            cut(&["Nigeria", "Peter", "Obi"], ORG_TYPE),
+            Some((1, Some(LOC_TYPE)))
+        );
+        // A given name that is also a place, a place's own name, a given name
+        // before another, and two-letter acronyms (mostly titles) stay whole.
+        assert_eq!(cut(&["AA", "Orlando", "Rays"], ORG_TYPE), None);
+        assert_eq!(cut(&["General", "Santos", "City"], LOC_TYPE), None);
+        assert_eq!(cut(&["Georgia", "Mae", "Smith"], 0), None);
+        assert_eq!(cut(&["MP", "Tanya", "Davies"], 0), None);
+        assert_eq!(cut(&["Mary", "Ann", "Evans"], 0), None);
     }
 
     #[test]
