@@ -1932,7 +1932,151 @@ pub fn extract(document: &Document<'_>, entities: &DocEntities) -> Vec<FoundQuot
         return Vec::new();
     }
     let ctx = Context::new(document, entities, &marked);
-    extract_in(&ctx, &marked)
+    let mut quotes = extract_in(&ctx, &marked);
+    for quote in &mut quotes {
+        let trimmed = quote
+            .speaker_span
+            .and_then(|span| source_phrase(document.text, span));
+        if trimmed.is_some() || quote.speaker.is_none() {
+            quote.speaker_span = trimmed;
+        }
+    }
+    quotes
+}
+
+/// Words that end a source phrase where they start: auxiliaries and modals,
+/// adverbs and reflexives between a subject and its verb ("The president had
+/// previously called it", "It also urged", "The study itself outlined").
+const SOURCE_PHRASE_BREAKS: &[&str] = &[
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "should",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "not",
+    "never",
+    "also",
+    "later",
+    "then",
+    "again",
+    "still",
+    "once",
+    "now",
+    "already",
+    "too",
+    "even",
+    "just",
+    "only",
+    "itself",
+    "himself",
+    "herself",
+    "themselves",
+];
+
+/// Lower-case words ending in "-ly" that are nouns or adjectives, not adverbs.
+const LY_NOUNS: &[&str] = &[
+    "family",
+    "ally",
+    "assembly",
+    "supply",
+    "elderly",
+    "early",
+    "rally",
+    "anomaly",
+    "monopoly",
+    "bully",
+    "belly",
+    "jelly",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "lily",
+];
+
+/// The words of `span` that name a source, as a reader should see them: the
+/// phrase up to the first word that is past its subject (an auxiliary, an
+/// adverb, a reporting verb, a past form after its noun: "The case revolved
+/// around"), without
+/// opening conjunctions and subordinators and closing connectors; `None` when
+/// nothing naming anyone is left ("had", "and", "The").
+fn source_phrase(text: &str, span: Span) -> Option<Span> {
+    let tokens = tokenize(text, span);
+    let word = |k: usize| tokens[k].text(text);
+    let lower = |k: usize| {
+        tokens[k].kind == TokenKind::Word && word(k).chars().next().is_some_and(char::is_lowercase)
+    };
+    // Conjunctions and subordinators before the subject ("While those surveyed").
+    let mut start = 0;
+    while start < tokens.len()
+        && (tokens[start].kind != TokenKind::Word || {
+            let first = word(start).to_lowercase();
+            matches!(
+                first.as_str(),
+                "and" | "or" | "then" | "now" | "also" | "still"
+            ) || first != "that" && CLAUSE_OPENERS.contains(&first.as_str())
+        })
+    {
+        start += 1;
+    }
+    let mut end = start;
+    while end < tokens.len() {
+        let w = word(end);
+        if lower(end) {
+            let adverb = w.len() > 4 && w.ends_with("ly") && !LY_NOUNS.contains(&w);
+            let past_after_noun = w.len() > 4
+                && w.ends_with("ed")
+                && !matches!(w, "named" | "called")
+                && end > start
+                && lower(end - 1)
+                && !DETERMINERS.contains(&word(end - 1))
+                && !PREPOSITIONS.contains(&word(end - 1))
+                && !matches!(word(end - 1), "and" | "or");
+            let cue = end > start
+                && (w.ends_with("ed") || matches!(w, "said" | "told" | "wrote"))
+                && !CUE_LEXICON.get(w).is_empty();
+            if SOURCE_PHRASE_BREAKS.contains(&w) || adverb || past_after_noun || cue {
+                break;
+            }
+        }
+        end += 1;
+    }
+    while end > start
+        && (tokens[end - 1].kind == TokenKind::Punct && !abbreviation_dot(text, &tokens, end - 1)
+            || matches!(
+                word(end - 1),
+                "and" | "or" | "but" | "of" | "the" | "a" | "an"
+            ))
+    {
+        end -= 1;
+    }
+    // Articles and demonstratives alone name nobody ("The", "That"); a
+    // quantifier does ("most", "another").
+    let names_someone = (start..end).any(|k| {
+        tokens[k].kind == TokenKind::Word
+            && !matches!(
+                word(k).to_lowercase().as_str(),
+                "the" | "a" | "an" | "that" | "this" | "there" | "here"
+            )
+    });
+    names_someone.then(|| Span::new(tokens[start].span.start, tokens[end - 1].span.end))
 }
 
 /// The quotes of the marked spans, attributed in `ctx`.
@@ -3447,6 +3591,32 @@ mod tests {
             Some("Lisa Ray")
         );
         assert_eq!(speaker_of(&quotes, "new park").as_deref(), Some("Lisa Ray"));
+    }
+
+    #[test]
+    fn a_source_phrase_ends_with_its_subject() {
+        let phrase = |text: &'static str| {
+            source_phrase(text, Span::new(0, text.len())).map(move |s| s.of(text))
+        };
+        assert_eq!(
+            phrase("The president had previously"),
+            Some("The president")
+        );
+        assert_eq!(phrase("It also"), Some("It"));
+        assert_eq!(phrase("The study itself outlined"), Some("The study"));
+        assert_eq!(phrase("The case revolved around"), Some("The case"));
+        assert_eq!(phrase("While those surveyed"), Some("those surveyed"));
+        assert_eq!(phrase("and Trump later"), Some("Trump"));
+        assert_eq!(phrase("Pierce said he was embarrassed"), Some("Pierce"));
+        assert_eq!(
+            phrase("A university student named Wong"),
+            Some("A university student named Wong")
+        );
+        assert_eq!(phrase("most"), Some("most"));
+        assert_eq!(phrase("had"), None);
+        assert_eq!(phrase("The"), None);
+        assert_eq!(phrase("That"), None);
+        assert_eq!(phrase("and"), None);
     }
 
     #[test]
