@@ -43,6 +43,55 @@ const BE: &[&str] = &[
     "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets",
 ];
 const JOINERS: &[&str] = &["and", ",", "&", "as", "well", "both"];
+/// Past participles of event verbs that do not end in "-ed" or "-en" ("was
+/// shot", "were hit").
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "shot",
+    "hit",
+    "struck",
+    "caught",
+    "fought",
+    "held",
+    "hurt",
+    "led",
+    "lost",
+    "met",
+    "sought",
+    "sent",
+    "set",
+    "cut",
+    "slain",
+    "stuck",
+    "bound",
+    "won",
+    "told",
+    "kept",
+    "put",
+    "thrown",
+    "overthrown",
+    "withdrawn",
+    "shown",
+    "blown",
+    "torn",
+    "sworn",
+    "beat",
+];
+/// Prepositions of place: an actor right after one (or after one and "the")
+/// is where the act happens, neither who acts nor whom it is aimed at ("shot
+/// in Kabul", "near the White House, rioters burned ...").
+const LOCATIVES: &[&str] = &["in", "near", "outside", "inside", "across", "throughout"];
+
+/// True for a verb form that can be a passive participle.
+fn participle(word: &str) -> bool {
+    word.ends_with("ed") || word.ends_with("en") || IRREGULAR_PARTICIPLES.contains(&word)
+}
+
+/// True when the actor starting at token `first` stands after a preposition of place.
+fn after_locative(lower: &[String], first: usize) -> bool {
+    let before = |back: usize| first.checked_sub(back).map(|k| lower[k].as_str());
+    before(1).is_some_and(|w| LOCATIVES.contains(&w))
+        || before(1) == Some("the") && before(2).is_some_and(|w| LOCATIVES.contains(&w))
+}
 /// Words that may stand between an actor and the verb it is the subject of
 /// ("X has formally accused", "X on Monday condemned").
 const SUBJECT_GAP_MAX: usize = 8;
@@ -119,7 +168,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
     // The nearest actor before the trigger in its clause, with those coordinated with it.
     let before = actors
         .iter()
-        .rposition(|a| a.end <= trigger.first)
+        .rposition(|a| a.end <= trigger.first && !after_locative(lower, a.first))
         .filter(|&i| {
             trigger.first - actors[i].end <= SUBJECT_GAP_MAX
                 && same_clause(lower, actors[i].end, trigger.first)
@@ -135,6 +184,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                 a.first >= trigger.end
                     && a.first - trigger.end <= OBJECT_GAP_MAX
                     && same_clause(lower, trigger.end, a.first)
+                    && !after_locative(lower, a.first)
             })
             .filter(|&i| !(skip_by && by == Some(i)))
     };
@@ -145,7 +195,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                 .checked_sub(back)
                 .is_some_and(|k| BE.contains(&lower[k].as_str()))
         })
-        && lower[trigger.first].ends_with("ed")
+        && participle(&lower[trigger.first])
         || !trigger.noun
             && trigger
                 .first
@@ -287,6 +337,38 @@ mod tests {
                 true
             ),
             (vec!["Beijing".into()], vec!["Washington".into()])
+        );
+    }
+
+    #[test]
+    fn irregular_passives_and_places() {
+        // "shot" is a passive participle too; a place after "in" is no target.
+        assert_eq!(
+            run(
+                "Ratana was shot in Croydon on Friday",
+                &["Ratana", "Croydon"],
+                "shot",
+                false
+            ),
+            (vec![], vec!["Ratana".into()])
+        );
+        assert_eq!(
+            run(
+                "Ratana shot at the Kabul police",
+                &["Ratana", "Kabul"],
+                "shot",
+                false
+            ),
+            (vec!["Ratana".into()], vec!["Kabul".into()])
+        );
+        assert_eq!(
+            run(
+                "Ratana attacked the convoy in the Kabul region",
+                &["Ratana", "Kabul"],
+                "attacked",
+                false
+            ),
+            (vec!["Ratana".into()], vec![])
         );
     }
 
