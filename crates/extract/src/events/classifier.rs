@@ -19,6 +19,8 @@ use crate::tokens::tokenize;
 
 const WEIGHTS: &str = include_str!("../../data/event_classifier.tsv");
 const K: usize = 16;
+/// Letters of a headline word's stem feature.
+const STEM: usize = 4;
 /// Percentage of headline words dropped at each training step.
 const HEAD_DROPOUT: u64 = 50;
 
@@ -129,9 +131,11 @@ const MARKS: [&str; 4] = ["", ">not", ">modal", ">after"];
 impl FeatureBuilder {
     /// Adds the headline's words.
     pub fn headline(&mut self, text: &str) {
-        // Words and their first five letters ("protest", "protesters" → "~prote").
+        // Words and their first four letters ("protest", "protesters" → "~prot";
+        // four, not five, chosen on the grouped CV: a little better at four
+        // training shuffles; both together are worse).
         for w in words(text) {
-            let stem = format!("~{}", &w[..w.len().min(5)]);
+            let stem = format!("~{}", &w[..w.len().min(STEM)]);
             self.features.head_words.push(w);
             self.features.head_words.push(stem);
         }
