@@ -20,7 +20,7 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 /// The training settings: the defaults, or EPOCHS, MIN_COUNT, L2, DROPOUT,
-/// SHARED_SLOTS (0/1) and TRIGGER_TABLE (0/1) from the environment (for
+/// SHARED_SLOTS (0/1), TRIGGER_TABLE (0/1) and SEED (the shuffle's) from the environment (for
 /// choosing them on the grouped cross-validation, `scripts/score-ngec cv`).
 fn settings() -> Settings {
     let d = Settings::default();
@@ -37,6 +37,7 @@ fn settings() -> Settings {
         dropout: setting("DROPOUT", d.dropout as usize) as u64,
         shared: setting("SHARED_SLOTS", usize::from(d.shared)) == 1,
         trigger_table: setting("TRIGGER_TABLE", usize::from(d.trigger_table)) == 1,
+        seed: setting("SEED", d.seed as usize) as u64,
     }
 }
 

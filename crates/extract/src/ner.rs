@@ -187,7 +187,7 @@ struct Clusters {
 }
 
 /// The clusters of a word: the 1,000-, 200- and 40-cluster levels.
-const NO_CLUSTER: [u16; 3] = [u16::MAX; 3];
+pub(crate) const NO_CLUSTER: [u16; 3] = [u16::MAX; 3];
 
 fn word_key(lower: &str) -> u64 {
     let mut h = FnvHasher::default();
@@ -219,7 +219,9 @@ static CLUSTERS: LazyLock<Clusters> = LazyLock::new(|| {
     Clusters { rows, levels }
 });
 
-fn clusters_of(lower: &str) -> [u16; 3] {
+/// The clusters of a lowercase word ([`NO_CLUSTER`] when it has none): the
+/// 1,000-, 200- and 40-cluster levels.
+pub(crate) fn clusters_of(lower: &str) -> [u16; 3] {
     let c = &*CLUSTERS;
     c.rows
         .get(&word_key(lower))

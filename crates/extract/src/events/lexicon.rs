@@ -53,6 +53,15 @@ impl TriggerLexicon {
     pub fn starting_with(&self, word: &str) -> &[Entry] {
         self.by_first.get(word).map_or(&[], Vec::as_slice)
     }
+
+    /// The one-word triggers and their entries.
+    pub fn single_words(&self) -> impl Iterator<Item = (&'static str, &Entry)> + '_ {
+        self.by_first.iter().flat_map(|(w, es)| {
+            es.iter()
+                .filter(|e| e.rest.is_empty())
+                .map(move |e| (*w, e))
+        })
+    }
 }
 
 /// The shipped lexicon.
