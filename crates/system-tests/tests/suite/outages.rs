@@ -172,6 +172,26 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
         .map(|result| result.article)
         .collect();
     let had_outage = outage.is_some();
+    if had_outage {
+        // The outage must find work in flight, however fast or slow the
+        // machine: wait until a worker holds articles under its lease.
+        let started = std::time::Instant::now();
+        loop {
+            let claimed: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM articles WHERE state = 'processing'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            if claimed > 0 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no worker claimed an article within a minute"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
     let entity = match outage {
         Some(Outage::EntityService(pause)) => {
             entity.stop().await;
