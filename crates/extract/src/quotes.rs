@@ -1988,7 +1988,20 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
             .filter(|(speaker, _)| opens_block || speaker.entity.is_some());
         // 1. Right after the quote.
         let direct_after = Span::new(quote.outer.end.min(after_end), after_end);
-        if attribution.is_none() {
+        // A quote inside the writer's sentence is attributed after it only when
+        // punctuation sets the attribution off ("… is \"unfair,\" Doe said"):
+        // "Doe said he was \"firmly behind\" the levy, which he argued …" goes on
+        // with the writer's words.
+        let set_off = opens_sentence
+            || inner
+                .of(text)
+                .trim_end_matches(['\'', '\u{2019}', ' '])
+                .ends_with([',', '?', '!', '-', '\u{2014}', '\u{2013}', '\u{2026}'])
+            || direct_after
+                .of(text)
+                .trim_start()
+                .starts_with([',', '-', '\u{2014}', '\u{2013}', '\u{2015}', '(']);
+        if attribution.is_none() && set_off {
             attribution = attribution_after(ctx, direct_after, close_index);
         }
         // 2. Before the quote, in its sentence.
@@ -3651,6 +3664,20 @@ mod tests {
         assert_eq!(
             speaker_of(&quotes, "mother of three").as_deref(),
             Some("Lena Varro")
+        );
+    }
+
+    #[test]
+    fn a_partial_quote_is_attributed_after_it_only_when_set_off() {
+        let text = "Headline\nSenator Jane Doe met voters.\nDoe said she was \u{201c}firmly behind\u{201d} the levy, which Governor John Roe argued would fund the ferry.\nThe levy is \u{201c}a tax on commuters,\u{201d} Roe said.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "firmly behind"),
+            Some("Jane Doe".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "a tax on commuters"),
+            Some("John Roe".into())
         );
     }
 }
