@@ -2776,6 +2776,14 @@ fn resolve_cue(
     }
     if has_subject {
         if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
+            if speaker.entity.is_none() && end == cue.first {
+                // "The vote comes days after Doe told …", "a reporter
+                // asked a question and Doe said …": the phrase names no one
+                // and a person named right before the verb is its subject.
+                if let Some(person) = person_before_cue(ctx, tokens, start, cue.first) {
+                    return Some(person);
+                }
+            }
             return Some(speaker);
         }
     }
@@ -2801,6 +2809,60 @@ fn resolve_cue(
     }
     clause_subject(ctx, tokens, cue.first, sentence)
         .or_else(|| sentence_subject(tokens, cue.first, ctx.entities))
+}
+
+/// A person whose name ends right before the cue at `cue` (an adverb such as
+/// "later" may sit between), inside the phrase `from..cue`, and is not the
+/// object of a preposition or a possessive ("a letter from Doe said").
+fn person_before_cue(
+    ctx: &Context<'_>,
+    tokens: &[Token],
+    from: usize,
+    cue: usize,
+) -> Option<Speaker> {
+    let text = ctx.text;
+    let mut last = cue.checked_sub(1)?;
+    if last > from
+        && matches!(
+            tokens[last].text(text),
+            "later" | "also" | "then" | "once" | "previously" | "again" | "has" | "had"
+        )
+    {
+        last -= 1;
+    }
+    if last < from || tokens[last].kind != TokenKind::Word {
+        return None;
+    }
+    let end = tokens[last].span.end;
+    let phrase = Span::new(tokens[from].span.start, end);
+    let mention = ctx
+        .entities
+        .mentions_in(phrase)
+        .filter(|m| m.span.end == end && ctx.kind(m.entity) == EntityKind::Person)
+        .last()?;
+    let start = if mention.full_span.start >= phrase.start && mention.full_span.end <= end {
+        mention.full_span.start
+    } else {
+        mention.span.start
+    };
+    let first = tokens[from..=last]
+        .iter()
+        .position(|t| t.span.start >= start)
+        .map(|k| k + from)?;
+    if first > 0 {
+        let before = tokens[first - 1].text(text);
+        // ("after", "before" and "since" open a clause here: "days after Doe told".)
+        if PREPOSITIONS.contains(&before) && !matches!(before, "after" | "before" | "since")
+            || matches!(before, "of" | "'s" | "\u{2019}s" | "as" | "than" | "like")
+        {
+            return None;
+        }
+    }
+    Some(Speaker {
+        entity: Some(mention.entity),
+        span: Span::new(start, end),
+        confidence: 0.7,
+    })
 }
 
 /// True when the speaker follows the cue: an inverting cue followed, before any
@@ -3679,5 +3741,16 @@ mod tests {
             speaker_of(&quotes, "a tax on commuters"),
             Some("John Roe".into())
         );
+    }
+
+    #[test]
+    fn a_person_right_before_the_cue_speaks_when_the_phrase_names_no_one() {
+        let text = "Headline\nGovernor Jane Doe met John Roe on Friday.\nThe vote comes a week after Doe told a radio host she was \u{201c}still weighing the options\u{201d} on the ferry.\nA letter from Roe said the plan was \u{201c}far too costly\u{201d} for the state.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "still weighing"),
+            Some("Jane Doe".into())
+        );
+        assert_eq!(speaker_of(&quotes, "far too costly"), None);
     }
 }
