@@ -237,6 +237,16 @@ const NOUN_LEMMAS: &[&str] = &[
     "chant",
     "sneer",
     "whisper",
+    "bark",
+    "growl",
+    "hiss",
+    "howl",
+    "roar",
+    "wail",
+    "moan",
+    "gasp",
+    "jeer",
+    "cry",
 ];
 
 /// Words before which a verb-like word is a noun or an adjective ("the claims",
