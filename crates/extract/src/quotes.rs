@@ -922,6 +922,21 @@ impl<'a> Context<'a> {
                 add(word, index);
             }
         }
+        // "Ana Lucia Prince" … "Prince says": a surname that is also a title word.
+        let mut surnames: Vec<(String, usize)> = Vec::new();
+        for (index, entity) in entities.entities.iter().enumerate() {
+            let words: Vec<&str> = entity.name.split_whitespace().collect();
+            if let [first, .., last] = words.as_slice() {
+                if entity.kind == EntityKind::Person
+                    && !LEXICON.is_title_word(first)
+                    && LEXICON.is_title_word(last)
+                    && last.len() > 2
+                    && is_capitalised(last)
+                {
+                    surnames.push((normalise_word(last), index));
+                }
+            }
+        }
         for mention in &entities.mentions {
             let phrase = mention.span.of(text);
             // Not the descriptions resolved to an entity ("the Vermont senator").
@@ -974,6 +989,12 @@ impl<'a> Context<'a> {
                             .split_whitespace()
                             .find_map(title_gender)
                     });
+            }
+        }
+        for (word, index) in surnames {
+            let list = names.entry(word).or_default();
+            if !list.contains(&index) {
+                list.push(index);
             }
         }
         let quoted: Vec<Span> = marked.iter().map(|q| q.outer).collect();
@@ -1281,7 +1302,13 @@ fn resolve_phrase(
     while head_last > from && tokens[head_last].kind != TokenKind::Word {
         head_last -= 1;
     }
-    let head_span = Span::new(span.start, tokens[head_last].span.end);
+    // "Tom A. Vance Jr. (D-Ore.)": the period of an abbreviation ends the name.
+    let head_end_at = if head_last + 1 < to && abbreviation_dot(text, tokens, head_last + 1) {
+        tokens[head_last + 1].span.end
+    } else {
+        tokens[head_last].span.end
+    };
+    let head_span = Span::new(span.start, head_end_at);
     let head = tokens[head_last].text(text);
     let head_lower = head.to_lowercase();
     let kind_of = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind;
@@ -1353,7 +1380,7 @@ fn resolve_phrase(
         .rev()
         .filter(|&k| tokens[k].kind == TokenKind::Word)
         .map(|k| tokens[k].text(text))
-        .filter(|w| is_capitalised(w) && !LEXICON.is_title_word(w))
+        .filter(|w| is_capitalised(w) && (!LEXICON.is_title_word(w) || to - from == 1))
         .filter(|w| !matches!(*w, "The" | "A" | "An" | "In" | "But" | "And"))
         .collect();
     for word in &name_words {
@@ -3762,5 +3789,23 @@ mod tests {
             Some("Jane Doe".into())
         );
         assert_eq!(speaker_of(&quotes, "far too costly"), None);
+    }
+
+    #[test]
+    fn name_endings_abbreviations_and_title_word_surnames() {
+        let text = "Headline\nThe harbour board met on Monday.\n\u{201c}The ferry must keep running through the winter,\u{201d} said Rep. Tom A. Vance Jr. (D-Ore.), a board member.\n\u{201c}Nobody asked the fishermen first,\u{201d} said Walter Earl Bishop Jr. in 1998.\nSailing coach Ana Lucia Prince met the board in March.\nPrince says the harbour \u{201c}needs a second pier before the summer.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "keep running"),
+            Some("Tom A. Vance Jr.".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "Nobody asked"),
+            Some("Walter Earl Bishop Jr.".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "second pier"),
+            Some("Ana Lucia Prince".into())
+        );
     }
 }
