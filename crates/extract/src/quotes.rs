@@ -3358,10 +3358,15 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         let next = (comma + 1..cue_first)
             .find(|&k| tokens[k].text(text) == ",")
             .unwrap_or(cue_first);
+        // (Capitalised words only after a determiner: "the likely Green
+        // Party nominee, Jane Doe, tweeted"; "Jane Doe, a lawyer" is the name first.)
         if person_description(text, &tokens, first, comma)
-            && !tokens[first..comma]
+            && (matches!(
+                tokens[first].text(text),
+                "the" | "his" | "her" | "their" | "its"
+            ) || !tokens[first..comma]
                 .iter()
-                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text)))
+                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text))))
             && next > comma + 1
             && name_segment(text, &tokens, comma + 1, next)
         {
@@ -3806,6 +3811,16 @@ mod tests {
         assert_eq!(
             speaker_of(&quotes, "second pier"),
             Some("Ana Lucia Prince".into())
+        );
+    }
+
+    #[test]
+    fn a_description_with_capitalised_words_before_the_name() {
+        let text = "Headline\nPresident John Roe spoke in Ohio.\n\u{201c}Where is the budget the council promised?\u{201d} the likely Green Party mayoral nominee, Jane Doe, tweeted on Sunday.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "budget the council"),
+            Some("Jane Doe".into())
         );
     }
 }
