@@ -458,6 +458,10 @@ const INVERTING_LEMMAS: &[&str] = &[
     "emphasise",
     "tell",
     "beam",
+    "read",
+    "cry",
+    "bark",
+    "roar",
 ];
 
 /// Words that open an adverbial phrase before the clause ("In other words,
@@ -3821,6 +3825,21 @@ mod tests {
         assert_eq!(
             speaker_of(&quotes, "budget the council"),
             Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn a_document_read_after_the_quote_is_its_source() {
+        let text = "Headline\nCampaign manager John Roe wrote the first draft.\n\u{201c}The company regrets the delay and will refund every order,\u{201d} read the statement, which Roe sent at night.\n";
+        let document = segment(text);
+        let mut entities = recognize(&document);
+        propose_speakers(&document, &mut entities);
+        let quotes = extract(&document, &entities);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].speaker, None);
+        assert_eq!(
+            quotes[0].speaker_span.map(|s| s.of(text)),
+            Some("the statement")
         );
     }
 }
