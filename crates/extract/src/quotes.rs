@@ -462,6 +462,42 @@ const INVERTING_LEMMAS: &[&str] = &[
     "cry",
     "bark",
     "roar",
+    "agree",
+    "opine",
+    "assert",
+    "contend",
+    "claim",
+    "maintain",
+    "proclaim",
+    "wonder",
+    "inquire",
+    "query",
+    "sigh",
+    "groan",
+    "mutter",
+    "murmur",
+    "whisper",
+    "yell",
+    "scream",
+    "snap",
+    "scoff",
+    "chant",
+    "sing",
+    "urge",
+    "plead",
+    "promise",
+    "vow",
+    "mock",
+    "taunt",
+    "tease",
+    "gush",
+    "marvel",
+    "crow",
+    "fume",
+    "grumble",
+    "lament",
+    "intone",
+    "interject",
 ];
 
 /// Words that open an adverbial phrase before the clause ("In other words,
@@ -3840,6 +3876,16 @@ mod tests {
         assert_eq!(
             quotes[0].speaker_span.map(|s| s.of(text)),
             Some("the statement")
+        );
+    }
+
+    #[test]
+    fn more_verbs_invert_before_their_speaker() {
+        let text = "Headline\nCommuter Diana Roe answered first.\n\u{201c}The bridge should have been fixed years ago,\u{201d} agrees Jane Doe, 41, of Dayton.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "bridge should"),
+            Some("Jane Doe".into())
         );
     }
 }
