@@ -1923,6 +1923,19 @@ fn clause_subject(
     if opens_phrase {
         let comma = (start..end).find(|&k| tokens[k].text(text) == ",")?;
         start = comma + 1;
+        // "Speaking in Salem, New Hampshire, Doe ...": a place after the comma
+        // completes the one before it ("City, State") and the phrase goes on.
+        if let Some(next) = (start..end).find(|&k| tokens[k].text(text) == ",") {
+            let segment = Span::new(tokens[start].span.start, tokens[next - 1].span.end);
+            let place = next > start
+                && ctx.entities.mentions_in(segment).any(|m| {
+                    m.span == segment
+                        && matches!(ctx.kind(m.entity), EntityKind::Gpe | EntityKind::Loc)
+                });
+            if place {
+                start = next + 1;
+            }
+        }
     }
     // The subject phrase: to the first lower-case word that is no determiner or
     // name particle, after at least one word.
@@ -3885,6 +3898,16 @@ mod tests {
         let quotes = run(text);
         assert_eq!(
             speaker_of(&quotes, "bridge should"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn an_opening_phrase_with_city_and_state_before_the_subject() {
+        let text = "Headline\nSenator Jane Doe toured the state.\nSpeaking at a diner in Dayton, Ohio, Doe went after the governor, calling him \u{201c}a man without a plan.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "without a plan"),
             Some("Jane Doe".into())
         );
     }
