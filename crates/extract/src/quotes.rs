@@ -2866,6 +2866,19 @@ fn resolve_cue(
     }
     if has_subject {
         if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
+            // "Doe, during a stop in Dayton, Ohio, said": a place set off by
+            // commas before the cue completes another place; the clause's
+            // subject speaks.
+            let place = speaker
+                .entity
+                .is_some_and(|e| matches!(ctx.kind(e), EntityKind::Gpe | EntityKind::Loc));
+            if place && start > 0 && tokens[start - 1].text(text) == "," {
+                if let Some(subject) = clause_subject(ctx, tokens, start - 1, sentence)
+                    .filter(|s| s.entity.is_some_and(|e| ctx.kind(e) == EntityKind::Person))
+                {
+                    return Some(subject);
+                }
+            }
             if speaker.entity.is_none() && end == cue.first {
                 // "The vote comes days after Doe told …", "a reporter
                 // asked a question and Doe said …": the phrase names no one
@@ -3908,6 +3921,16 @@ mod tests {
         let quotes = run(text);
         assert_eq!(
             speaker_of(&quotes, "without a plan"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn a_place_set_off_before_the_cue_completes_another() {
+        let text = "Headline\nSenator Jane Doe toured the state.\nDoe, during a stop in Dayton, Ohio, said she was \u{201c}ready to fix the bridges\u{201d} this year.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "fix the bridges"),
             Some("Jane Doe".into())
         );
     }
