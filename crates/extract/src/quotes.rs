@@ -2729,6 +2729,25 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "Pressed"
             )
         });
+    // "Continuing to explain his view, Doe rejected …": an opening participle
+    // phrase (a name such as "Manning" is followed by its verb, not "to" or "at").
+    let opens_with_participle = tokens
+        .iter()
+        .position(|t| t.kind == TokenKind::Word)
+        .is_some_and(|k| {
+            let word = tokens[k].text(text);
+            // ("According to X, ..." is the cue phrase of a source, not an opening.)
+            word.ends_with("ing")
+                && word != "According"
+                && is_capitalised(word)
+                && tokens.get(k + 1).is_some_and(|t| {
+                    matches!(
+                        t.text(text),
+                        "to" | "at" | "in" | "on" | "about" | "with" | "from" | "after" | "before"
+                    )
+                })
+        });
+    let opens_with_subordinate = opens_with_subordinate || opens_with_participle;
     let boundary = if opens_with_subordinate {
         let comma = tokens.iter().position(|t| t.text(text) == ",");
         boundary.max(comma.unwrap_or(0))
@@ -3931,6 +3950,16 @@ mod tests {
         let quotes = run(text);
         assert_eq!(
             speaker_of(&quotes, "fix the bridges"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn an_opening_participle_phrase_holds_no_cue_of_the_quote() {
+        let text = "Headline\nMayor Jane Doe spoke on Monday.\nContinuing to explain her plan, Doe rejected the council's budget, saying that it \u{201c}leaves the bridges to rot.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "bridges to rot"),
             Some("Jane Doe".into())
         );
     }
