@@ -237,6 +237,16 @@ const NOUN_LEMMAS: &[&str] = &[
     "chant",
     "sneer",
     "whisper",
+    "bark",
+    "growl",
+    "hiss",
+    "howl",
+    "roar",
+    "wail",
+    "moan",
+    "gasp",
+    "jeer",
+    "cry",
 ];
 
 /// Words before which a verb-like word is a noun or an adjective ("the claims",
@@ -448,6 +458,46 @@ const INVERTING_LEMMAS: &[&str] = &[
     "emphasise",
     "tell",
     "beam",
+    "read",
+    "cry",
+    "bark",
+    "roar",
+    "agree",
+    "opine",
+    "assert",
+    "contend",
+    "claim",
+    "maintain",
+    "proclaim",
+    "wonder",
+    "inquire",
+    "query",
+    "sigh",
+    "groan",
+    "mutter",
+    "murmur",
+    "whisper",
+    "yell",
+    "scream",
+    "snap",
+    "scoff",
+    "chant",
+    "sing",
+    "urge",
+    "plead",
+    "promise",
+    "vow",
+    "mock",
+    "taunt",
+    "tease",
+    "gush",
+    "marvel",
+    "crow",
+    "fume",
+    "grumble",
+    "lament",
+    "intone",
+    "interject",
 ];
 
 /// Words that open an adverbial phrase before the clause ("In other words,
@@ -912,6 +962,21 @@ impl<'a> Context<'a> {
                 add(word, index);
             }
         }
+        // "Ana Lucia Prince" … "Prince says": a surname that is also a title word.
+        let mut surnames: Vec<(String, usize)> = Vec::new();
+        for (index, entity) in entities.entities.iter().enumerate() {
+            let words: Vec<&str> = entity.name.split_whitespace().collect();
+            if let [first, .., last] = words.as_slice() {
+                if entity.kind == EntityKind::Person
+                    && !LEXICON.is_title_word(first)
+                    && LEXICON.is_title_word(last)
+                    && last.len() > 2
+                    && is_capitalised(last)
+                {
+                    surnames.push((normalise_word(last), index));
+                }
+            }
+        }
         for mention in &entities.mentions {
             let phrase = mention.span.of(text);
             // Not the descriptions resolved to an entity ("the Vermont senator").
@@ -964,6 +1029,12 @@ impl<'a> Context<'a> {
                             .split_whitespace()
                             .find_map(title_gender)
                     });
+            }
+        }
+        for (word, index) in surnames {
+            let list = names.entry(word).or_default();
+            if !list.contains(&index) {
+                list.push(index);
             }
         }
         let quoted: Vec<Span> = marked.iter().map(|q| q.outer).collect();
@@ -1271,7 +1342,13 @@ fn resolve_phrase(
     while head_last > from && tokens[head_last].kind != TokenKind::Word {
         head_last -= 1;
     }
-    let head_span = Span::new(span.start, tokens[head_last].span.end);
+    // "Tom A. Vance Jr. (D-Ore.)": the period of an abbreviation ends the name.
+    let head_end_at = if head_last + 1 < to && abbreviation_dot(text, tokens, head_last + 1) {
+        tokens[head_last + 1].span.end
+    } else {
+        tokens[head_last].span.end
+    };
+    let head_span = Span::new(span.start, head_end_at);
     let head = tokens[head_last].text(text);
     let head_lower = head.to_lowercase();
     let kind_of = |m: &&crate::entities::DocMention| entities.entities[m.entity].kind;
@@ -1343,7 +1420,7 @@ fn resolve_phrase(
         .rev()
         .filter(|&k| tokens[k].kind == TokenKind::Word)
         .map(|k| tokens[k].text(text))
-        .filter(|w| is_capitalised(w) && !LEXICON.is_title_word(w))
+        .filter(|w| is_capitalised(w) && (!LEXICON.is_title_word(w) || to - from == 1))
         .filter(|w| !matches!(*w, "The" | "A" | "An" | "In" | "But" | "And"))
         .collect();
     for word in &name_words {
@@ -1846,6 +1923,19 @@ fn clause_subject(
     if opens_phrase {
         let comma = (start..end).find(|&k| tokens[k].text(text) == ",")?;
         start = comma + 1;
+        // "Speaking in Salem, New Hampshire, Doe ...": a place after the comma
+        // completes the one before it ("City, State") and the phrase goes on.
+        if let Some(next) = (start..end).find(|&k| tokens[k].text(text) == ",") {
+            let segment = Span::new(tokens[start].span.start, tokens[next - 1].span.end);
+            let place = next > start
+                && ctx.entities.mentions_in(segment).any(|m| {
+                    m.span == segment
+                        && matches!(ctx.kind(m.entity), EntityKind::Gpe | EntityKind::Loc)
+                });
+            if place {
+                start = next + 1;
+            }
+        }
     }
     // The subject phrase: to the first lower-case word that is no determiner or
     // name particle, after at least one word.
@@ -2132,7 +2222,20 @@ fn extract_in(ctx: &Context<'_>, marked: &[MarkedQuote]) -> Vec<FoundQuote> {
             .filter(|(speaker, _)| opens_block || speaker.entity.is_some());
         // 1. Right after the quote.
         let direct_after = Span::new(quote.outer.end.min(after_end), after_end);
-        if attribution.is_none() {
+        // A quote inside the writer's sentence is attributed after it only when
+        // punctuation sets the attribution off ("… is \"unfair,\" Doe said"):
+        // "Doe said he was \"firmly behind\" the levy, which he argued …" goes on
+        // with the writer's words.
+        let set_off = opens_sentence
+            || inner
+                .of(text)
+                .trim_end_matches(['\'', '\u{2019}', ' '])
+                .ends_with([',', '?', '!', '-', '\u{2014}', '\u{2013}', '\u{2026}'])
+            || direct_after
+                .of(text)
+                .trim_start()
+                .starts_with([',', '-', '\u{2014}', '\u{2013}', '\u{2015}', '(']);
+        if attribution.is_none() && set_off {
             attribution = attribution_after(ctx, direct_after, close_index);
         }
         // 2. Before the quote, in its sentence.
@@ -2770,6 +2873,25 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "Pressed"
             )
         });
+    // "Continuing to explain his view, Doe rejected …": an opening participle
+    // phrase (a name such as "Manning" is followed by its verb, not "to" or "at").
+    let opens_with_participle = tokens
+        .iter()
+        .position(|t| t.kind == TokenKind::Word)
+        .is_some_and(|k| {
+            let word = tokens[k].text(text);
+            // ("According to X, ..." is the cue phrase of a source, not an opening.)
+            word.ends_with("ing")
+                && word != "According"
+                && is_capitalised(word)
+                && tokens.get(k + 1).is_some_and(|t| {
+                    matches!(
+                        t.text(text),
+                        "to" | "at" | "in" | "on" | "about" | "with" | "from" | "after" | "before"
+                    )
+                })
+        });
+    let opens_with_subordinate = opens_with_subordinate || opens_with_participle;
     let boundary = if opens_with_subordinate {
         let comma = tokens.iter().position(|t| t.text(text) == ",");
         boundary.max(comma.unwrap_or(0))
@@ -2907,6 +3029,27 @@ fn resolve_cue(
     }
     if has_subject {
         if let Some(speaker) = resolve_phrase(ctx, tokens, start, end, sentence) {
+            // "Doe, during a stop in Dayton, Ohio, said": a place set off by
+            // commas before the cue completes another place; the clause's
+            // subject speaks.
+            let place = speaker
+                .entity
+                .is_some_and(|e| matches!(ctx.kind(e), EntityKind::Gpe | EntityKind::Loc));
+            if place && start > 0 && tokens[start - 1].text(text) == "," {
+                if let Some(subject) = clause_subject(ctx, tokens, start - 1, sentence)
+                    .filter(|s| s.entity.is_some_and(|e| ctx.kind(e) == EntityKind::Person))
+                {
+                    return Some(subject);
+                }
+            }
+            if speaker.entity.is_none() && end == cue.first {
+                // "The vote comes days after Doe told …", "a reporter
+                // asked a question and Doe said …": the phrase names no one
+                // and a person named right before the verb is its subject.
+                if let Some(person) = person_before_cue(ctx, tokens, start, cue.first) {
+                    return Some(person);
+                }
+            }
             return Some(speaker);
         }
     }
@@ -2932,6 +3075,60 @@ fn resolve_cue(
     }
     clause_subject(ctx, tokens, cue.first, sentence)
         .or_else(|| sentence_subject(tokens, cue.first, ctx.entities))
+}
+
+/// A person whose name ends right before the cue at `cue` (an adverb such as
+/// "later" may sit between), inside the phrase `from..cue`, and is not the
+/// object of a preposition or a possessive ("a letter from Doe said").
+fn person_before_cue(
+    ctx: &Context<'_>,
+    tokens: &[Token],
+    from: usize,
+    cue: usize,
+) -> Option<Speaker> {
+    let text = ctx.text;
+    let mut last = cue.checked_sub(1)?;
+    if last > from
+        && matches!(
+            tokens[last].text(text),
+            "later" | "also" | "then" | "once" | "previously" | "again" | "has" | "had"
+        )
+    {
+        last -= 1;
+    }
+    if last < from || tokens[last].kind != TokenKind::Word {
+        return None;
+    }
+    let end = tokens[last].span.end;
+    let phrase = Span::new(tokens[from].span.start, end);
+    let mention = ctx
+        .entities
+        .mentions_in(phrase)
+        .filter(|m| m.span.end == end && ctx.kind(m.entity) == EntityKind::Person)
+        .last()?;
+    let start = if mention.full_span.start >= phrase.start && mention.full_span.end <= end {
+        mention.full_span.start
+    } else {
+        mention.span.start
+    };
+    let first = tokens[from..=last]
+        .iter()
+        .position(|t| t.span.start >= start)
+        .map(|k| k + from)?;
+    if first > 0 {
+        let before = tokens[first - 1].text(text);
+        // ("after", "before" and "since" open a clause here: "days after Doe told".)
+        if PREPOSITIONS.contains(&before) && !matches!(before, "after" | "before" | "since")
+            || matches!(before, "of" | "'s" | "\u{2019}s" | "as" | "than" | "like")
+        {
+            return None;
+        }
+    }
+    Some(Speaker {
+        entity: Some(mention.entity),
+        span: Span::new(start, end),
+        confidence: 0.7,
+    })
 }
 
 /// True when the speaker follows the cue: an inverting cue followed, before any
@@ -3390,10 +3587,15 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         let next = (comma + 1..cue_first)
             .find(|&k| tokens[k].text(text) == ",")
             .unwrap_or(cue_first);
+        // (Capitalised words only after a determiner: "the likely Green
+        // Party nominee, Jane Doe, tweeted"; "Jane Doe, a lawyer" is the name first.)
         if person_description(text, &tokens, first, comma)
-            && !tokens[first..comma]
+            && (matches!(
+                tokens[first].text(text),
+                "the" | "his" | "her" | "their" | "its"
+            ) || !tokens[first..comma]
                 .iter()
-                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text)))
+                .any(|t| t.kind == TokenKind::Word && is_capitalised(t.text(text))))
             && next > comma + 1
             && name_segment(text, &tokens, comma + 1, next)
         {
@@ -3821,6 +4023,114 @@ mod tests {
         assert_eq!(
             speaker_of(&quotes, "mother of three").as_deref(),
             Some("Lena Varro")
+        );
+    }
+
+    #[test]
+    fn a_partial_quote_is_attributed_after_it_only_when_set_off() {
+        let text = "Headline\nSenator Jane Doe met voters.\nDoe said she was \u{201c}firmly behind\u{201d} the levy, which Governor John Roe argued would fund the ferry.\nThe levy is \u{201c}a tax on commuters,\u{201d} Roe said.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "firmly behind"),
+            Some("Jane Doe".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "a tax on commuters"),
+            Some("John Roe".into())
+        );
+    }
+
+    #[test]
+    fn a_person_right_before_the_cue_speaks_when_the_phrase_names_no_one() {
+        let text = "Headline\nGovernor Jane Doe met John Roe on Friday.\nThe vote comes a week after Doe told a radio host she was \u{201c}still weighing the options\u{201d} on the ferry.\nA letter from Roe said the plan was \u{201c}far too costly\u{201d} for the state.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "still weighing"),
+            Some("Jane Doe".into())
+        );
+        assert_eq!(speaker_of(&quotes, "far too costly"), None);
+    }
+
+    #[test]
+    fn name_endings_abbreviations_and_title_word_surnames() {
+        let text = "Headline\nThe harbour board met on Monday.\n\u{201c}The ferry must keep running through the winter,\u{201d} said Rep. Tom A. Vance Jr. (D-Ore.), a board member.\n\u{201c}Nobody asked the fishermen first,\u{201d} said Walter Earl Bishop Jr. in 1998.\nSailing coach Ana Lucia Prince met the board in March.\nPrince says the harbour \u{201c}needs a second pier before the summer.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "keep running"),
+            Some("Tom A. Vance Jr.".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "Nobody asked"),
+            Some("Walter Earl Bishop Jr.".into())
+        );
+        assert_eq!(
+            speaker_of(&quotes, "second pier"),
+            Some("Ana Lucia Prince".into())
+        );
+    }
+
+    #[test]
+    fn a_description_with_capitalised_words_before_the_name() {
+        let text = "Headline\nPresident John Roe spoke in Ohio.\n\u{201c}Where is the budget the council promised?\u{201d} the likely Green Party mayoral nominee, Jane Doe, tweeted on Sunday.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "budget the council"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn a_document_read_after_the_quote_is_its_source() {
+        let text = "Headline\nCampaign manager John Roe wrote the first draft.\n\u{201c}The company regrets the delay and will refund every order,\u{201d} read the statement, which Roe sent at night.\n";
+        let document = segment(text);
+        let mut entities = recognize(&document);
+        propose_speakers(&document, &mut entities);
+        let quotes = extract(&document, &entities);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].speaker, None);
+        assert_eq!(
+            quotes[0].speaker_span.map(|s| s.of(text)),
+            Some("the statement")
+        );
+    }
+
+    #[test]
+    fn more_verbs_invert_before_their_speaker() {
+        let text = "Headline\nCommuter Diana Roe answered first.\n\u{201c}The bridge should have been fixed years ago,\u{201d} agrees Jane Doe, 41, of Dayton.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "bridge should"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn an_opening_phrase_with_city_and_state_before_the_subject() {
+        let text = "Headline\nSenator Jane Doe toured the state.\nSpeaking at a diner in Dayton, Ohio, Doe went after the governor, calling him \u{201c}a man without a plan.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "without a plan"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn a_place_set_off_before_the_cue_completes_another() {
+        let text = "Headline\nSenator Jane Doe toured the state.\nDoe, during a stop in Dayton, Ohio, said she was \u{201c}ready to fix the bridges\u{201d} this year.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "fix the bridges"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn an_opening_participle_phrase_holds_no_cue_of_the_quote() {
+        let text = "Headline\nMayor Jane Doe spoke on Monday.\nContinuing to explain her plan, Doe rejected the council's budget, saying that it \u{201c}leaves the bridges to rot.\u{201d}\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "bridges to rot"),
+            Some("Jane Doe".into())
         );
     }
 }
