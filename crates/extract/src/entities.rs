@@ -1482,6 +1482,17 @@ fn emit_model_span(
             name.push('.');
         }
     }
+    // "Enron Corp.", "Apple Inc.": an abbreviated legal form keeps its dot too.
+    if to - from >= 2
+        && matches!(
+            words[to - 1],
+            "Inc" | "Corp" | "Co" | "Ltd" | "Bros" | "Mfg"
+        )
+        && text[span.end..].starts_with('.')
+    {
+        span.end += 1;
+        name.push('.');
+    }
     let full_span = Span::new(tokens[full_from].span.start, span.end);
     let meanings = LEXICON.lookup(&name).or_else(|| {
         let shouted = name.chars().filter(|c| c.is_alphabetic()).count() > 3
