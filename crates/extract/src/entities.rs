@@ -465,6 +465,25 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 to = person_suffix(text, tokens, words, from, to);
                 covered = to;
             }
+            // "Marvel Consultants, Inc.", "Holland & Hart, LLP": a legal form after
+            // a comma belongs to the name before it, an organisation.
+            if kind != 0
+                && to + 1 < words.len()
+                && words[to] == ","
+                && matches!(
+                    words[to + 1],
+                    "Inc" | "LLC" | "LLP" | "Ltd" | "Corp" | "PLC" | "plc" | "GmbH" | "AG"
+                )
+                && matches!(
+                    &text[tokens[to - 1].span.end..tokens[to].span.start],
+                    "" | " "
+                )
+                && adjacent(text, tokens[to], tokens[to + 1])
+            {
+                to += 2;
+                kind = ORG_TYPE;
+                covered = to;
+            }
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
             if to < words.len()
@@ -1465,7 +1484,7 @@ fn emit_model_span(
     let name_words = &words[from..to];
     let mut name = name_words.join(" ");
     // "St. Louis": a dot the tokens split off stays on its word.
-    if name_words.contains(&".") {
+    if name_words.contains(&".") || name_words.contains(&",") {
         name = span
             .of(text)
             .split_whitespace()
