@@ -217,6 +217,17 @@ const ADMINISTRATIVE_HEADS: &[&str] = &[
     "Raion",
 ];
 
+/// Head words of facilities: a name ending in one is a place.
+const FACILITY_HEADS: &[&str] = &[
+    "Airport",
+    "Airfield",
+    "Aerodrome",
+    "Stadium",
+    "Bridge",
+    "Tunnel",
+    "Dam",
+];
+
 /// Head words of streets and squares.
 const STREET_HEADS: &[&str] = &["Street", "Avenue", "Road", "Square", "Boulevard", "Lane"];
 
@@ -594,6 +605,19 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                     || (LOC_HEADS.contains(&last) || STREET_HEADS.contains(&last))
                         && !ner::is_given_name(words[from])
                 {
+                    kind = LOC_TYPE;
+                }
+            }
+            // "Dulles International Airport", "Wembley Stadium": a facility's name
+            // is a place (the tagger's silver teachers have no such type).
+            if to - from >= 2 && FACILITY_HEADS.contains(&words[to - 1]) {
+                kind = LOC_TYPE;
+            }
+            // "State of Texas", "State of Israel": a state named with its place is
+            // that place.
+            if to - from >= 3 && words[from] == "State" && words[from + 1] == "of" {
+                let place = words[from + 2..to].join(" ");
+                if known_place(&place).is_some() || ner::is_government_place(&place) {
                     kind = LOC_TYPE;
                 }
             }
