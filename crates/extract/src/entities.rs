@@ -621,6 +621,31 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                     kind = LOC_TYPE;
                 }
             }
+            // "Museum of Flight CEO", "Microsoft President": a title after an
+            // organisation's name is the role of someone in it, not part of the name
+            // ("Office of the President" keeps it).
+            if kind == ORG_TYPE
+                && to - from >= 2
+                && matches!(
+                    words[to - 1],
+                    "CEO"
+                        | "Chairman"
+                        | "Chairwoman"
+                        | "Chair"
+                        | "President"
+                        | "Director"
+                        | "Spokesman"
+                        | "Spokeswoman"
+                        | "Spokesperson"
+                        | "Administrator"
+                        | "Chief"
+                        | "Founder"
+                        | "Executive"
+                )
+                && !matches!(words[to - 2], "the" | "of" | "The")
+            {
+                to -= 1;
+            }
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
                 to -= 1;
