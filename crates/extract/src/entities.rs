@@ -217,6 +217,14 @@ const ADMINISTRATIVE_HEADS: &[&str] = &[
     "Raion",
 ];
 
+/// Legal forms that follow a company's name after a comma ("Acme, Inc.").
+fn is_legal_form(word: &str) -> bool {
+    matches!(
+        word,
+        "Inc" | "LLC" | "LLP" | "Ltd" | "Corp" | "PLC" | "plc" | "GmbH" | "AG"
+    )
+}
+
 /// Head words of facilities: a name ending in one is a place.
 const FACILITY_HEADS: &[&str] = &[
     "Airport",
@@ -481,10 +489,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             if kind != 0
                 && to + 1 < words.len()
                 && words[to] == ","
-                && matches!(
-                    words[to + 1],
-                    "Inc" | "LLC" | "LLP" | "Ltd" | "Corp" | "PLC" | "plc" | "GmbH" | "AG"
-                )
+                && is_legal_form(words[to + 1])
                 && matches!(
                     &text[tokens[to - 1].span.end..tokens[to].span.start],
                     "" | " "
@@ -494,6 +499,26 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 to += 2;
                 kind = ORG_TYPE;
                 covered = to;
+            }
+            // A legal form alone after a comma ends the capitalised words before
+            // the comma, the organisation's name ("Marvel Consultants, Inc." where
+            // the tagger took only "Inc"); alone it names nothing.
+            if to - from == 1 && is_legal_form(words[from]) {
+                if from < 2 || words[from - 1] != "," {
+                    continue;
+                }
+                let mut start = from - 1;
+                while start > covered
+                    && tokens[start - 1].kind == TokenKind::Word
+                    && (is_capitalised(words[start - 1]) || words[start - 1] == "&")
+                {
+                    start -= 1;
+                }
+                if start == from - 1 || words[start] == "&" {
+                    continue;
+                }
+                from = start;
+                kind = ORG_TYPE;
             }
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
