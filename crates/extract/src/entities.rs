@@ -2686,6 +2686,26 @@ mod tests {
     }
 
     #[test]
+    fn legal_forms_facilities_and_titles_after_organisations() {
+        let found = names(
+            "Headline\nShares of Enron Corp. fell on Monday after the firm hired Marvel \
+             Consultants, Inc. to advise it. The plane crashed near Henderson Executive Airport \
+             in Nevada. Museum of Flight CEO Matt Hayes spoke to reporters.",
+        );
+        let has = |name: &str, kind: &str| found.iter().any(|(n, k)| n == name && *k == kind);
+        assert!(has("Enron Corp.", "ORG"), "{found:?}");
+        assert!(has("Marvel Consultants, Inc.", "ORG"), "{found:?}");
+        assert!(!found.iter().any(|(n, _)| n == "Inc"), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Henderson Executive Airport" && *k != "ORG"),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|(n, _)| n.ends_with("CEO")), "{found:?}");
+    }
+
+    #[test]
     fn what_follows_a_name_belongs_to_it() {
         let found = names(
             "Headline\nThe death of Queen Elizabeth II shocked Britain, said John C. Scheidt Jr. \
