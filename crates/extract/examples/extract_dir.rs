@@ -5,7 +5,8 @@
 //!     cargo run --release -p readout-extract --example extract_dir -- OUT_DIR FILE...
 //!
 //! `EVENT_WEIGHTS=FILE` uses those event-classifier weights instead of the
-//! shipped ones (`scripts/cv-ngec`).
+//! shipped ones (`scripts/cv-ngec`); `NER_MODEL=FILE` uses that entity tagger
+//! (a `train_ner --out FILE` model) instead of the shipped one.
 
 use std::path::Path;
 
@@ -23,6 +24,11 @@ fn main() {
         readout_extract::events::classifier::use_model(
             readout_extract::events::classifier::Model::parse(&weights),
         );
+    }
+    if let Ok(path) = std::env::var("NER_MODEL") {
+        let bytes = std::fs::read(&path).expect("reading NER_MODEL");
+        let model = readout_extract::ner::Model::from_bytes(&bytes).expect("NER_MODEL parses");
+        readout_extract::ner::use_model(model);
     }
     let out_dir = Path::new(&out_dir);
     std::fs::create_dir_all(out_dir).expect("creating the output directory");

@@ -217,6 +217,25 @@ const ADMINISTRATIVE_HEADS: &[&str] = &[
     "Raion",
 ];
 
+/// Legal forms that follow a company's name after a comma ("Acme, Inc.").
+fn is_legal_form(word: &str) -> bool {
+    matches!(
+        word,
+        "Inc" | "LLC" | "LLP" | "Ltd" | "Corp" | "PLC" | "plc" | "GmbH" | "AG"
+    )
+}
+
+/// Head words of facilities: a name ending in one is a place.
+const FACILITY_HEADS: &[&str] = &[
+    "Airport",
+    "Airfield",
+    "Aerodrome",
+    "Stadium",
+    "Bridge",
+    "Tunnel",
+    "Dam",
+];
+
 /// Head words of streets and squares.
 const STREET_HEADS: &[&str] = &["Street", "Avenue", "Road", "Square", "Boulevard", "Lane"];
 
@@ -465,6 +484,42 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 to = person_suffix(text, tokens, words, from, to);
                 covered = to;
             }
+            // "Marvel Consultants, Inc.", "Holland & Hart, LLP": a legal form after
+            // a comma belongs to the name before it, an organisation.
+            if kind != 0
+                && to + 1 < words.len()
+                && words[to] == ","
+                && is_legal_form(words[to + 1])
+                && matches!(
+                    &text[tokens[to - 1].span.end..tokens[to].span.start],
+                    "" | " "
+                )
+                && adjacent(text, tokens[to], tokens[to + 1])
+            {
+                to += 2;
+                kind = ORG_TYPE;
+                covered = to;
+            }
+            // A legal form alone after a comma ends the capitalised words before
+            // the comma, the organisation's name ("Marvel Consultants, Inc." where
+            // the tagger took only "Inc"); alone it names nothing.
+            if to - from == 1 && is_legal_form(words[from]) {
+                if from < 2 || words[from - 1] != "," {
+                    continue;
+                }
+                let mut start = from - 1;
+                while start > covered
+                    && tokens[start - 1].kind == TokenKind::Word
+                    && (is_capitalised(words[start - 1]) || words[start - 1] == "&")
+                {
+                    start -= 1;
+                }
+                if start == from - 1 || words[start] == "&" {
+                    continue;
+                }
+                from = start;
+                kind = ORG_TYPE;
+            }
             // "Johns Hopkins University": a capitalised organisation head word
             // right after the span belongs to it.
             if to < words.len()
@@ -577,6 +632,44 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 {
                     kind = LOC_TYPE;
                 }
+            }
+            // "Dulles International Airport", "Wembley Stadium": a facility's name
+            // is a place (the tagger's silver teachers have no such type).
+            if to - from >= 2 && FACILITY_HEADS.contains(&words[to - 1]) {
+                kind = LOC_TYPE;
+            }
+            // "State of Texas", "State of Israel": a state named with its place is
+            // that place.
+            if to - from >= 3 && words[from] == "State" && words[from + 1] == "of" {
+                let place = words[from + 2..to].join(" ");
+                if known_place(&place).is_some() || ner::is_government_place(&place) {
+                    kind = LOC_TYPE;
+                }
+            }
+            // "Museum of Flight CEO", "Microsoft President": a title after an
+            // organisation's name is the role of someone in it, not part of the name
+            // ("Office of the President" keeps it).
+            if kind == ORG_TYPE
+                && to - from >= 2
+                && matches!(
+                    words[to - 1],
+                    "CEO"
+                        | "Chairman"
+                        | "Chairwoman"
+                        | "Chair"
+                        | "President"
+                        | "Director"
+                        | "Spokesman"
+                        | "Spokeswoman"
+                        | "Spokesperson"
+                        | "Administrator"
+                        | "Chief"
+                        | "Founder"
+                        | "Executive"
+                )
+                && !matches!(words[to - 2], "the" | "of" | "The")
+            {
+                to -= 1;
             }
             // "Huawei HQ": the headquarters of a name make it an organisation.
             if to - from >= 2 && matches!(words[to - 1], "HQ" | "Headquarters") {
@@ -1475,7 +1568,7 @@ fn emit_model_span(
     let name_words = &words[from..to];
     let mut name = name_words.join(" ");
     // "St. Louis": a dot the tokens split off stays on its word.
-    if name_words.contains(&".") {
+    if name_words.contains(&".") || name_words.contains(&",") {
         name = span
             .of(text)
             .split_whitespace()
@@ -1491,6 +1584,17 @@ fn emit_model_span(
             span.end += 1;
             name.push('.');
         }
+    }
+    // "Enron Corp.", "Apple Inc.": an abbreviated legal form keeps its dot too.
+    if to - from >= 2
+        && matches!(
+            words[to - 1],
+            "Inc" | "Corp" | "Co" | "Ltd" | "Bros" | "Mfg"
+        )
+        && text[span.end..].starts_with('.')
+    {
+        span.end += 1;
+        name.push('.');
     }
     let full_span = Span::new(tokens[full_from].span.start, span.end);
     let meanings = LEXICON.lookup(&name).or_else(|| {
@@ -2692,6 +2796,26 @@ mod tests {
         assert_eq!(cut(&["Georgia", "Mae", "Smith"], 0), None);
         assert_eq!(cut(&["MP", "Tanya", "Davies"], 0), None);
         assert_eq!(cut(&["Mary", "Ann", "Evans"], 0), None);
+    }
+
+    #[test]
+    fn legal_forms_facilities_and_titles_after_organisations() {
+        let found = names(
+            "Headline\nShares of Enron Corp. fell on Monday after the firm hired Marvel \
+             Consultants, Inc. to advise it. The plane crashed near Henderson Executive Airport \
+             in Nevada. Museum of Flight CEO Matt Hayes spoke to reporters.",
+        );
+        let has = |name: &str, kind: &str| found.iter().any(|(n, k)| n == name && *k == kind);
+        assert!(has("Enron Corp.", "ORG"), "{found:?}");
+        assert!(has("Marvel Consultants, Inc.", "ORG"), "{found:?}");
+        assert!(!found.iter().any(|(n, _)| n == "Inc"), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Henderson Executive Airport" && *k != "ORG"),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|(n, _)| n.ends_with("CEO")), "{found:?}");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::lexicon::{Known, EVENT_HEADS, LEXICON, ORG_HEADS};
 
@@ -1062,23 +1062,36 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     labels
 }
 
-static MODEL: LazyLock<Model> = LazyLock::new(|| {
-    Model::from_bytes(include_bytes!("../data/ner/model.bin"))
-        .expect("the shipped NER model parses")
-});
+static MODEL: OnceLock<Model> = OnceLock::new();
+
+/// The model in use: the shipped one unless [`use_model`] installed another.
+fn model() -> &'static Model {
+    MODEL.get_or_init(|| {
+        Model::from_bytes(include_bytes!("../data/ner/model.bin"))
+            .expect("the shipped NER model parses")
+    })
+}
+
+/// Installs another model in place of the shipped one, before the first
+/// extraction (for measuring models of other training orders with the whole
+/// extractor, `extract_dir` with `NER_MODEL=FILE`). Returns false when a model
+/// is already in use.
+pub fn use_model(model: Model) -> bool {
+    MODEL.set(model).is_ok()
+}
 
 /// Parses the shipped model, gazetteers and word lists now rather than on the
 /// first article (services call this at start-up).
 pub fn warm_up() {
     LazyLock::force(&LEXICON);
-    LazyLock::force(&MODEL);
+    model();
     LazyLock::force(&GAZETTEERS);
     LazyLock::force(&CLUSTERS);
 }
 
 /// Tags a document (sentences of words) with the shipped models: BILOU labels per token.
 pub fn tag_document(sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-    tag_with(&MODEL, sentences)
+    tag_with(model(), sentences)
 }
 
 /// Tags a document with a given model.

@@ -2689,6 +2689,7 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
             )
             && !is_date_word(word)
             && !LEXICON.is_common_word(word)
+            && !(known.is_none() && plural_of_people(word))
             && !known.is_some_and(|k| k.iter().any(|k| matches!(k, Known::Place { .. })))
             && word.chars().skip(1).any(char::is_lowercase);
         let org = after_the || known.is_some();
@@ -3617,6 +3618,23 @@ fn attribution_after(ctx: &Context<'_>, after: Span, sentence: usize) -> Option<
         resolve_phrase(ctx, &tokens, first, subject_end, sentence)?
     };
     Some((speaker, cue_span))
+}
+
+/// A plural noun of people or groups ("Critics", "Protesters", "Scientists",
+/// "Authorities") by its ending, that no name list knows (not "Sanders"): no name
+/// of a source.
+fn plural_of_people(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ers", "ors", "ists", "ians", "ants", "ents", "ics", "ities", "ives", "ees",
+    ];
+    ENDINGS
+        .iter()
+        .any(|e| word.len() > e.len() + 2 && word.ends_with(e))
+        && word.chars().skip(1).all(char::is_lowercase)
+        && !crate::ner::is_known_name(word)
+        && !word
+            .strip_suffix('s')
+            .is_some_and(crate::ner::is_known_name)
 }
 
 #[cfg(test)]
