@@ -1395,6 +1395,14 @@ fn emit_model_span(
             from += 1;
         }
     }
+    // "Sen. Bernie Sanders": an abbreviated title and its dot open no name,
+    // and alone ("Sen" before its dot) it is none.
+    while kind == 0 && to - from > 2 && abbreviated_title(tokens, words, from).is_some() {
+        from += 2;
+    }
+    if to - from == 1 && abbreviated_title(tokens, words, from).is_some() {
+        return;
+    }
     if to <= from {
         return;
     }
@@ -1551,6 +1559,15 @@ fn emit_model_span(
             full_from = *p_from;
         }
     }
+    // "Gen. Mark Milley": an abbreviated title before the name is the role.
+    if kind == 0 && role.is_none() && full_from >= 2 {
+        if let Some(expanded) = abbreviated_title(tokens, words, full_from - 2) {
+            if !expanded.is_empty() {
+                role = Some(expanded);
+            }
+            full_from -= 2;
+        }
+    }
     if kind == 0 && role.is_none() && full_from > 0 && tokens[full_from - 1].kind == TokenKind::Word
     {
         let word = words[full_from - 1].to_lowercase();
@@ -1701,6 +1718,21 @@ fn emit_model_span(
         role,
         affiliation,
     });
+}
+
+/// The expansion of an abbreviated title at word `k`, its dot the next token
+/// ("Sen" "." is "Senator"; "Dr" "." is a title with no role: empty).
+fn abbreviated_title(tokens: &[Token], words: &[&str], k: usize) -> Option<String> {
+    if words.get(k + 1) != Some(&".") || tokens[k].span.end != tokens[k + 1].span.start {
+        return None;
+    }
+    LEXICON
+        .lookup(&format!("{}.", words[k]))?
+        .iter()
+        .find_map(|known| match known {
+            Known::Title { expanded } => Some(expanded.clone()),
+            _ => None,
+        })
 }
 
 /// What the words `from..to` name when they stand before a person's name: a
@@ -2816,6 +2848,32 @@ mod tests {
             "{found:?}"
         );
         assert!(!found.iter().any(|(n, _)| n.ends_with("CEO")), "{found:?}");
+    }
+
+    #[test]
+    fn abbreviated_titles_are_roles_not_names() {
+        let text = "Headline\nSen. Bernie Sanders spoke on Tuesday. Gen. Mark Milley agreed, \
+                    and Sen. Sanders left.";
+        let entities = recognize(&segment(text));
+        let person = |name: &str| entities.entities.iter().find(|e| e.name == name);
+        assert!(
+            entities.entities.iter().all(|e| e.name != "Sen"),
+            "{:?}",
+            entities.entities
+        );
+        let sanders = person("Bernie Sanders").expect("Bernie Sanders");
+        assert_eq!(sanders.kind, EntityKind::Person);
+        assert!(
+            sanders.roles.iter().any(|r| r == "Senator"),
+            "{:?}",
+            sanders.roles
+        );
+        let milley = person("Mark Milley").expect("Mark Milley");
+        assert!(
+            milley.roles.iter().any(|r| r == "General"),
+            "{:?}",
+            milley.roles
+        );
     }
 
     #[test]
