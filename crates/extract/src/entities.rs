@@ -1396,11 +1396,19 @@ fn emit_model_span(
         }
     }
     // "Sen. Bernie Sanders": an abbreviated title and its dot open no name,
-    // and alone ("Sen" before its dot) it is none.
+    // and alone ("Sen" before its dot) it is none, nor is any abbreviation
+    // the tagger took for a person ("state Del. Jane Roe").
     while kind == 0 && to - from > 2 && abbreviated_title(tokens, words, from).is_some() {
         from += 2;
     }
-    if to - from == 1 && abbreviated_title(tokens, words, from).is_some() {
+    let abbreviation = |k: usize| {
+        words.get(k + 1) == Some(&".")
+            && tokens[k].span.end == tokens[k + 1].span.start
+            && crate::text::is_abbreviation(words[k])
+    };
+    if to - from == 1
+        && (abbreviated_title(tokens, words, from).is_some() || kind == 0 && abbreviation(from))
+    {
         return;
     }
     if to <= from {
@@ -2853,11 +2861,14 @@ mod tests {
     #[test]
     fn abbreviated_titles_are_roles_not_names() {
         let text = "Headline\nSen. Bernie Sanders spoke on Tuesday. Gen. Mark Milley agreed, \
-                    and Sen. Sanders left.";
+                    and Sen. Sanders left. His niece, state Del. Jane Roe, stayed.";
         let entities = recognize(&segment(text));
         let person = |name: &str| entities.entities.iter().find(|e| e.name == name);
         assert!(
-            entities.entities.iter().all(|e| e.name != "Sen"),
+            entities
+                .entities
+                .iter()
+                .all(|e| e.name != "Sen" && e.name != "Del"),
             "{:?}",
             entities.entities
         );

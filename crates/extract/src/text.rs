@@ -351,6 +351,11 @@ const ABBREVIATIONS: &[&str] = &[
     "Maj", "Cmdr", "Atty", "Supt",
 ];
 
+/// True for a word whose period does not end a sentence ("Sen", "Del", "Corp").
+pub fn is_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(&word)
+}
+
 fn is_closing_mark(c: char) -> bool {
     matches!(c, '"' | '\u{201d}' | '\u{2019}' | ')' | ']')
 }
