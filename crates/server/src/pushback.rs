@@ -10,8 +10,12 @@
 //! off up to a second still arrive about 12,000 times a second, and refusing
 //! them takes the cores the admitted calls need. The server knows better. Each
 //! second it counts the calls it admitted and those it refused, and asks for a
-//! wait of one second per refusal per admission of the last second (rising at
-//! once, falling by halves, capped at [`MAX_PUSHBACK`]). With N callers and A admissions a second, the
+//! wait of one second per refusal per admission of the last second (falling by
+//! halves, capped at [`MAX_PUSHBACK`]). It rises at once, within the second:
+//! each refusal also reads the counts of a sliding second (this window's and
+//! the share of the last one it still covers), so a burst is told to wait
+//! from its first hundred refusals on, not after a second of retries every
+//! 20 ms that take the cores from the calls admitted meanwhile. With N callers and A admissions a second, the
 //! refusals settle near √(N·A) a second instead of N: callers wait about as
 //! long as their share of the capacity gives them anyway, and the server's
 //! cores go to the admitted calls. Each answer is jittered (half to one and a
@@ -37,6 +41,9 @@ struct Window {
     started: Instant,
     admitted: u64,
     refused: u64,
+    /// The closed window's counts, for the sliding estimate.
+    last_admitted: u64,
+    last_refused: u64,
     /// The smoothed wait, before jitter.
     pushback: Duration,
     /// xorshift state for the jitter.
@@ -56,6 +63,8 @@ impl Pushback {
                 started: now,
                 admitted: 0,
                 refused: 0,
+                last_admitted: 0,
+                last_refused: 0,
                 pushback: Duration::ZERO,
                 jitter: 0x9E37_79B9_7F4A_7C15,
             }),
@@ -74,7 +83,7 @@ impl Pushback {
         let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
         window.roll(now);
         window.refused += 1;
-        let base = window.pushback.max(MIN_PUSHBACK);
+        let base = window.pushback.max(window.sliding(now)).max(MIN_PUSHBACK);
         window.jitter ^= window.jitter << 13;
         window.jitter ^= window.jitter >> 7;
         window.jitter ^= window.jitter << 17;
@@ -101,11 +110,36 @@ impl Window {
         if self.pushback < MIN_PUSHBACK / 2 {
             self.pushback = Duration::ZERO;
         }
+        // What the sliding estimate carries over: nothing after an idle spell.
+        (self.last_admitted, self.last_refused) = if idle == 0 {
+            (self.admitted, self.refused)
+        } else {
+            (0, 0)
+        };
         self.started = now;
         self.admitted = 0;
         self.refused = 0;
     }
+
+    /// The wait the last second's counts ask for at `now`: this window's and
+    /// the share of the closed one that a second back from `now` still covers.
+    /// Nothing until the second holds [`SLIDING_EVIDENCE`] refusals, so a few
+    /// refusals at the start of a window do not decide it alone.
+    fn sliding(&self, now: Instant) -> Duration {
+        let covered =
+            now.saturating_duration_since(self.started).as_secs_f64() / WINDOW.as_secs_f64();
+        let share = (1.0 - covered).clamp(0.0, 1.0);
+        let refused = self.refused as f64 + self.last_refused as f64 * share;
+        if refused < SLIDING_EVIDENCE as f64 {
+            return Duration::ZERO;
+        }
+        let admitted = self.admitted as f64 + self.last_admitted as f64 * share;
+        wait_for_ratio(refused / admitted.max(1.0))
+    }
 }
+
+/// The refusals within a second before the sliding estimate counts.
+const SLIDING_EVIDENCE: u64 = 100;
 
 /// The wait a window with these counts asks for: one window per refusal per
 /// admission, capped.
@@ -113,7 +147,11 @@ fn wait_for(admitted: u64, refused: u64) -> Duration {
     if refused == 0 {
         return Duration::ZERO;
     }
-    let ratio = refused as f64 / admitted.max(1) as f64;
+    wait_for_ratio(refused as f64 / admitted.max(1) as f64)
+}
+
+/// One window per refusal per admission, capped.
+fn wait_for_ratio(ratio: f64) -> Duration {
     WINDOW.mul_f64(ratio.min(MAX_PUSHBACK.as_secs_f64() / WINDOW.as_secs_f64()))
 }
 
@@ -187,6 +225,23 @@ mod tests {
         // A quiet spell: back to the least wait.
         let waits = second(&pushback, t + WINDOW * 12, 100, 1);
         assert!(waits[0] <= MIN_PUSHBACK * 3 / 2, "{waits:?}");
+    }
+
+    #[test]
+    fn a_burst_is_told_to_wait_within_its_first_second() {
+        let t = Instant::now();
+        let pushback = Pushback::new(t);
+        // 12,000 callers at once against 8 slots: the first refusals get the
+        // least wait, those after the first hundred the burst's own ratio.
+        let waits = second(&pushback, t, 8, 12_000);
+        assert!(waits[..99].iter().all(|w| *w <= MIN_PUSHBACK * 3 / 2));
+        let late = &waits[1_000..];
+        let mean = late.iter().sum::<Duration>() / late.len() as u32;
+        assert!(mean > Duration::from_secs(10), "{mean:?}");
+        // The next second sees few refusals per admission: the wait falls
+        // only by halves from the burst's.
+        let waits = second(&pushback, t + WINDOW, 300, 150);
+        assert!(waits.iter().all(|w| *w >= Duration::from_secs(3)));
     }
 
     #[test]

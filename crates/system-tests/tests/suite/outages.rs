@@ -192,6 +192,16 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
+    // Articles no worker has taken up yet when the outage starts: the workers
+    // must come through it to claim them.
+    let unclaimed: i64 = if had_outage {
+        sqlx::query_scalar("SELECT count(*) FROM articles WHERE state = 'pending'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    } else {
+        0
+    };
     let entity = match outage {
         Some(Outage::EntityService(pause)) => {
             entity.stop().await;
@@ -216,17 +226,16 @@ async fn ingest_on(pool: PgPool, outage: Option<Outage>, articles: usize) -> (Ve
     wait_processed_by(&mut client, &names, Duration::from_secs(90)).await;
     ingest.stop().await;
     entity.stop().await;
-    // Articles taken up more than once without failing: the outage hit them.
-    let reclaimed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM articles WHERE attempt_count > 1 AND failures = 0",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    // The outage began with articles under a worker's lease and more still
+    // unclaimed, so the workers had to come through it. Whether a batch in
+    // flight also touched the store or the entity service while it was down
+    // (and was released and taken up again, attempt_count 2) depends on the
+    // machine's speed: on a loaded machine a batch can straddle the outage
+    // without touching either, so it is not required.
     if had_outage {
         assert!(
-            reclaimed > 0,
-            "the outage hit no article: the test proves nothing"
+            unclaimed > 0,
+            "the outage began after every article was claimed: the test proves nothing"
         );
     }
     stored_counts(&pool).await
