@@ -135,6 +135,9 @@ const BETWEEN: &[&str] = &[
     "but",
 ];
 const LIGHT_VERBS: &[&str] = &[
+    "slapped",
+    "slaps",
+    "slap",
     "imposed",
     "imposes",
     "impose",
@@ -385,6 +388,40 @@ const MONITORS: &[&str] = &[
     "monitors",
     "observers",
 ];
+/// What a suspension withholds from others (PLOVER 3.13), as stems.
+const WITHHELD: &[&str] = &[
+    "aid",
+    "assistance",
+    "talks",
+    "negotiation",
+    "relations",
+    "ties",
+    "cooperation",
+    "funding",
+    "membership",
+    "support",
+    "exports",
+    "imports",
+    "trade",
+    "flights",
+    "visas",
+    "loans",
+];
+/// Services and outlets whose suspension is a restriction (PLOVER 3.15).
+const OUTLETS: &[&str] = &[
+    "internet",
+    "service",
+    "media",
+    "platform",
+    "newspaper",
+    "broadcast",
+    "website",
+    "licen",
+    "network",
+    "facebook",
+    "twitter",
+    "channel",
+];
 /// Armed groups whose forming is a mobilisation ("a militia was formed").
 const ARMED_GROUPS: &[&str] = &[
     "militia",
@@ -573,6 +610,33 @@ fn name_at(lower: &[String], i: usize) -> Option<usize> {
     })
 }
 
+/// People and places an act noun can name ("aid workers", "protest
+/// leaders", "rescue teams"); not a committee, which may be the act (an
+/// investigative committee is an investigation).
+const AGENTS: &[&str] = &[
+    "worker",
+    "workers",
+    "agency",
+    "agencies",
+    "group",
+    "groups",
+    "leader",
+    "leaders",
+    "organizer",
+    "organizers",
+    "organiser",
+    "organisers",
+    "official",
+    "officials",
+    "team",
+    "teams",
+    "staff",
+    "volunteers",
+    "camp",
+    "camps",
+    "site",
+    "sites",
+];
 /// Words before a noun, not a verb ("the attack", "of protest").
 const NOUN_BEFORE: &[&str] = &[
     "a",
@@ -781,6 +845,52 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.13 and 3.15: suspending or halting what one gives or
+        // shares (aid, talks, relations) reduces relations, and suspending a
+        // service or outlet (the internet, a newspaper) is a restriction; an
+        // act of one's own suspended ("suspends protests") stays a concession.
+        if event_type == EventType::Concede
+            && !noun
+            && (lower[i].starts_with("suspend") || lower[i].starts_with("halt"))
+        {
+            let object = &lower[end..(end + 4).min(lower.len())];
+            // "platforms suspended": a participle's object comes before it.
+            let passive = lower[i].ends_with("ed")
+                && !lower
+                    .get(end)
+                    .is_some_and(|w| w == "its" || w == "their" || w == "the");
+            let subject = if passive {
+                &lower[i.saturating_sub(3)..i]
+            } else {
+                &lower[..0]
+            };
+            let near = |words: &[&str]| {
+                object
+                    .iter()
+                    .chain(subject)
+                    .any(|w| words.iter().any(|stem| w.starts_with(stem)))
+            };
+            if near(WITHHELD) {
+                event_type = EventType::Sanction;
+                mode = Some("discontinue");
+            } else if near(OUTLETS) {
+                event_type = EventType::Coerce;
+                mode = Some("censor");
+            }
+        }
+        // CAMEO 086: letting monitors or peacekeepers in is a retreat
+        // (access), not a concession.
+        if event_type == EventType::Concede
+            && (lower[i].starts_with("allow")
+                || lower[i].starts_with("admit")
+                || lower[i].starts_with("let"))
+            && lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .any(|w| MONITORS.contains(&w.as_str()))
+        {
+            event_type = EventType::Retreat;
+            mode = Some("access");
+        }
         // PLOVER 3.13: expelling diplomats or observers reduces relations;
         // expelling anyone else is a deportation (3.15).
         if entry.mode == Some("expel") {
@@ -916,6 +1026,12 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                         | EventType::Mobilize,
                     ) => EventType::Threaten,
                     (EventType::Retreat, EventType::Consult) if noun => EventType::Sanction,
+                    // Withdrawing from a treaty or pact reduces relations too.
+                    (EventType::Retreat, EventType::Agree)
+                        if noun && before.iter().any(|w| w == "from") =>
+                    {
+                        EventType::Sanction
+                    }
                     // Agreeing to demands is acceding to them (CAMEO 083).
                     (EventType::Agree, EventType::Request) if noun => EventType::Concede,
                     (other, _) => other,
@@ -1004,7 +1120,9 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     .iter()
                     .any(|w| MODALS.contains(&w.as_str())),
             content_of,
-            light: false,
+            // "aid workers", "protest leaders", "aid agencies": an act noun
+            // naming the people or body it is about is no act.
+            light: noun && lower.get(end).is_some_and(|w| AGENTS.contains(&w.as_str())),
         });
         i = end;
     }
@@ -1137,6 +1255,32 @@ mod tests {
             [EventType::Agree]
         );
         assert!(read(&lower("a pledge of cooperation"))[0].noun);
+        // What is suspended tells the act (PLOVER 3.4, 3.13, 3.15).
+        assert_eq!(
+            events(read(&lower("opposition suspends protests"))),
+            [EventType::Concede]
+        );
+        assert_eq!(
+            events(read(&lower("kenya suspends aid to uganda"))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower("social media platforms suspended"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("kenya withdraws from the treaty"))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower("kenya allows inspectors in"))),
+            [EventType::Retreat]
+        );
+        // An act noun naming the people it is about is no act.
+        assert_eq!(
+            events(read(&lower("militants kidnap aid workers"))),
+            [EventType::Assault]
+        );
         assert!(!read(&lower("japan and india pledge closer cooperation"))[0].noun);
     }
 }
