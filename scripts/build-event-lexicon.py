@@ -138,10 +138,15 @@ def main():
         first, *rest = words.split(" ")
         forms = inflect(first.upper()) if cls == "verb" else {first}
         for form in forms:
+            key = " ".join([form] + rest)
             if kind == "NONE":
-                entries.pop(" ".join([form] + rest), None)
+                entries.pop(key, None)
             else:
-                entries[" ".join([form] + rest)] = (kind, mode, cls)
+                # A noun that is also a verb of its type ("pledge", "attack",
+                # "demand"): the reading rules tell which by its neighbours.
+                verbal = cls == "noun" and key in entries and entries[key][2] != "noun" \
+                    and entries[key][0] == kind
+                entries[key] = (kind, mode, "noun+verb" if verbal else cls)
     # British spellings of -ize and -yze forms ("penalise", "mobilisation",
     # "analyse"), where the sources give only the American one.
     for form, entry in list(entries.items()):

@@ -14,6 +14,10 @@ use readout_extract::analyze;
 use readout_extract::gold::to_gold;
 
 fn main() {
+    if let Ok(path) = std::env::var("EVENT_VERBS") {
+        let verbs = std::fs::read_to_string(&path).expect("reading EVENT_VERBS");
+        readout_extract::events::lexicon::use_verbs(verbs);
+    }
     let mut args = std::env::args().skip(1);
     let Some(out_dir) = args.next() else {
         eprintln!("usage: extract_dir OUT_DIR FILE...");

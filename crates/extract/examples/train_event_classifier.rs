@@ -42,6 +42,10 @@ fn settings() -> Settings {
 }
 
 fn main() {
+    if let Ok(path) = std::env::var("EVENT_VERBS") {
+        let verbs = std::fs::read_to_string(&path).expect("reading EVENT_VERBS");
+        readout_extract::events::lexicon::use_verbs(verbs);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cv = args.iter().any(|a| a == "--cv");
     let out = args.iter().find(|a| !a.starts_with("--")).cloned();

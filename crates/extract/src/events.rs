@@ -20,7 +20,8 @@ use grammar::{direct, Actor, Direction};
 pub mod classifier;
 mod grammar;
 pub mod identity;
-mod lexicon;
+#[doc(hidden)]
+pub mod lexicon;
 
 pub use classifier::type_probabilities;
 
@@ -886,7 +887,7 @@ fn extract_events(
             let mut seen = Vec::new();
             lexicon_events(
                 &view,
-                &reads,
+                &lexicon::read_headline(&view.lower),
                 sentence.span,
                 &[],
                 &mut seen,

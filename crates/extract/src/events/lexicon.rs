@@ -22,6 +22,8 @@ pub struct Entry {
     pub mode: Option<&'static str>,
     /// A noun (an event named, "talks", "sanctions"), not a verb.
     pub noun: bool,
+    /// A noun that is also a verb of its type ("pledge", "demand", "attack").
+    pub verbal: bool,
     /// From the hand-written list (PLOVER's definitions), not petrarch2.
     pub hand: bool,
 }
@@ -64,12 +66,23 @@ impl TriggerLexicon {
     }
 }
 
-/// The shipped lexicon.
+static OTHER_VERBS: OnceLock<String> = OnceLock::new();
+
+/// Uses another trigger table (the text of an `event_verbs.tsv`) in place of
+/// the shipped one, for cross-validating the lexicon's construction; false
+/// if the lexicon was already read. A development aid, as
+/// `classifier::use_model`.
+pub fn use_verbs(text: String) -> bool {
+    OTHER_VERBS.set(text).is_ok()
+}
+
+/// The trigger lexicon.
 pub fn lexicon() -> &'static TriggerLexicon {
     static LEXICON: OnceLock<TriggerLexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
         let mut by_first: WordMap<Vec<Entry>> = WordMap::default();
-        for line in VERBS.lines() {
+        let verbs = OTHER_VERBS.get().map_or(VERBS, |v| v.as_str());
+        for line in verbs.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
@@ -88,8 +101,9 @@ pub fn lexicon() -> &'static TriggerLexicon {
                 rest: words.collect(),
                 event_type,
                 mode: mode.filter(|m| !m.is_empty()),
-                noun: class == Some("noun"),
-                hand: matches!(class, Some("noun") | Some("verb")),
+                noun: matches!(class, Some("noun") | Some("noun+verb")),
+                verbal: class == Some("noun+verb"),
+                hand: matches!(class, Some("noun") | Some("verb") | Some("noun+verb")),
             };
             by_first.entry(first).or_default().push(entry);
         }
@@ -101,7 +115,29 @@ pub fn lexicon() -> &'static TriggerLexicon {
 }
 
 /// Verbs that only carry an event noun after them ("imposed sanctions").
+/// Words that end a light verb's object: the noun after them is another act.
+const BETWEEN: &[&str] = &[
+    "after",
+    "following",
+    "amid",
+    "amidst",
+    "despite",
+    "over",
+    "as",
+    "before",
+    "in",
+    "on",
+    "for",
+    "against",
+    "to",
+    "with",
+    "and",
+    "but",
+];
 const LIGHT_VERBS: &[&str] = &[
+    "slapped",
+    "slaps",
+    "slap",
     "imposed",
     "imposes",
     "impose",
@@ -352,6 +388,40 @@ const MONITORS: &[&str] = &[
     "monitors",
     "observers",
 ];
+/// What a suspension withholds from others (PLOVER 3.13), as stems.
+const WITHHELD: &[&str] = &[
+    "aid",
+    "assistance",
+    "talks",
+    "negotiation",
+    "relations",
+    "ties",
+    "cooperation",
+    "funding",
+    "membership",
+    "support",
+    "exports",
+    "imports",
+    "trade",
+    "flights",
+    "visas",
+    "loans",
+];
+/// Services and outlets whose suspension is a restriction (PLOVER 3.15).
+const OUTLETS: &[&str] = &[
+    "internet",
+    "service",
+    "media",
+    "platform",
+    "newspaper",
+    "broadcast",
+    "website",
+    "licen",
+    "network",
+    "facebook",
+    "twitter",
+    "channel",
+];
 /// Armed groups whose forming is a mobilisation ("a militia was formed").
 const ARMED_GROUPS: &[&str] = &[
     "militia",
@@ -508,12 +578,152 @@ fn controls(t: EventType) -> bool {
     )
 }
 
+/// The index one past a known multi-word name (a country, place or
+/// organisation of the entity lexicon) starting at `i` whose words include
+/// an event trigger, if there is one.
+fn name_at(lower: &[String], i: usize) -> Option<usize> {
+    static NAMES: OnceLock<HashMap<String, Vec<Vec<String>>>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let lexicon = lexicon();
+        let mut names: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for (phrase, known) in &crate::lexicon::LEXICON.phrases {
+            let words: Vec<String> = phrase.split(' ').map(str::to_lowercase).collect();
+            let is_name = known
+                .iter()
+                .any(|k| !matches!(k, crate::lexicon::Known::Title { .. }));
+            if words.len() < 2
+                || !is_name
+                || !words.iter().any(|w| !lexicon.starting_with(w).is_empty())
+            {
+                continue;
+            }
+            names.entry(words[0].clone()).or_default().push(words);
+        }
+        for list in names.values_mut() {
+            list.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        }
+        names
+    });
+    names.get(&lower[i])?.iter().find_map(|words| {
+        (lower.len() >= i + words.len() && lower[i..i + words.len()] == words[..])
+            .then_some(i + words.len())
+    })
+}
+
+/// People and places an act noun can name ("aid workers", "protest
+/// leaders", "rescue teams"); not a committee, which may be the act (an
+/// investigative committee is an investigation).
+const AGENTS: &[&str] = &[
+    "worker",
+    "workers",
+    "agency",
+    "agencies",
+    "group",
+    "groups",
+    "leader",
+    "leaders",
+    "organizer",
+    "organizers",
+    "organiser",
+    "organisers",
+    "official",
+    "officials",
+    "team",
+    "teams",
+    "staff",
+    "volunteers",
+    "camp",
+    "camps",
+    "site",
+    "sites",
+];
+/// Words before a noun, not a verb ("the attack", "of protest").
+const NOUN_BEFORE: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "new",
+    "of",
+    "for",
+    "in",
+    "on",
+    "after",
+    "amid",
+    "amidst",
+    "over",
+    "against",
+    "with",
+    "by",
+    "following",
+    "despite",
+    "during",
+    "and",
+    "or",
+    "'s",
+    "\u{2019}s",
+];
+/// Words before a verb ("to attack", "will pledge", "did not demand").
+const VERB_BEFORE: &[&str] = &[
+    "to", "will", "would", "could", "may", "might", "must", "should", "can", "not", "n't", "did",
+    "does", "do", "also",
+];
+/// Words that open a verb's object ("pledge closer cooperation", "demand
+/// the release").
+const OBJECT_START: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "more", "closer", "further", "fresh",
+    "greater", "full", "new", "that",
+];
+
+/// Whether a form that is both an act noun and a verb of its type
+/// ("pledge", "demand", "attack") is the verb where it stands: after "to" or
+/// an auxiliary, or after a word that ends no noun phrase and before the
+/// start of an object ("India and Japan pledge closer cooperation",
+/// "protesters demand the release").
+fn verbal_at(lower: &[String], i: usize, end: usize) -> bool {
+    let Some(before) = i.checked_sub(1).map(|k| lower[k].as_str()) else {
+        return false;
+    };
+    if VERB_BEFORE.contains(&before) {
+        return true;
+    }
+    let next = lower.get(end).map(String::as_str);
+    !NOUN_BEFORE.contains(&before)
+        && !before.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && next.is_some_and(|w| OBJECT_START.contains(&w))
+}
+
 /// Reads the triggers of a sentence's lower-case tokens.
 pub fn read(lower: &[String]) -> Vec<Found> {
+    read_with(lower, false)
+}
+
+/// Reads the triggers of a headline's lower-case tokens: as [`read`], but
+/// the words of a known multi-word name are no trigger ("United Nations
+/// Sanctions ..."), where title case hides that they are a name.
+pub fn read_headline(lower: &[String]) -> Vec<Found> {
+    read_with(lower, true)
+}
+
+fn read_with(lower: &[String], names: bool) -> Vec<Found> {
     let lexicon = lexicon();
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
     while i < lower.len() {
+        // A known multi-word name ("United Nations", "Red Sea", "World Trade
+        // Organization") is no act, whatever its words.
+        if let Some(end) = names.then(|| name_at(lower, i)).flatten() {
+            i = end;
+            continue;
+        }
         let entry = lexicon.starting_with(&lower[i]).iter().find(|e| {
             e.rest
                 .iter()
@@ -545,6 +755,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             continue;
         };
         let end = i + 1 + entry.rest.len();
+        let noun = entry.noun && !(entry.verbal && verbal_at(lower, i, end));
         let before = &lower[i.saturating_sub(3)..i];
         let mut event_type = entry.event_type;
         let mut content_of = None;
@@ -555,13 +766,13 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         // restrictions", "sanctions were eased").
         let mut mode = entry.mode;
         let mut end = end;
-        if !entry.noun && EASING.contains(&lower[i].as_str()) {
+        if !noun && EASING.contains(&lower[i].as_str()) {
             if let Some(eased) = easing_object(lower, end) {
                 event_type = eased;
                 mode = Some("ease");
             }
         }
-        if entry.noun && eased_type(&lower[i]).is_some() {
+        if noun && eased_type(&lower[i]).is_some() {
             let eased = eased_type(&lower[i]);
             if let Some(after) = eased_after(lower, end) {
                 event_type = eased.unwrap_or(event_type);
@@ -580,7 +791,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         }
         // "stop fighting", "ceased hostilities": a violent act stopped is a
         // ceasefire (PLOVER 3.7), so "agreed to stop fighting" is a concession.
-        if entry.noun
+        if noun
             && matches!(event_type, EventType::Assault)
             && lower[i.saturating_sub(2)..i]
                 .iter()
@@ -634,6 +845,52 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.13 and 3.15: suspending or halting what one gives or
+        // shares (aid, talks, relations) reduces relations, and suspending a
+        // service or outlet (the internet, a newspaper) is a restriction; an
+        // act of one's own suspended ("suspends protests") stays a concession.
+        if event_type == EventType::Concede
+            && !noun
+            && (lower[i].starts_with("suspend") || lower[i].starts_with("halt"))
+        {
+            let object = &lower[end..(end + 4).min(lower.len())];
+            // "platforms suspended": a participle's object comes before it.
+            let passive = lower[i].ends_with("ed")
+                && !lower
+                    .get(end)
+                    .is_some_and(|w| w == "its" || w == "their" || w == "the");
+            let subject = if passive {
+                &lower[i.saturating_sub(3)..i]
+            } else {
+                &lower[..0]
+            };
+            let near = |words: &[&str]| {
+                object
+                    .iter()
+                    .chain(subject)
+                    .any(|w| words.iter().any(|stem| w.starts_with(stem)))
+            };
+            if near(WITHHELD) {
+                event_type = EventType::Sanction;
+                mode = Some("discontinue");
+            } else if near(OUTLETS) {
+                event_type = EventType::Coerce;
+                mode = Some("censor");
+            }
+        }
+        // CAMEO 086: letting monitors or peacekeepers in is a retreat
+        // (access), not a concession.
+        if event_type == EventType::Concede
+            && (lower[i].starts_with("allow")
+                || lower[i].starts_with("admit")
+                || lower[i].starts_with("let"))
+            && lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .any(|w| MONITORS.contains(&w.as_str()))
+        {
+            event_type = EventType::Retreat;
+            mode = Some("access");
+        }
         // PLOVER 3.13: expelling diplomats or observers reduces relations;
         // expelling anyone else is a deportation (3.15).
         if entry.mode == Some("expel") {
@@ -751,7 +1008,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             let clause = before
                 .last()
                 .is_some_and(|w| matches!(w.as_str(), "will" | "would" | "'ll" | "shall"));
-            if to || entry.noun || clause {
+            if to || noun || clause {
                 content_of = Some(index);
                 let controller = found[index].event_type;
                 // An agreement or promise to retreat or concede is a concession
@@ -768,9 +1025,15 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                         | EventType::Sanction
                         | EventType::Mobilize,
                     ) => EventType::Threaten,
-                    (EventType::Retreat, EventType::Consult) if entry.noun => EventType::Sanction,
+                    (EventType::Retreat, EventType::Consult) if noun => EventType::Sanction,
+                    // Withdrawing from a treaty or pact reduces relations too.
+                    (EventType::Retreat, EventType::Agree)
+                        if noun && before.iter().any(|w| w == "from") =>
+                    {
+                        EventType::Sanction
+                    }
                     // Agreeing to demands is acceding to them (CAMEO 083).
-                    (EventType::Agree, EventType::Request) if entry.noun => EventType::Concede,
+                    (EventType::Agree, EventType::Request) if noun => EventType::Concede,
                     (other, _) => other,
                 };
             }
@@ -778,7 +1041,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         // "trade deal": a bare verb form of the general dictionary right
         // before an event noun modifies it (a noun compound); the noun names
         // the act ("signals willingness" is a verb and its object).
-        if entry.noun {
+        if noun {
             let index = found.len();
             if let Some(previous) = found.last_mut() {
                 let word = lower[previous.first].as_str();
@@ -799,12 +1062,19 @@ pub fn read(lower: &[String]) -> Vec<Found> {
         // the verb is an offer or concession the noun is the content of
         // ("offered support", "lifted the ban": the offer and the easing are
         // the events; "might impose a ban" stays a hypothesis).
-        if entry.noun {
+        if noun {
             let controller = content_of;
             let last = found.len().checked_sub(1);
             if let Some(previous) = found.last_mut() {
+                // The verb alone ("imposes curfew" is a trigger of its own,
+                // not a light verb before "attack" in "imposes curfew after
+                // attack"), with no preposition between it and the noun.
                 if previous.end <= i
                     && i - previous.end <= 2
+                    && previous.first + 1 == previous.end
+                    && !lower[previous.end..i]
+                        .iter()
+                        .any(|w| BETWEEN.contains(&w.as_str()))
                     && previous.mode != Some("ease")
                     && !(controller.is_some()
                         && controller == last
@@ -842,7 +1112,7 @@ pub fn read(lower: &[String]) -> Vec<Found> {
             end,
             event_type,
             mode,
-            noun: entry.noun,
+            noun,
             hand: entry.hand,
             negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
             hypothetical: !held_out
@@ -850,7 +1120,9 @@ pub fn read(lower: &[String]) -> Vec<Found> {
                     .iter()
                     .any(|w| MODALS.contains(&w.as_str())),
             content_of,
-            light: false,
+            // "aid workers", "protest leaders", "aid agencies": an act noun
+            // naming the people or body it is about is no act.
+            light: noun && lower.get(end).is_some_and(|w| AGENTS.contains(&w.as_str())),
         });
         i = end;
     }
@@ -947,5 +1219,68 @@ mod tests {
         assert_ne!(found[0].event_type, EventType::Threaten);
         let found = read(&lower("kenya could not sever ties"));
         assert_ne!(found[0].event_type, EventType::Threaten);
+    }
+
+    #[test]
+    fn light_verbs_names_relations_and_verbal_nouns() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // A verb-and-noun trigger is no light verb for a later act.
+        assert_eq!(
+            events(read(&lower("army imposes curfew after deadly attack"))),
+            [EventType::Coerce, EventType::Assault]
+        );
+        // A known name is no act in a headline.
+        assert_eq!(
+            events(read_headline(&lower("united states sanctions russia"))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower("kenya and uganda strengthen bilateral ties"))),
+            [EventType::Support]
+        );
+        assert_eq!(
+            events(read(&lower("kenya cuts diplomatic ties with uganda"))),
+            [EventType::Sanction]
+        );
+        // "pledge" before its object is the verb, its object the content.
+        assert_eq!(
+            events(read(&lower("japan and india pledge closer cooperation"))),
+            [EventType::Agree]
+        );
+        assert!(read(&lower("a pledge of cooperation"))[0].noun);
+        // What is suspended tells the act (PLOVER 3.4, 3.13, 3.15).
+        assert_eq!(
+            events(read(&lower("opposition suspends protests"))),
+            [EventType::Concede]
+        );
+        assert_eq!(
+            events(read(&lower("kenya suspends aid to uganda"))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower("social media platforms suspended"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("kenya withdraws from the treaty"))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower("kenya allows inspectors in"))),
+            [EventType::Retreat]
+        );
+        // An act noun naming the people it is about is no act.
+        assert_eq!(
+            events(read(&lower("militants kidnap aid workers"))),
+            [EventType::Assault]
+        );
+        assert!(!read(&lower("japan and india pledge closer cooperation"))[0].noun);
     }
 }
