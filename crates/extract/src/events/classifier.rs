@@ -116,7 +116,7 @@ const KINDS: [&str; 11] = [
 const DETERMINERS: &[&str] = &["a", "an", "the", "its", "their", "his", "her", "new"];
 /// Words that open a background clause in a headline ("arrested after
 /// attack", "talks amid protests"): triggers after them get their own feature.
-const BACKGROUND: &[&str] = &[
+pub(crate) const BACKGROUND: &[&str] = &[
     "after",
     "following",
     "amid",

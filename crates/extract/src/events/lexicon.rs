@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::classifier::BACKGROUND;
 use super::EventType;
 
 const VERBS: &str = include_str!("../../data/event_verbs.tsv");
@@ -114,26 +115,11 @@ pub fn lexicon() -> &'static TriggerLexicon {
     })
 }
 
+/// Words that end a light verb's object, besides those that open a
+/// background clause ([`super::classifier::BACKGROUND`]): the noun after them
+/// is another act.
+const BETWEEN: &[&str] = &["in", "on", "for", "against", "to", "with", "and", "but"];
 /// Verbs that only carry an event noun after them ("imposed sanctions").
-/// Words that end a light verb's object: the noun after them is another act.
-const BETWEEN: &[&str] = &[
-    "after",
-    "following",
-    "amid",
-    "amidst",
-    "despite",
-    "over",
-    "as",
-    "before",
-    "in",
-    "on",
-    "for",
-    "against",
-    "to",
-    "with",
-    "and",
-    "but",
-];
 const LIGHT_VERBS: &[&str] = &[
     "slapped",
     "slaps",
@@ -1074,7 +1060,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     && previous.first + 1 == previous.end
                     && !lower[previous.end..i]
                         .iter()
-                        .any(|w| BETWEEN.contains(&w.as_str()))
+                        .any(|w| BACKGROUND.contains(&w.as_str()) || BETWEEN.contains(&w.as_str()))
                     && previous.mode != Some("ease")
                     && !(controller.is_some()
                         && controller == last
