@@ -327,9 +327,31 @@ pub async fn all_entities(
     }
 }
 
+/// Stops a test's own cluster and removes its directory when dropped, also
+/// when the test fails part way (a panic would otherwise leave the server
+/// running).
+pub struct OwnClusterCleanup {
+    dir: PathBuf,
+    cluster: readout_store::local_cluster::LocalCluster,
+}
+
+impl Drop for OwnClusterCleanup {
+    fn drop(&mut self) {
+        let _ = self.cluster.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// A private cluster of a test's own in a new temporary directory (for tests
-/// that restart or probe the server, which the shared test cluster must not see).
-pub async fn own_cluster(prefix: &str) -> (PathBuf, readout_store::local_cluster::LocalCluster) {
+/// that restart or probe the server, which the shared test cluster must not see),
+/// and the guard that stops and removes it when the test ends.
+pub async fn own_cluster(
+    prefix: &str,
+) -> (
+    PathBuf,
+    readout_store::local_cluster::LocalCluster,
+    OwnClusterCleanup,
+) {
     use readout_store::local_cluster::{Durability, LocalCluster};
     let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
     let cluster = {
@@ -341,5 +363,9 @@ pub async fn own_cluster(prefix: &str) -> (PathBuf, readout_store::local_cluster
         .unwrap()
         .expect("private cluster")
     };
-    (dir, cluster)
+    let cleanup = OwnClusterCleanup {
+        dir: dir.clone(),
+        cluster: cluster.clone(),
+    };
+    (dir, cluster, cleanup)
 }

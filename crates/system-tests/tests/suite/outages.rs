@@ -294,7 +294,7 @@ async fn readiness_follows_the_database_and_liveness_does_not() {
 async fn a_database_restart_fails_nothing_and_stores_what_a_clean_run_stores() {
     // A cluster of its own: restarting the shared test cluster would cut every
     // other test's connections.
-    let (dir, cluster) = crate::helpers::own_cluster("readout-restart").await;
+    let (_dir, cluster, _cleanup) = crate::helpers::own_cluster("readout-restart").await;
     let pool = readout_store::connect(&cluster.url("postgres"), 20, Duration::from_secs(30))
         .await
         .expect("connect");
@@ -310,7 +310,6 @@ async fn a_database_restart_fails_nothing_and_stores_what_a_clean_run_stores() {
     .await;
     pool.close().await;
     let _ = tokio::task::spawn_blocking(move || cluster.stop()).await;
-    let _ = std::fs::remove_dir_all(&dir);
     assert_same_rows((&clean, clean_wrong), (&restarted, restarted_wrong));
 }
 

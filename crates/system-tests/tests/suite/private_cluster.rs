@@ -32,7 +32,7 @@ fn running_as_root() -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_local_user_cannot_log_in_to_the_private_cluster() {
-    let (dir, cluster) = crate::helpers::own_cluster("readout-pg").await;
+    let (dir, cluster, _cleanup) = crate::helpers::own_cluster("readout-pg").await;
     let port = cluster.port().to_string();
     let mut command = if running_as_root() {
         let mut command = Command::new("runuser");
@@ -79,7 +79,6 @@ async fn another_local_user_cannot_log_in_to_the_private_cluster() {
     .expect("the password logs in");
     pool.close().await;
     cluster.stop().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A CA, and a certificate and key for 127.0.0.1 signed by it (PEM): what a
@@ -91,7 +90,7 @@ fn certificates() -> (String, String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_connects_over_tls_and_verifies_the_server() {
     use std::os::unix::fs::PermissionsExt;
-    let (dir, cluster) = crate::helpers::own_cluster("readout-tls").await;
+    let (dir, cluster, _cleanup) = crate::helpers::own_cluster("readout-tls").await;
     let certs = dir.join("certs");
     std::fs::create_dir_all(&certs).unwrap();
     let (ca, server, key) = certificates();
@@ -143,5 +142,4 @@ async fn the_store_connects_over_tls_and_verifies_the_server() {
         "connected to a server the CA does not vouch for"
     );
     cluster.stop().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
