@@ -112,8 +112,10 @@ pub fn test_tls() -> &'static TestTls {
     static TLS: std::sync::OnceLock<TestTls> = std::sync::OnceLock::new();
     TLS.get_or_init(|| {
         let (ca, cert, key) = certificates(&["127.0.0.1", "localhost"]);
-        let dir =
-            std::env::temp_dir().join(format!("readout-tls-{}", uuid::Uuid::new_v4().simple()));
+        // Under the build's own scratch directory (`cargo clean` removes it):
+        // a static is never dropped, so the files outlive the test process.
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("readout-tls-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let write = |name: &str, pem: &str| {
             let path = dir.join(name);
