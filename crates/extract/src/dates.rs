@@ -203,7 +203,7 @@ struct Words<'a> {
 
 fn words(text: &str, span: Span) -> Words<'_> {
     let content = &text[span.start..span.end];
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(content.len() / 4);
     let mut start: Option<usize> = None;
     for (offset, c) in content
         .char_indices()
@@ -223,22 +223,18 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
     let words = words(text, span).items;
     let mut found = Vec::new();
     let mut i = 0;
-    let lower = |k: usize| {
+    // Word `k` is one of `options` (lowercase ASCII), in any case: what
+    // comparing its ASCII-lowercased copy with them says, without the copy.
+    let lower_is = |k: usize, options: &[&str]| {
         words
             .get(k)
-            .map(|w| w.2.to_ascii_lowercase())
-            .unwrap_or_default()
+            .is_some_and(|w| options.iter().any(|o| w.2.eq_ignore_ascii_case(o)))
     };
     while i < words.len() {
         let (start, end, word) = words[i];
-        let preposition_start = if i > 0
-            && matches!(
-                lower(i - 1).as_str(),
-                "on" | "in" | "since" | "by" | "until" | "from"
-            ) {
-            Some(words[i - 1].0)
-        } else {
-            None
+        let preposition_start = || {
+            (i > 0 && lower_is(i - 1, &["on", "in", "since", "by", "until", "from"]))
+                .then(|| words[i - 1].0)
         };
         if let Some(month) = month_of(word) {
             // "Nov. 19, 2022", "November 14, 2022", "Nov 15", "October 27"
@@ -270,6 +266,7 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
                 continue;
             }
             // "May" is also a verb: require a preposition before a bare month.
+            let preposition_start = preposition_start();
             if preposition_start.is_some() && (word.len() > 3 || word == "May") {
                 let year = words
                     .get(i + 1)
@@ -296,17 +293,17 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
             continue;
         }
         if let Some(weekday) = WEEKDAYS.iter().position(|d| *d == word) {
-            let (span_start, direction) = match lower(i.wrapping_sub(1)).as_str() {
-                "last" if i > 0 => (words[i - 1].0, -1),
-                "next" if i > 0 => (words[i - 1].0, 1),
-                "this" if i > 0 => (words[i - 1].0, 0),
-                _ => (preposition_start.unwrap_or(start), 0),
+            let (span_start, direction) = if i > 0 && lower_is(i - 1, &["last"]) {
+                (words[i - 1].0, -1)
+            } else if i > 0 && lower_is(i - 1, &["next"]) {
+                (words[i - 1].0, 1)
+            } else if i > 0 && lower_is(i - 1, &["this"]) {
+                (words[i - 1].0, 0)
+            } else {
+                (preposition_start().unwrap_or(start), 0)
             };
             let mut span_end = end;
-            if matches!(
-                lower(i + 1).as_str(),
-                "morning" | "afternoon" | "evening" | "night"
-            ) {
+            if lower_is(i + 1, &["morning", "afternoon", "evening", "night"]) {
                 span_end = words[i + 1].1;
             }
             found.push(FoundDate {
@@ -319,38 +316,39 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
             i += 1;
             continue;
         }
-        let offset = match word.to_ascii_lowercase().as_str() {
-            "last" | "previous" | "past" => Some(-1),
-            "this" => Some(0),
-            "next" | "coming" => Some(1),
-            _ => None,
+        let is = |options: &[&str]| options.iter().any(|o| word.eq_ignore_ascii_case(o));
+        let offset = if is(&["last", "previous", "past"]) {
+            Some(-1)
+        } else if is(&["this"]) {
+            Some(0)
+        } else if is(&["next", "coming"]) {
+            Some(1)
+        } else {
+            None
         };
         if let Some(offset) = offset {
-            let unit = lower(i + 1);
-            let mention = match unit.as_str() {
-                "week" | "weekend" => Some(DateMention::Week { offset }),
-                "month" => Some(DateMention::RelativeMonth { offset }),
-                "year" => Some(DateMention::RelativeYear { offset }),
-                _ => None,
+            let mention = if lower_is(i + 1, &["week", "weekend"]) {
+                Some(DateMention::Week { offset })
+            } else if lower_is(i + 1, &["month"]) {
+                Some(DateMention::RelativeMonth { offset })
+            } else if lower_is(i + 1, &["year"]) {
+                Some(DateMention::RelativeYear { offset })
+            } else {
+                None
             };
             if let Some(mention) = mention {
-                let span_start = if i > 0
-                    && matches!(
-                        lower(i - 1).as_str(),
-                        "over" | "during" | "earlier" | "later"
-                    ) {
-                    words[i - 1].0
-                } else {
-                    start
-                };
-                let span_start = if i > 1
-                    && lower(i - 1) == "the"
-                    && matches!(lower(i - 2).as_str(), "over" | "during")
-                {
-                    words[i - 2].0
-                } else {
-                    span_start
-                };
+                let span_start =
+                    if i > 0 && lower_is(i - 1, &["over", "during", "earlier", "later"]) {
+                        words[i - 1].0
+                    } else {
+                        start
+                    };
+                let span_start =
+                    if i > 1 && lower_is(i - 1, &["the"]) && lower_is(i - 2, &["over", "during"]) {
+                        words[i - 2].0
+                    } else {
+                        span_start
+                    };
                 found.push(FoundDate {
                     span: Span::new(span_start, words[i + 1].1),
                     mention,
@@ -359,11 +357,14 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
                 continue;
             }
         }
-        let relative_day = match word.to_ascii_lowercase().as_str() {
-            "yesterday" => Some(-1),
-            "today" => Some(0),
-            "tomorrow" => Some(1),
-            _ => None,
+        let relative_day = if is(&["yesterday"]) {
+            Some(-1)
+        } else if is(&["today"]) {
+            Some(0)
+        } else if is(&["tomorrow"]) {
+            Some(1)
+        } else {
+            None
         };
         if let Some(offset) = relative_day {
             found.push(FoundDate {
@@ -378,6 +379,7 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
             .ok()
             .filter(|y| (1900..=2100).contains(y))
         {
+            let preposition_start = preposition_start();
             if preposition_start.is_some() && word.len() == 4 {
                 found.push(FoundDate {
                     span: Span::new(preposition_start.unwrap_or(start), end),
