@@ -1009,6 +1009,21 @@ static ALLOWED_AFTER: LazyLock<[[bool; N_LABELS]; N_LABELS + 1]> = LazyLock::new
     table
 });
 
+/// Per label, the labels that may precede it (not the sentence start), in
+/// ascending order, and how many there are: Viterbi visits only those.
+static ALLOWED_BEFORE: LazyLock<[([u8; N_LABELS], usize); N_LABELS]> = LazyLock::new(|| {
+    let mut table = [([0u8; N_LABELS], 0usize); N_LABELS];
+    for (l, (list, count)) in table.iter_mut().enumerate() {
+        for p in 0..N_LABELS {
+            if allowed(p, l) {
+                list[*count] = p as u8;
+                *count += 1;
+            }
+        }
+    }
+    table
+});
+
 fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     let n = emissions.len();
     if n == 0 {
@@ -1016,6 +1031,7 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     }
     const NEG: f32 = f32::NEG_INFINITY;
     let allowed_after = &*ALLOWED_AFTER;
+    let allowed_before = &*ALLOWED_BEFORE;
     let mut score = vec![[NEG; N_LABELS]; n];
     let mut back = vec![[0u8; N_LABELS]; n];
     for l in 0..N_LABELS {
@@ -1030,8 +1046,12 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
             }
             let mut best = NEG;
             let mut arg = 0u8;
-            for p in 0..N_LABELS {
-                if score[i - 1][p] == NEG || !allowed_after[p][l] {
+            // The allowed predecessors in ascending order: the same maximum, and
+            // the same first label among equals, as scanning every label.
+            let (list, count) = &allowed_before[l];
+            for &p in &list[..*count] {
+                let p = p as usize;
+                if score[i - 1][p] == NEG {
                     continue;
                 }
                 let s = score[i - 1][p] + transitions[p * N_LABELS + l];
