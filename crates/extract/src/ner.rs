@@ -375,15 +375,14 @@ fn is_capitalised(word: &str) -> bool {
 
 /// True for a sentence written in title case or capitals (a headline).
 pub fn is_title_case(words: &[&str]) -> bool {
-    let alphabetic: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    if alphabetic.len() < 4 {
-        return false;
+    let (mut alphabetic, mut capitalised) = (0usize, 0usize);
+    for w in words {
+        if let Some(first) = w.chars().next().filter(|c| c.is_alphabetic()) {
+            alphabetic += 1;
+            capitalised += usize::from(first.is_uppercase());
+        }
     }
-    let capitalised = alphabetic.iter().filter(|w| is_capitalised(w)).count();
-    capitalised * 10 >= alphabetic.len() * 8
+    alphabetic >= 4 && capitalised * 10 >= alphabetic * 8
 }
 
 /// What the document as a whole says about word forms.
@@ -392,14 +391,18 @@ struct DocContext<'a> {
     lower: HashSet<&'a str, BuildHasherDefault<FnvHasher>>,
     /// Lowercase forms seen capitalised inside a sentence (not first, not in a headline).
     capitalised_inside: FastSet,
+    /// Per sentence, whether it is written in title case ([`is_title_case`]).
+    title_case: Vec<bool>,
 }
 
 impl<'a> DocContext<'a> {
     fn new(sentences: &[Vec<&'a str>]) -> Self {
         let mut lower = HashSet::default();
         let mut capitalised_inside = FastSet::default();
+        let mut title_cases = Vec::with_capacity(sentences.len());
         for words in sentences {
             let title_case = is_title_case(words);
+            title_cases.push(title_case);
             for (i, w) in words.iter().enumerate() {
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     lower.insert(*w);
@@ -411,6 +414,7 @@ impl<'a> DocContext<'a> {
         DocContext {
             lower,
             capitalised_inside,
+            title_case: title_cases,
         }
     }
 }
@@ -430,7 +434,8 @@ static HEADS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<FnvHasher>>>
 
 /// Lexicon facts about one word: bits for title word, demonym, country or place,
 /// known organisation, organisation head, gathering head, common word.
-fn lexicon_bits(word: &str) -> u8 {
+/// `lower` is the word's lowercase form (`str::to_lowercase` for a capitalised word).
+fn lexicon_bits(word: &str, lower: &str) -> u8 {
     let capitalised = is_capitalised(word);
     let mut bits = 0u8;
     if capitalised && LEXICON.is_title_word(word) || LEXICON.lowercase_titles.contains(word) {
@@ -451,7 +456,8 @@ fn lexicon_bits(word: &str) -> u8 {
         if let Some(&head) = HEADS.get(word) {
             bits |= head;
         }
-        if LEXICON.is_common_word(word) {
+        // `LEXICON.is_common_word(word)`, with the lowercase form at hand.
+        if LEXICON.common_words.contains(lower) {
             bits |= 64;
         }
     }
@@ -512,12 +518,13 @@ fn sentence_info<'a>(words: &[&'a str], skip_closed: bool) -> Vec<TokenInfo<'a>>
             }
             let cluster = clusters_of(&lower);
             let org_word = is_capitalised(w) && ORGS.words.contains(lower.as_ref());
+            let lex = lexicon_bits(w, &lower);
             TokenInfo {
                 cluster,
                 lower,
                 shape: s,
                 gaz: g,
-                lex: lexicon_bits(w),
+                lex,
                 place: 0,
                 org_word,
                 org_name: 0,
@@ -598,6 +605,7 @@ fn sentence_info<'a>(words: &[&'a str], skip_closed: bool) -> Vec<TokenInfo<'a>>
 
 /// Feature keys of every token of a sentence.
 /// Lower-case words that may stand inside a name ("Bank of England", "von der Leyen").
+#[cfg(test)]
 const NAME_INNER: &[&str] = &[
     "of", "and", "the", "for", "on", "de", "la", "le", "du", "des", "del", "della", "der", "den",
     "von", "van", "da", "di", "dos", "das", "al", "el", "bin", "ibn", "y", "at", "in", "upon",
@@ -606,14 +614,56 @@ const NAME_INNER: &[&str] = &[
 /// True for a word that is outside every name in edited text: it starts with a
 /// lower-case letter and may not stand inside a name.
 fn closed(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_lowercase) && !NAME_INNER.contains(&word)
+    word.chars().next().is_some_and(char::is_lowercase) && !is_name_inner(word)
+}
+
+/// A lower-case word that may stand inside a name ("Bank of England", "von der
+/// Leyen"): one `match` rather than a scan of a list (the test module keeps the
+/// list, `NAME_INNER`, and checks that the two agree).
+fn is_name_inner(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "and"
+            | "the"
+            | "for"
+            | "on"
+            | "de"
+            | "la"
+            | "le"
+            | "du"
+            | "des"
+            | "del"
+            | "della"
+            | "der"
+            | "den"
+            | "von"
+            | "van"
+            | "da"
+            | "di"
+            | "dos"
+            | "das"
+            | "al"
+            | "el"
+            | "bin"
+            | "ibn"
+            | "y"
+            | "at"
+            | "in"
+            | "upon"
+    )
 }
 
 /// `skip_closed`: leave the features of closed words empty (they take the label O);
 /// the run-time tagger does so for edited text, training does not.
-fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> SentenceFeatures {
+fn sentence_features(
+    words: &[&str],
+    title_case: bool,
+    doc: &DocContext,
+    skip_closed: bool,
+) -> SentenceFeatures {
     let infos = sentence_info(words, skip_closed);
-    let title_case = is_title_case(words);
+    // Each token's shape as text, once (read by several templates).
+    let shapes: Vec<&str> = infos.iter().map(|t| t.shape.as_str()).collect();
     let n = words.len();
     let lower_at = |i: isize| -> &str {
         if i < 0 {
@@ -630,7 +680,7 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
         } else if i as usize >= n {
             "</s>"
         } else {
-            infos[i as usize].shape.as_str()
+            shapes[i as usize]
         }
     };
     let mut f: Vec<u32> = Vec::with_capacity(n * 44);
@@ -650,33 +700,13 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
         f.push(Fnv::new(4).str(lower_at(ii + 1)).key());
         f.push(Fnv::new(5).str(lower_at(ii - 2)).key());
         f.push(Fnv::new(6).str(lower_at(ii + 2)).key());
-        f.push(Fnv::new(7).str(info.shape.as_str()).key());
+        f.push(Fnv::new(7).str(shapes[i]).key());
         f.push(Fnv::new(8).str(shape_at(ii - 1)).key());
         f.push(Fnv::new(9).str(shape_at(ii + 1)).key());
-        f.push(
-            Fnv::new(10)
-                .str(shape_at(ii - 1))
-                .str(info.shape.as_str())
-                .key(),
-        );
-        f.push(
-            Fnv::new(11)
-                .str(info.shape.as_str())
-                .str(shape_at(ii + 1))
-                .key(),
-        );
-        f.push(
-            Fnv::new(12)
-                .str(lower_at(ii - 1))
-                .str(info.shape.as_str())
-                .key(),
-        );
-        f.push(
-            Fnv::new(13)
-                .str(info.shape.as_str())
-                .str(lower_at(ii + 1))
-                .key(),
-        );
+        f.push(Fnv::new(10).str(shape_at(ii - 1)).str(shapes[i]).key());
+        f.push(Fnv::new(11).str(shapes[i]).str(shape_at(ii + 1)).key());
+        f.push(Fnv::new(12).str(lower_at(ii - 1)).str(shapes[i]).key());
+        f.push(Fnv::new(13).str(shapes[i]).str(lower_at(ii + 1)).key());
         let lower: &str = &info.lower;
         let mut prefix_ends = lower
             .char_indices()
@@ -693,7 +723,7 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
         }
         f.push(Fnv::new(16).byte(info.gaz).byte(info.place).key());
         f.push(Fnv::new(17).byte(info.lex).key());
-        f.push(Fnv::new(18).byte(info.gaz).str(info.shape.as_str()).key());
+        f.push(Fnv::new(18).byte(info.gaz).str(shapes[i]).key());
         let prev = i.checked_sub(1).map(|p| &infos[p]);
         let next = infos.get(i + 1);
         f.push(
@@ -719,7 +749,7 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
             Fnv::new(22)
                 .byte(u8::from(i == 0))
                 .byte(u8::from(title_case))
-                .str(info.shape.as_str())
+                .str(shapes[i])
                 .key(),
         );
         if is_capitalised(word) {
@@ -736,12 +766,12 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
         if title_case {
             f.push(Fnv::new(24).str(&info.lower).key());
         }
-        cluster_features(&mut f, &infos, i);
+        cluster_features(&mut f, &infos, &shapes, i);
         {
             // Organisation head words: this word, and the next two with their capitalisation.
             let org_at = |k: usize| -> u8 {
                 infos.get(k).map_or(2, |t| {
-                    u8::from(t.org_word) | (u8::from(t.shape.as_str().starts_with('X')) << 1)
+                    u8::from(t.org_word) | (u8::from(shapes[k].starts_with('X')) << 1)
                 })
             };
             f.push(Fnv::new(31).byte(u8::from(info.org_word)).key());
@@ -765,7 +795,7 @@ fn sentence_features(words: &[&str], doc: &DocContext, skip_closed: bool) -> Sen
             let mut end = i;
             while end + 1 < n
                 && (is_capitalised(words[end + 1])
-                    || NAME_INNER.contains(&words[end + 1])
+                    || is_name_inner(words[end + 1])
                         && words.get(end + 2).is_some_and(|w| is_capitalised(w)))
             {
                 end += 1;
@@ -790,9 +820,9 @@ fn u16_key(template: u8, a: u16, b: u16) -> u32 {
 
 /// Word-cluster features (templates 26-30): the word's clusters at every level, with its
 /// capitalisation, and the neighbours' middle-level clusters.
-fn cluster_features(f: &mut Vec<u32>, infos: &[TokenInfo], i: usize) {
+fn cluster_features(f: &mut Vec<u32>, infos: &[TokenInfo], shapes: &[&str], i: usize) {
     let c = infos[i].cluster;
-    let cap = u16::from(infos[i].shape.as_str().starts_with('X'));
+    let cap = u16::from(shapes[i].starts_with('X'));
     for (level, &id) in c.iter().enumerate() {
         f.push(u16_key(26 + level as u8, id, cap));
     }
@@ -832,7 +862,8 @@ pub fn document_features(sentences: &[Vec<&str>], skip_closed: bool) -> Vec<Sent
     let doc = DocContext::new(sentences);
     sentences
         .iter()
-        .map(|words| sentence_features(words, &doc, skip_closed))
+        .zip(&doc.title_case)
+        .map(|(words, &title_case)| sentence_features(words, title_case, &doc, skip_closed))
         .collect()
 }
 
@@ -1257,6 +1288,17 @@ pub fn train_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_inner_match_is_the_list() {
+        for word in NAME_INNER {
+            assert!(is_name_inner(word), "{word}");
+        }
+        assert_eq!(NAME_INNER.len(), 28);
+        for word in ["", "o", "ofs", "The", "upon ", "vonn", "ib"] {
+            assert!(!is_name_inner(word), "{word}");
+        }
+    }
 
     #[test]
     fn bilou_round_trip() {
