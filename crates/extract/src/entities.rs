@@ -1865,14 +1865,13 @@ fn scan_institutions(text: &str, tokens: &[Token], sentence: usize, raws: &mut V
             next += 1;
         }
         for head in INSTITUTION_HEADS {
-            let head_words: Vec<&str> = head.split(' ').collect();
-            let matches = head_words.iter().enumerate().all(|(k, head_word)| {
+            let matches = head.split(' ').enumerate().all(|(k, head_word)| {
                 tokens.get(next + k).is_some_and(|t| {
                     t.kind == TokenKind::Word && t.text(text).eq_ignore_ascii_case(head_word)
                 })
             });
             if matches {
-                let last = tokens[next + head_words.len() - 1];
+                let last = tokens[next + head.split(' ').count() - 1];
                 let span = Span::new(token.span.start, last.span.end);
                 let name = format!("{} {}", country, titlecase(head));
                 raws.push(RawMention::organization(
@@ -2548,6 +2547,11 @@ fn emit_unknown(
 
 /// True when `short` (two words or more) ends `long` word for word, ignoring case.
 fn word_suffix(long: &str, short: &str) -> bool {
+    // Lowercasing neither adds nor removes spaces: a one-word `short` is out
+    // before any copy is made.
+    if !short.contains(' ') {
+        return false;
+    }
     let (long, short) = (long.to_lowercase(), short.to_lowercase());
     short.contains(' ')
         && long.len() > short.len()
@@ -2587,11 +2591,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// the same number of words, each pair sharing its first letter, differing by at
 /// most two letters in all (Prayuth Chan-ocha / Prayut Chan-o-cha).
 pub fn spelling_variants(a: &str, b: &str) -> bool {
-    let a_words: Vec<&str> = a.split(' ').collect();
-    let b_words: Vec<&str> = b.split(' ').collect();
-    if a_words.len().max(b_words.len()) < 2 {
+    if !a.contains(' ') && !b.contains(' ') {
         return false;
     }
+    let a_words: Vec<&str> = a.split(' ').collect();
+    let b_words: Vec<&str> = b.split(' ').collect();
     let (sa, sb) = (squash(a), squash(b));
     if sa == sb {
         return true;
@@ -2647,21 +2651,31 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
     // Pass 2: single words resolve to the nearest person containing them, or to a
     // known acronym regardless of case ("Apec" for APEC), or become a person
     // when titled ("President Xi" with no full name anywhere).
+    // Per entity, whether it is a person whose name holds the current word
+    // (answered once per word, not once per mention).
+    let mut holds_word: Vec<Option<bool>> = Vec::new();
+    // Per entity, the squashed name of an organisation (organisations keep
+    // their names; only a person's canonical name changes).
+    let mut squashed_orgs: Vec<Option<String>> = Vec::new();
     for (position, raw) in raws.iter().enumerate() {
         let Raw::Single { word, titled } = &raw.raw else {
             continue;
         };
+        holds_word.clear();
+        holds_word.resize(result.entities.len(), None);
         let mut best: Option<(usize, usize)> = None; // (distance, entity)
         for (other_position, other) in resolved.iter().enumerate() {
             let Some(entity) = *other else {
                 continue;
             };
-            if result.entities[entity].kind != EntityKind::Person
-                || !result.entities[entity]
-                    .name
-                    .split(' ')
-                    .any(|part| part == word || part.split('-').any(|p| p == word))
-            {
+            let holds = *holds_word[entity].get_or_insert_with(|| {
+                result.entities[entity].kind == EntityKind::Person
+                    && result.entities[entity]
+                        .name
+                        .split(' ')
+                        .any(|part| part == word || part.split('-').any(|p| p == word))
+            });
+            if !holds {
                 continue;
             }
             // Prefer earlier mentions (distance), then later ones (penalised).
@@ -2679,9 +2693,19 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             continue;
         }
         let upper = word.to_uppercase();
-        if let Some(entity) = result.entities.iter().position(|e| {
-            e.kind == EntityKind::Org && (e.name == upper || squash(&e.name) == squash(word))
-        }) {
+        let squashed_word = squash(word);
+        squashed_orgs.resize(result.entities.len(), None);
+        if let Some(entity) =
+            result
+                .entities
+                .iter()
+                .zip(&mut squashed_orgs)
+                .position(|(e, squashed)| {
+                    e.kind == EntityKind::Org
+                        && (e.name == upper
+                            || *squashed.get_or_insert_with(|| squash(&e.name)) == squashed_word)
+                })
+        {
             resolved[position] = Some(entity);
             continue;
         }
