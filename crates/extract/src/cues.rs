@@ -2,7 +2,7 @@
 //! "called it", "according to"), from `data/reporting_verbs.txt`, with every
 //! inflection derived from the base form.
 
-use std::collections::HashMap;
+use crate::lexicon::FastHashMap;
 use std::sync::LazyLock;
 
 /// The grammatical form a cue word was matched in.
@@ -33,7 +33,7 @@ pub struct CueEntry {
 
 /// The lexicon: first word → entries, longest first.
 pub struct CueLexicon {
-    entries: HashMap<String, Vec<CueEntry>>,
+    entries: FastHashMap<String, Vec<CueEntry>>,
 }
 
 fn third_person(base: &str) -> String {
@@ -85,7 +85,7 @@ fn participle(base: &str, past: &str) -> String {
 }
 
 fn build() -> CueLexicon {
-    let mut entries: HashMap<String, Vec<CueEntry>> = HashMap::new();
+    let mut entries: FastHashMap<String, Vec<CueEntry>> = FastHashMap::default();
     let mut add = |word: String, rest: Vec<&'static str>, form: CueForm, lemma: &'static str| {
         let list = entries.entry(word).or_default();
         if !list.iter().any(|e| e.rest == rest && e.form == form) {

@@ -3,7 +3,77 @@
 //! acronym, titles, and capitalised words that are not names.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// FxHash, the hasher of `rustc` (per 8-byte word: rotate, xor, multiply),
+/// written here rather than taken as a dependency: fast and deterministic for
+/// the string keys of the shipped word lists. SipHash's defence against chosen
+/// keys buys nothing for tables whose keys are fixed lists: article words are
+/// only looked up in them, never inserted.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut rest = chunks.remainder();
+        if rest.len() >= 4 {
+            let mut word = [0u8; 4];
+            word.copy_from_slice(&rest[..4]);
+            self.add(u64::from(u32::from_le_bytes(word)));
+            rest = &rest[4..];
+        }
+        for &b in rest {
+            self.add(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map over [`FxHasher`], for fixed word lists.
+pub type FastHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A hash set over [`FxHasher`], for fixed word lists.
+pub type FastHashSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
 /// The entity types the extractor assigns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,15 +138,15 @@ pub enum Known {
 /// All word lists, keyed by phrase (exact case, words separated by single spaces).
 pub struct Lexicon {
     /// Known phrases; several meanings are possible for one phrase (e.g. "US").
-    pub phrases: HashMap<String, Vec<Known>>,
+    pub phrases: FastHashMap<String, Vec<Known>>,
     /// The longest known phrase, in words.
     pub max_words: usize,
     /// Lowercase words that are never names when capitalised.
-    pub common_words: HashSet<String>,
+    pub common_words: FastHashSet<String>,
     /// Lowercase title words, for role nouns in lower case ("spokesperson").
-    pub lowercase_titles: HashSet<String>,
+    pub lowercase_titles: FastHashSet<String>,
     /// Every capitalised word of a title ("Secretary", "State", "Vice").
-    pub title_words: HashSet<String>,
+    pub title_words: FastHashSet<String>,
 }
 
 impl Lexicon {
@@ -96,7 +166,7 @@ impl Lexicon {
     }
 }
 
-fn add(phrases: &mut HashMap<String, Vec<Known>>, phrase: &str, known: Known) {
+fn add(phrases: &mut FastHashMap<String, Vec<Known>>, phrase: &str, known: Known) {
     let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
     if phrase.is_empty() {
         return;
@@ -114,7 +184,7 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn build() -> Lexicon {
-    let mut phrases: HashMap<String, Vec<Known>> = HashMap::new();
+    let mut phrases: FastHashMap<String, Vec<Known>> = FastHashMap::default();
     for line in data_lines(include_str!("../data/countries.txt")) {
         let (names, demonyms) = line.split_once(';').unwrap_or((line, ""));
         let mut names = names
@@ -183,8 +253,8 @@ fn build() -> Lexicon {
             add(&mut phrases, name, org.clone());
         }
     }
-    let mut lowercase_titles = HashSet::new();
-    let mut title_words = HashSet::new();
+    let mut lowercase_titles = FastHashSet::default();
+    let mut title_words = FastHashSet::default();
     for line in data_lines(include_str!("../data/titles.txt")) {
         let (title, expanded) = match line.split_once("=>") {
             Some((title, expanded)) => (title.trim(), expanded.trim().to_owned()),

@@ -829,21 +829,22 @@ enum Gender {
 }
 
 /// Given names and their usual gender, from `data/given_names.txt`.
-static GIVEN_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
-    include_str!("../data/given_names.txt")
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
-            let (name, gender) = line.split_once(' ')?;
-            let gender = match gender.trim() {
-                "M" => Gender::Male,
-                "F" => Gender::Female,
-                _ => return None,
-            };
-            Some((name, gender))
-        })
-        .collect()
-});
+static GIVEN_NAMES: LazyLock<crate::lexicon::FastHashMap<&'static str, Gender>> =
+    LazyLock::new(|| {
+        include_str!("../data/given_names.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let (name, gender) = line.split_once(' ')?;
+                let gender = match gender.trim() {
+                    "M" => Gender::Male,
+                    "F" => Gender::Female,
+                    _ => return None,
+                };
+                Some((name, gender))
+            })
+            .collect()
+    });
 
 /// The gender a title or honorific tells ("Mrs.", "congresswoman").
 fn title_gender(word: &str) -> Option<Gender> {
