@@ -209,7 +209,7 @@ fn words(text: &str, span: Span) -> Words<'_> {
         .char_indices()
         .chain(std::iter::once((content.len(), ' ')))
     {
-        if c.is_alphanumeric() {
+        if crate::tokens::is_alphanumeric(c) {
             start.get_or_insert(offset);
         } else if let Some(s) = start.take() {
             items.push((span.start + s, span.start + offset, &content[s..offset]));

@@ -708,7 +708,13 @@ fn find_cues_in(text: &str, tokens: &[Token], strict: bool) -> Vec<Cue> {
             continue;
         }
         lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            // The same lowercase form, without per-character case mapping.
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
         let previous = if i > 0 && tokens[i - 1].kind == TokenKind::Word {
             Some(tokens[i - 1].text(text))
         } else if i > 0 && tokens[i - 1].kind == TokenKind::Possessive {
@@ -930,6 +936,10 @@ fn pronoun_gender(word: &str) -> Option<Gender> {
 }
 
 fn normalise_word(word: &str) -> String {
+    if word.is_ascii() {
+        // No right single quotation mark, and ASCII case mapping is the same.
+        return word.to_ascii_lowercase();
+    }
     word.chars()
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .flat_map(char::to_lowercase)
