@@ -111,8 +111,8 @@ const BOILERPLATE_PHRASES: &[&str] = &[
 ];
 
 fn is_credit_word(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = word.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(char::is_uppercase)
 }
 
 /// Cuts a trailing photo credit off a caption: "... 2022. DING HAITAO/XINHUA VIA
@@ -157,22 +157,26 @@ fn strip_credit(line: &str, start: usize, end: usize) -> (usize, bool) {
             return (start + before.len(), true);
         }
     }
-    // A trailing run of upper-case words with a slash or "VIA" after a sentence end.
-    let words: Vec<(usize, &str)> = content
-        .split_whitespace()
-        .map(|word| (word.as_ptr() as usize - content.as_ptr() as usize, word))
-        .collect();
-    let mut cut = words.len();
-    while cut > 0 && is_credit_word(words[cut - 1].1) {
-        cut -= 1;
+    // A trailing run of upper-case words with a slash or "VIA" after a sentence end
+    // (read from the end: the words before the run do not matter).
+    let (mut credit_words, mut credit_hint) = (0usize, false);
+    let mut first_credit: Option<&str> = None;
+    let mut before_credit: Option<&str> = None;
+    for word in content.split_whitespace().rev() {
+        if !is_credit_word(word) {
+            before_credit = Some(word);
+            break;
+        }
+        credit_words += 1;
+        credit_hint |= word.contains('/') || word == "VIA" || word == "PHOTO" || word == "IMAGES";
+        first_credit = Some(word);
     }
-    let credit = &words[cut..];
-    let looks_like_credit = credit.len() >= 2
-        && credit.iter().any(|(_, word)| {
-            word.contains('/') || *word == "VIA" || *word == "PHOTO" || *word == "IMAGES"
-        });
-    if looks_like_credit && cut > 0 && words[cut - 1].1.ends_with(['.', ')']) {
-        return (start + content[..words[cut].0].trim_end().len(), true);
+    let looks_like_credit = credit_words >= 2 && credit_hint;
+    if let (true, Some(before), Some(first)) = (looks_like_credit, before_credit, first_credit) {
+        if before.ends_with(['.', ')']) {
+            let position = first.as_ptr() as usize - content.as_ptr() as usize;
+            return (start + content[..position].trim_end().len(), true);
+        }
     }
     (end, false)
 }
@@ -217,18 +221,14 @@ fn is_heading(content: &str) -> bool {
 }
 
 fn is_title_case(content: &str) -> bool {
-    let words: Vec<&str> = content
-        .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    if words.len() < 4 {
-        return false;
+    let (mut words, mut capitalised) = (0usize, 0usize);
+    for word in content.split_whitespace() {
+        if let Some(first) = word.chars().next().filter(|c| c.is_alphabetic()) {
+            words += 1;
+            capitalised += usize::from(first.is_uppercase());
+        }
     }
-    let capitalised = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    capitalised * 10 >= words.len() * 8
+    words >= 4 && capitalised * 10 >= words * 8
 }
 
 /// Trims whitespace and HTML tags (`<p>`, `</p>`, `<br>`) from both ends of a line.
