@@ -88,9 +88,9 @@ fn find_marked(document: &Document<'_>) -> Vec<MarkedQuote> {
         let content = block.span.of(text);
         let mut open: Option<(usize, usize)> = None; // (byte offset of the mark, its length)
         let mut previous: Option<char> = None;
-        let chars: Vec<(usize, char)> = content.char_indices().collect();
-        for (index, &(offset, c)) in chars.iter().enumerate() {
-            let next = chars.get(index + 1).map(|&(_, n)| n);
+        let mut chars = content.char_indices().peekable();
+        while let Some((offset, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
             match c {
                 '\u{201c}' => open = Some((offset, c.len_utf8())),
                 '\u{201d}' => {
