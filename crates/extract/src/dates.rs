@@ -190,6 +190,24 @@ pub const WEEKDAYS: &[&str] = &[
     "Sunday",
 ];
 
+/// False for a word that can start no date expression: the first byte of every
+/// month and weekday name (capitalised), of every relative word ("last",
+/// "previous", "past", "this", "next", "coming", "yesterday", "today",
+/// "tomorrow", in any case) and of a year (an ASCII digit) is one of these.
+fn may_start_date(word: &str) -> bool {
+    word.bytes().next().is_some_and(|b| {
+        b.is_ascii_digit()
+            || matches!(
+                b,
+                b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D' | b'T' | b'W'
+            )
+            || matches!(
+                b.to_ascii_lowercase(),
+                b'l' | b'p' | b't' | b'n' | b'c' | b'y'
+            )
+    })
+}
+
 fn month_of(word: &str) -> Option<u32> {
     MONTHS
         .iter()
@@ -232,6 +250,10 @@ pub fn find_dates(text: &str, span: Span) -> Vec<FoundDate> {
     };
     while i < words.len() {
         let (start, end, word) = words[i];
+        if !may_start_date(word) {
+            i += 1;
+            continue;
+        }
         let preposition_start = || {
             (i > 0 && lower_is(i - 1, &["on", "in", "since", "by", "until", "from"]))
                 .then(|| words[i - 1].0)
@@ -483,6 +505,38 @@ mod tests {
 
     fn ymd(year: i32, month: u32, day: u32) -> Ymd {
         Ymd { year, month, day }
+    }
+
+    #[test]
+    fn every_date_word_may_start_a_date() {
+        let words = MONTHS
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(WEEKDAYS.iter().copied())
+            .chain(MONTH_NAMES)
+            .chain(["1900", "2100", "0", "9"]);
+        for word in words {
+            assert!(may_start_date(word), "{word}");
+        }
+        for word in [
+            "last",
+            "previous",
+            "past",
+            "this",
+            "next",
+            "coming",
+            "yesterday",
+            "today",
+            "tomorrow",
+        ] {
+            assert!(may_start_date(word), "{word}");
+            assert!(may_start_date(&word.to_uppercase()), "{word}");
+            let mut title = word.to_owned();
+            title[..1].make_ascii_uppercase();
+            assert!(may_start_date(&title), "{word}");
+        }
+        assert!(!may_start_date("said"));
+        assert!(!may_start_date(""));
     }
 
     #[test]

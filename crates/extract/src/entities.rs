@@ -2559,6 +2559,13 @@ fn word_suffix(long: &str, short: &str) -> bool {
         && long[..long.len() - short.len()].ends_with(' ')
 }
 
+/// The characters of [`squash`], one by one.
+fn squashed_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+}
+
 /// A normalised form for comparing spellings: lowercase letters only.
 fn squash(name: &str) -> String {
     name.chars()
@@ -2594,20 +2601,21 @@ pub fn spelling_variants(a: &str, b: &str) -> bool {
     if !a.contains(' ') && !b.contains(' ') {
         return false;
     }
-    let a_words: Vec<&str> = a.split(' ').collect();
-    let b_words: Vec<&str> = b.split(' ').collect();
-    let (sa, sb) = (squash(a), squash(b));
-    if sa == sb {
+    // `squash(a) == squash(b)`, compared without building either.
+    if squashed_chars(a).eq(squashed_chars(b)) {
         return true;
     }
-    if a_words.len() != b_words.len() {
-        return false;
+    // As many words, with the same initials.
+    let (mut a_words, mut b_words) = (a.split(' '), b.split(' '));
+    loop {
+        match (a_words.next(), b_words.next()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x.chars().next() == y.chars().next() => {}
+            _ => return false,
+        }
     }
-    let same_initials = a_words
-        .iter()
-        .zip(&b_words)
-        .all(|(x, y)| x.chars().next() == y.chars().next());
-    same_initials && sa.len() >= 8 && edit_distance(&sa, &sb) <= 2
+    let (sa, sb) = (squash(a), squash(b));
+    sa.len() >= 8 && edit_distance(&sa, &sb) <= 2
 }
 
 fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {

@@ -1082,9 +1082,8 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
             let (list, count) = &allowed_before[l];
             for &p in &list[..*count] {
                 let p = p as usize;
-                if score[i - 1][p] == NEG {
-                    continue;
-                }
+                // An unreachable predecessor (NEG) needs no test: NEG plus a
+                // finite transition stays NEG, which never beats `best`.
                 let s = score[i - 1][p] + transitions[p * N_LABELS + l];
                 if s > best {
                     best = s;

@@ -47,7 +47,16 @@ fn char_at(content: &str, at: usize) -> Option<char> {
 /// are not ASCII (built from `char::is_alphanumeric` itself on first use):
 /// curly quotes, dashes and letters of other scripts otherwise take the slow
 /// Unicode lookup every time a text is tokenised.
+#[inline]
 pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_alphanumeric_non_ascii(c)
+    }
+}
+
+fn is_alphanumeric_non_ascii(c: char) -> bool {
     const TABLE_END: u32 = 0x3000;
     static TABLE: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
         let mut bits = vec![0u64; TABLE_END as usize / 64];
@@ -59,9 +68,7 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
         bits
     });
     let code = c as u32;
-    if code < 0x80 {
-        c.is_ascii_alphanumeric()
-    } else if code < TABLE_END {
+    if code < TABLE_END {
         TABLE[code as usize / 64] & (1 << (code % 64)) != 0
     } else {
         c.is_alphanumeric()
