@@ -87,10 +87,20 @@ fn find_marked(document: &Document<'_>) -> Vec<MarkedQuote> {
         }
         let content = block.span.of(text);
         let mut open: Option<(usize, usize)> = None; // (byte offset of the mark, its length)
-        let mut previous: Option<char> = None;
-        let mut chars = content.char_indices().peekable();
-        while let Some((offset, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
+                                                     // Only quote marks act: jump from one to the next (`"` is the byte 0x22;
+                                                     // U+201C and U+201D start with 0xE2, like other characters that the
+                                                     // match below passes over). `previous` and `next` are the characters
+                                                     // right before and after the mark.
+        let bytes = content.as_bytes();
+        let mut from = 0;
+        while let Some(found) = bytes[from..].iter().position(|&b| b == b'"' || b == 0xE2) {
+            let offset = from + found;
+            let Some(c) = content[offset..].chars().next() else {
+                break;
+            };
+            from = offset + c.len_utf8();
+            let previous = content[..offset].chars().next_back();
+            let next = content[from..].chars().next();
             match c {
                 '\u{201c}' => open = Some((offset, c.len_utf8())),
                 '\u{201d}' => {
@@ -133,7 +143,6 @@ fn find_marked(document: &Document<'_>) -> Vec<MarkedQuote> {
                 },
                 _ => {}
             }
-            previous = Some(c);
         }
         // Unclosed at the paragraph end: the quote runs to the end of the paragraph.
         if let Some((start, mark_len)) = open {

@@ -302,8 +302,9 @@ pub fn segment(text: &str) -> Document<'_> {
         }
         let (kept_end, had_credit) = strip_credit(text, start, end);
         let content = &text[start..kept_end];
+        // Asked only after the first line (the headline never is a caption).
         let looks_like_caption =
-            had_credit || CAPTION_HINTS.iter().any(|hint| content.contains(hint));
+            || had_credit || CAPTION_HINTS.iter().any(|hint| content.contains(hint));
         let kind = if !seen_headline {
             seen_headline = true;
             // Text submitted without a headline starts with prose: a full
@@ -313,7 +314,7 @@ pub fn segment(text: &str) -> Document<'_> {
             } else {
                 BlockKind::Headline
             }
-        } else if looks_like_caption {
+        } else if looks_like_caption() {
             BlockKind::Caption
         } else if is_heading(content) {
             BlockKind::Heading
