@@ -1062,43 +1062,54 @@ fn viterbi(emissions: &[[f32; N_LABELS]], transitions: &[f32]) -> Vec<u8> {
     }
     const NEG: f32 = f32::NEG_INFINITY;
     let allowed_after = &*ALLOWED_AFTER;
-    let allowed_before = &*ALLOWED_BEFORE;
-    let mut score = vec![[NEG; N_LABELS]; n];
+    // Per label, its allowed predecessors in ascending order (the same maximum,
+    // and the same first label among equals, as scanning every label) with the
+    // transition from each, gathered once per sentence.
+    let mut columns = [([0u8; N_LABELS], [0f32; N_LABELS], 0usize); N_LABELS];
+    for (l, (labels, scores, count)) in columns.iter_mut().enumerate() {
+        let (list, allowed) = &ALLOWED_BEFORE[l];
+        *count = *allowed;
+        for (k, &p) in list[..*allowed].iter().enumerate() {
+            labels[k] = p;
+            scores[k] = transitions[p as usize * N_LABELS + l];
+        }
+    }
+    // Only the previous position's scores are needed on the way forward.
+    let mut previous = [NEG; N_LABELS];
     let mut back = vec![[0u8; N_LABELS]; n];
     for l in 0..N_LABELS {
         if allowed_after[START][l] {
-            score[0][l] = emissions[0][l] + transitions[START * N_LABELS + l];
+            previous[l] = emissions[0][l] + transitions[START * N_LABELS + l];
         }
     }
     for i in 1..n {
-        for l in 0..N_LABELS {
-            if emissions[i][l] == NEG {
+        let mut current = [NEG; N_LABELS];
+        for (l, (labels, scores, count)) in columns.iter().enumerate() {
+            let emission = emissions[i][l];
+            if emission == NEG {
                 continue;
             }
             let mut best = NEG;
             let mut arg = 0u8;
-            // The allowed predecessors in ascending order: the same maximum, and
-            // the same first label among equals, as scanning every label.
-            let (list, count) = &allowed_before[l];
-            for &p in &list[..*count] {
-                let p = p as usize;
+            for (&p, &transition) in labels[..*count].iter().zip(&scores[..*count]) {
                 // An unreachable predecessor (NEG) needs no test: NEG plus a
                 // finite transition stays NEG, which never beats `best`.
-                let s = score[i - 1][p] + transitions[p * N_LABELS + l];
+                let s = previous[p as usize] + transition;
                 if s > best {
                     best = s;
-                    arg = p as u8;
+                    arg = p;
                 }
             }
             if best > NEG {
-                score[i][l] = best + emissions[i][l];
+                current[l] = best + emission;
                 back[i][l] = arg;
             }
         }
+        previous = current;
     }
     let mut last = 0usize;
     let mut best = NEG;
-    for (l, &s) in score[n - 1].iter().enumerate() {
+    for (l, &s) in previous.iter().enumerate() {
         if can_end(l) && s > best {
             best = s;
             last = l;
