@@ -478,59 +478,85 @@ struct TokenInfo<'a> {
     org_name: u8,
 }
 
+/// The facts of a word form that do not depend on its neighbours: computed
+/// once per document for each form ([`WordCache`]).
+#[derive(Clone, Copy)]
+struct WordFacts {
+    shape: Shape,
+    gaz: u8,
+    lex: u8,
+    cluster: [u16; 3],
+    org_word: bool,
+}
+
+/// Per document: word form → its [`WordFacts`] (articles repeat their words).
+type WordCache<'a> = crate::lexicon::FastHashMap<&'a str, WordFacts>;
+
+/// The facts of word `w`, whose lowercase form is `lower`.
+fn word_facts(w: &str, lower: &str) -> WordFacts {
+    let gaz = &*GAZETTEERS;
+    let mut s = Shape::default();
+    shape(w, &mut s);
+    let mut g = 0u8;
+    if is_capitalised(w) {
+        if gaz.first.contains(lower) {
+            g |= 1;
+        }
+        if gaz.last.contains(lower) {
+            g |= 2;
+        }
+    }
+    WordFacts {
+        shape: s,
+        gaz: g,
+        lex: lexicon_bits(w, lower),
+        cluster: clusters_of(lower),
+        org_word: is_capitalised(w) && ORGS.words.contains(lower),
+    }
+}
+
 /// `skip_closed`: facts beyond the lowercase form are left out for closed words
 /// whose neighbours are closed too (no feature reads them; see [`closed`]).
-fn sentence_info<'a>(words: &[&'a str], skip_closed: bool) -> Vec<TokenInfo<'a>> {
+fn sentence_info<'a>(
+    words: &[&'a str],
+    skip_closed: bool,
+    cache: &mut WordCache<'a>,
+) -> Vec<TokenInfo<'a>> {
     let gaz = &*GAZETTEERS;
     let open: Vec<bool> = words.iter().map(|w| !skip_closed || !closed(w)).collect();
-    let mut infos: Vec<TokenInfo> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let lower = if w.chars().any(char::is_uppercase) {
-                Cow::Owned(w.to_lowercase())
-            } else {
-                Cow::Borrowed(*w)
-            };
-            let read = open[i] || i > 0 && open[i - 1] || open.get(i + 1).copied().unwrap_or(false);
-            if !read {
-                return TokenInfo {
-                    cluster: NO_CLUSTER,
-                    lower,
-                    shape: Shape::default(),
-                    gaz: 0,
-                    lex: 0,
-                    place: 0,
-                    org_word: false,
-                    org_name: 0,
-                };
-            }
-            let mut s = Shape::default();
-            shape(w, &mut s);
-            let mut g = 0u8;
-            if is_capitalised(w) {
-                if gaz.first.contains(lower.as_ref()) {
-                    g |= 1;
-                }
-                if gaz.last.contains(lower.as_ref()) {
-                    g |= 2;
-                }
-            }
-            let cluster = clusters_of(&lower);
-            let org_word = is_capitalised(w) && ORGS.words.contains(lower.as_ref());
-            let lex = lexicon_bits(w, &lower);
-            TokenInfo {
-                cluster,
+    let mut infos: Vec<TokenInfo> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let lower = if w.chars().any(char::is_uppercase) {
+            Cow::Owned(w.to_lowercase())
+        } else {
+            Cow::Borrowed(*w)
+        };
+        let read = open[i] || i > 0 && open[i - 1] || open.get(i + 1).copied().unwrap_or(false);
+        if !read {
+            infos.push(TokenInfo {
+                cluster: NO_CLUSTER,
                 lower,
-                shape: s,
-                gaz: g,
-                lex,
+                shape: Shape::default(),
+                gaz: 0,
+                lex: 0,
                 place: 0,
-                org_word,
+                org_word: false,
                 org_name: 0,
-            }
-        })
-        .collect();
+            });
+            continue;
+        }
+        let facts = *cache.entry(w).or_insert_with(|| word_facts(w, &lower));
+        infos.push(TokenInfo {
+            cluster: facts.cluster,
+            lower,
+            shape: facts.shape,
+            gaz: facts.gaz,
+            lex: facts.lex,
+            place: 0,
+            org_word: facts.org_word,
+            org_name: 0,
+        });
+    }
     // Longest gazetteer place matches starting at capitalised words.
     let mut i = 0;
     while i < words.len() {
@@ -655,13 +681,14 @@ fn is_name_inner(word: &str) -> bool {
 
 /// `skip_closed`: leave the features of closed words empty (they take the label O);
 /// the run-time tagger does so for edited text, training does not.
-fn sentence_features(
-    words: &[&str],
+fn sentence_features<'a>(
+    words: &[&'a str],
     title_case: bool,
     doc: &DocContext,
     skip_closed: bool,
+    cache: &mut WordCache<'a>,
 ) -> SentenceFeatures {
-    let infos = sentence_info(words, skip_closed);
+    let infos = sentence_info(words, skip_closed, cache);
     // Each token's shape as text, once (read by several templates).
     let shapes: Vec<&str> = infos.iter().map(|t| t.shape.as_str()).collect();
     let n = words.len();
@@ -860,10 +887,13 @@ impl SentenceFeatures {
 /// `skip_closed`: see [`sentence_features`].
 pub fn document_features(sentences: &[Vec<&str>], skip_closed: bool) -> Vec<SentenceFeatures> {
     let doc = DocContext::new(sentences);
+    let mut cache = WordCache::default();
     sentences
         .iter()
         .zip(&doc.title_case)
-        .map(|(words, &title_case)| sentence_features(words, title_case, &doc, skip_closed))
+        .map(|(words, &title_case)| {
+            sentence_features(words, title_case, &doc, skip_closed, &mut cache)
+        })
         .collect()
 }
 
@@ -1324,7 +1354,7 @@ mod tests {
         assert!(!is_org_word("Paris"));
         assert!(is_org_name("Aston Villa"));
         let words = ["fans", "of", "Aston", "Villa", "cheered"];
-        let infos = sentence_info(&words, false);
+        let infos = sentence_info(&words, false, &mut WordCache::default());
         let codes: Vec<u8> = infos.iter().map(|t| t.org_name).collect();
         assert_eq!(codes, vec![0, 0, 1, 3, 0]);
     }
