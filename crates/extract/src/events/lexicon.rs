@@ -496,6 +496,24 @@ const LABOUR: &[&str] = &[
     "strikers",
 ];
 
+/// Whether protesters commit the violent act at `i..end`: its agent after
+/// "by" ("smashed by violent protesters") or its subject in the three words
+/// before an active verb ("protesters torched cars", not "protesters were
+/// attacked").
+fn violence_by_protesters(lower: &[String], i: usize, end: usize) -> bool {
+    let is_protesters = |w: &String| PROTESTERS.contains(&w.as_str());
+    if lower.get(end).is_some_and(|w| w == "by") {
+        return lower[(end + 1).min(lower.len())..(end + 3).min(lower.len())]
+            .iter()
+            .any(is_protesters);
+    }
+    let before = &lower[i.saturating_sub(3)..i];
+    before.iter().any(is_protesters)
+        && !before
+            .iter()
+            .any(|w| PASSIVE_AUX.contains(&w.as_str()) || w == "against" || w == "on")
+}
+
 /// What a restriction or measure becomes when eased: a concession.
 fn eased_type(word: &str) -> Option<EventType> {
     MEASURES.contains(&word).then_some(EventType::Concede)
@@ -801,6 +819,14 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         {
             event_type = EventType::Protest;
             mode = Some("strike");
+        }
+        // PLOVER 3.12: violence by protesters is a riot, a protest ("shops
+        // smashed by protesters", "rioters torched cars"), not an assault;
+        // protesters attacked ("police beat protesters", "protesters were
+        // attacked") stay the victims.
+        if event_type == EventType::Assault && violence_by_protesters(lower, i, end) {
+            event_type = EventType::Protest;
+            mode = Some("riot");
         }
         // The general dictionary's verbs of going and gathering are meetings
         // (CAMEO 04) for people; for armed forces they are a deployment
@@ -1190,6 +1216,25 @@ mod tests {
             Some(EventType::Concede)
         );
         assert_eq!(first("mass deportations began"), Some(EventType::Assault));
+        // Violence by protesters is a riot (PLOVER 3.12); against them, an attack.
+        let at = |s: &str, word: &str| {
+            let words = lower(s);
+            read(&words)
+                .into_iter()
+                .find(|f| words[f.first] == word)
+                .map(|f| (f.event_type, f.mode))
+        };
+        let riot = Some((EventType::Protest, Some("riot")));
+        assert_eq!(at("shops smashed by violent protesters", "smashed"), riot);
+        assert_eq!(at("protesters torched cars", "torched"), riot);
+        assert_eq!(at("rioters torched cars", "torched"), riot);
+        for (s, verb) in [
+            ("police attacked protesters", "attacked"),
+            ("protesters were attacked by police", "attacked"),
+            ("shops smashed by a mob", "smashed"),
+        ] {
+            assert_eq!(at(s, verb).map(|(t, _)| t), Some(EventType::Assault), "{s}");
+        }
         assert_eq!(first("they signed a trade deal"), Some(EventType::Support));
         let trade = read(&lower("a trade deal"));
         assert!(trade[0].content_of.is_some());
