@@ -496,6 +496,23 @@ const LABOUR: &[&str] = &[
     "strikers",
 ];
 
+/// Fighters whose capture is an abduction in a conflict (PLOVER 3.16).
+const COMBATANTS: &[&str] = &[
+    "soldiers",
+    "soldier",
+    "troops",
+    "fighters",
+    "combatants",
+    "rebels",
+    "militants",
+    "insurgents",
+    "guerrillas",
+    "separatists",
+    "militiamen",
+    "mercenaries",
+    "servicemen",
+];
+
 /// Whether protesters commit the violent act at `i..end`: its agent after
 /// "by" ("smashed by violent protesters") or its subject in the three words
 /// before an active verb ("protesters torched cars", not "protesters were
@@ -827,6 +844,20 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         if event_type == EventType::Assault && violence_by_protesters(lower, i, end) {
             event_type = EventType::Protest;
             mode = Some("riot");
+        }
+        // PLOVER 3.16: combatants captured in a conflict are abducted, an
+        // assault ("rebels captured ten soldiers", "soldiers were captured"),
+        // not an arrest or a seizure (territory captured stays COERCE,
+        // CAMEO 192: "rebels captured the town").
+        let combatant = |w: &String| COMBATANTS.contains(&w.as_str());
+        if event_type == EventType::Coerce
+            && lower[i].starts_with("captur")
+            && (lower[end..(end + 4).min(lower.len())].iter().any(combatant)
+                || before.iter().any(combatant)
+                    && before.iter().any(|w| PASSIVE_AUX.contains(&w.as_str())))
+        {
+            event_type = EventType::Assault;
+            mode = Some("abduct");
         }
         // The general dictionary's verbs of going and gathering are meetings
         // (CAMEO 04) for people; for armed forces they are a deployment
@@ -1177,6 +1208,44 @@ mod tests {
     }
 
     #[test]
+    fn manual_ambiguities_in_the_vocabulary() {
+        // The PLOVER manual's notes: a diplomatic protest is an ACCUSE (3.12),
+        // regret a CONCEDE (3.4), cut aid a SANCTION and a cancelled meeting a
+        // REJECT (3.13).
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let types = |s: &str| {
+            read(&lower(s))
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            types("china lodged a diplomatic protest with japan"),
+            vec![EventType::Accuse]
+        );
+        assert_eq!(
+            types("japan expressed regret to korea"),
+            vec![EventType::Concede]
+        );
+        assert_eq!(
+            types("the us cut military aid to egypt"),
+            vec![EventType::Sanction]
+        );
+        assert_eq!(types("donors slashed aid"), vec![EventType::Sanction]);
+        assert_eq!(types("kenya cancelled the summit"), vec![EventType::Reject]);
+        assert_eq!(
+            types("the president called off the talks"),
+            vec![EventType::Reject]
+        );
+        // A demonstration stays a protest.
+        assert_eq!(
+            types("students protest in the capital"),
+            vec![EventType::Protest]
+        );
+    }
+
+    #[test]
     fn senses_from_the_words_around() {
         let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
         let first = |s: &str| {
@@ -1228,6 +1297,19 @@ mod tests {
         assert_eq!(at("shops smashed by violent protesters", "smashed"), riot);
         assert_eq!(at("protesters torched cars", "torched"), riot);
         assert_eq!(at("rioters torched cars", "torched"), riot);
+        // Manual 3.16: combatants captured are abducted; territory is seized.
+        assert_eq!(
+            at("rebels captured ten government soldiers", "captured"),
+            Some((EventType::Assault, Some("abduct")))
+        );
+        assert_eq!(
+            at("two soldiers were captured", "captured").map(|(t, _)| t),
+            Some(EventType::Assault)
+        );
+        assert_eq!(
+            at("rebels captured the town", "captured").map(|(t, _)| t),
+            Some(EventType::Coerce)
+        );
         for (s, verb) in [
             ("police attacked protesters", "attacked"),
             ("protesters were attacked by police", "attacked"),
