@@ -1238,6 +1238,14 @@ mod tests {
             types("the president called off the talks"),
             vec![EventType::Reject]
         );
+        // Regular plurals of the hand-written count nouns; mass nouns have none.
+        assert_eq!(
+            types("meetings between the ministers"),
+            vec![EventType::Consult]
+        );
+        assert_eq!(types("a week of bombings"), vec![EventType::Assault]);
+        assert_eq!(types("both ceasefires held"), vec![EventType::Retreat]);
+        assert!(types("aids patients").is_empty());
         // A demonstration stays a protest.
         assert_eq!(
             types("students protest in the capital"),
