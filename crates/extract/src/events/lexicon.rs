@@ -1128,6 +1128,22 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 }
             }
         }
+        // "hit by sanctions", "news site hit by a cyber attack": a forceful
+        // verb whose agent is an act noun only says the act struck; the noun
+        // is the event.
+        if noun {
+            if let Some(previous) = found.last_mut() {
+                if !previous.noun
+                    && previous.first + 1 == previous.end
+                    && matches!(previous.event_type, EventType::Assault | EventType::Coerce)
+                    && lower.get(previous.end).is_some_and(|w| w == "by")
+                    && previous.end < i
+                    && i - previous.end <= 3
+                {
+                    previous.light = true;
+                }
+            }
+        }
         // "protesters demand", "protesters' demands": the protesters are the
         // subject of a verbal act, which is the event.
         if matches!(
@@ -1238,6 +1254,14 @@ mod tests {
             types("the president called off the talks"),
             vec![EventType::Reject]
         );
+        // "hit by sanctions": the act noun after a forceful verb's "by" is the event.
+        assert_eq!(types("kenya hit by sanctions"), vec![EventType::Sanction]);
+        assert_eq!(
+            types("news site hit by a cyber attack"),
+            vec![EventType::Coerce]
+        );
+        // A verb of its own stays ("shelled by troops": "troops" is no act).
+        assert_eq!(types("towns shelled by troops"), vec![EventType::Assault]);
         // Regular plurals of the hand-written count nouns; mass nouns have none.
         assert_eq!(
             types("meetings between the ministers"),
