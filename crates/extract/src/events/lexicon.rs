@@ -496,6 +496,29 @@ const LABOUR: &[&str] = &[
     "strikers",
 ];
 
+/// State forces whose freeing of captives is a rescue (PLOVER 3.6).
+const RESCUERS: &[&str] = &[
+    "police",
+    "army",
+    "troops",
+    "soldiers",
+    "forces",
+    "military",
+    "commandos",
+    "marines",
+    "navy",
+    "officers",
+];
+/// People held against their will.
+const CAPTIVES: &[&str] = &[
+    "hostages",
+    "hostage",
+    "victims",
+    "captives",
+    "abductees",
+    "kidnapped",
+];
+
 /// Fighters whose capture is an abduction in a conflict (PLOVER 3.16).
 const COMBATANTS: &[&str] = &[
     "soldiers",
@@ -844,6 +867,20 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         if event_type == EventType::Assault && violence_by_protesters(lower, i, end) {
             event_type = EventType::Protest;
             mode = Some("riot");
+        }
+        // PLOVER 3.6 and 3.7: hostages or victims freed by police or troops
+        // are rescued, an AID ("police freed ten trafficking victims");
+        // captors releasing them retreat ("rebels freed the hostages").
+        if event_type == EventType::Retreat
+            && !noun
+            && lower[i].starts_with("free")
+            && before.iter().any(|w| RESCUERS.contains(&w.as_str()))
+            && lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .any(|w| CAPTIVES.contains(&w.as_str()))
+        {
+            event_type = EventType::Aid;
+            mode = None;
         }
         // PLOVER 3.16: combatants captured in a conflict are abducted, an
         // assault ("rebels captured ten soldiers", "soldiers were captured"),
@@ -1254,6 +1291,14 @@ mod tests {
             types("the president called off the talks"),
             vec![EventType::Reject]
         );
+        // Manual 3.6: freed by police, captives are rescued; debts forgiven are aid.
+        assert_eq!(
+            types("police freed ten trafficking victims"),
+            vec![EventType::Aid]
+        );
+        assert_eq!(types("rebels freed the hostages"), vec![EventType::Retreat]);
+        assert_eq!(types("france cancelled debts"), vec![EventType::Aid]);
+        assert_eq!(types("a debt relief package"), vec![EventType::Aid]);
         // "hit by sanctions": the act noun after a forceful verb's "by" is the event.
         assert_eq!(types("kenya hit by sanctions"), vec![EventType::Sanction]);
         assert_eq!(
