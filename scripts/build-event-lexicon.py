@@ -73,6 +73,10 @@ def inflect(word):
         if re.search(r"^[^aeiou]*[aeiou][bdgmnprt]$", w):
             forms.add(w + w[-1] + "ed")
             forms.add(w + w[-1] + "ing")
+        # Stressed -mit and -gret (admit → admitted, commit → committed).
+        if re.search(r"(mit|gret)$", w):
+            forms.add(w + "ted")
+            forms.add(w + "ting")
         # British doubled l (cancel → cancelled, travel → travelled).
         if re.search(r"[cv]el$", w):
             forms.add(w + "led")

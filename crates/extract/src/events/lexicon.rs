@@ -868,6 +868,16 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             event_type = EventType::Protest;
             mode = Some("riot");
         }
+        // Admitting a fault is a concession; being admitted to a body is
+        // acceptance into it (CAMEO 050, as petrarch2 reads "admit").
+        if event_type == EventType::Concede
+            && lower[i].starts_with("admit")
+            && before
+                .last()
+                .is_some_and(|w| PASSIVE_AUX.contains(&w.as_str()))
+        {
+            event_type = EventType::Support;
+        }
         // PLOVER 3.6 and 3.7: hostages or victims freed by police or troops
         // are rescued, an AID ("police freed ten trafficking victims");
         // captors releasing them retreat ("rebels freed the hostages").
@@ -1315,6 +1325,21 @@ mod tests {
         assert_eq!(types("a week of bombings"), vec![EventType::Assault]);
         assert_eq!(types("both ceasefires held"), vec![EventType::Retreat]);
         assert!(types("aids patients").is_empty());
+        // A bid is an attempt, no request; an admission a concession, unless
+        // monitors are let in.
+        assert!(types("in a bid to end the war").is_empty());
+        assert_eq!(
+            types("iran admits downing the jet"),
+            vec![EventType::Concede]
+        );
+        assert_eq!(
+            types("kenya was admitted to the union"),
+            vec![EventType::Support]
+        );
+        assert_eq!(
+            types("the government admitted un inspectors"),
+            vec![EventType::Retreat]
+        );
         // A demonstration stays a protest.
         assert_eq!(
             types("students protest in the capital"),
