@@ -1340,6 +1340,10 @@ mod tests {
             types("the government admitted un inspectors"),
             vec![EventType::Retreat]
         );
+        // A plea in court: an admission or a denial, no request.
+        assert_eq!(types("he pleaded guilty"), vec![EventType::Concede]);
+        assert_eq!(types("he pleads not guilty"), vec![EventType::Reject]);
+        assert_eq!(types("she pleaded for help"), vec![EventType::Request]);
         // A demonstration stays a protest.
         assert_eq!(
             types("students protest in the capital"),
