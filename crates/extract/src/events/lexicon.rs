@@ -1344,6 +1344,11 @@ mod tests {
         assert_eq!(types("he pleaded guilty"), vec![EventType::Concede]);
         assert_eq!(types("he pleads not guilty"), vec![EventType::Reject]);
         assert_eq!(types("she pleaded for help"), vec![EventType::Request]);
+        // A payment ordered by a court is a sanction (manual 3.6, 3.13).
+        assert_eq!(
+            types("the firm was ordered to pay damages"),
+            vec![EventType::Sanction]
+        );
         // A demonstration stays a protest.
         assert_eq!(
             types("students protest in the capital"),
