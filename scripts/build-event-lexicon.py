@@ -73,6 +73,14 @@ def inflect(word):
         if re.search(r"^[^aeiou]*[aeiou][bdgmnprt]$", w):
             forms.add(w + w[-1] + "ed")
             forms.add(w + w[-1] + "ing")
+        # Stressed -mit and -gret (admit → admitted, commit → committed).
+        if re.search(r"(mit|gret)$", w):
+            forms.add(w + "ted")
+            forms.add(w + "ting")
+        # British doubled l (cancel → cancelled, travel → travelled).
+        if re.search(r"[cv]el$", w):
+            forms.add(w + "led")
+            forms.add(w + "ling")
     return forms
 
 
@@ -131,6 +139,7 @@ def main():
                 entries[form] = (plover[0], plover[1], code.split(":")[0])
     # Hand-written triggers (nouns, corrections from the PLOVER manual) win.
     hand = os.path.join(HERE, "..", "crates", "extract", "data", "event_triggers.hand.tsv")
+    plurals = []
     for line in open(hand, encoding="utf-8"):
         if line.startswith("#") or not line.strip():
             continue
@@ -147,6 +156,29 @@ def main():
                 verbal = cls == "noun" and key in entries and entries[key][2] != "noun" \
                     and entries[key][0] == kind
                 entries[key] = (kind, mode, "noun+verb" if verbal else cls)
+        if cls == "noun" and kind != "NONE":
+            plurals.append((" ".join([first] + rest), kind, mode))
+    # Regular plurals of the hand-written count nouns ("meetings",
+    # "bombings", "ceasefires"), where neither source gives one; mass nouns,
+    # adjectives and particles have none ("aids" is the disease).
+    uncounted = {"aid", "relief", "assistance", "cooperation", "fighting", "censorship",
+                 "disinformation", "misinformation", "repression", "hacking", "disapproval",
+                 "criticism", "mediation", "conscription", "cleansing", "sharing", "training",
+                 "warfare", "law", "emergency", "regret", "alert", "guilty", "convicted",
+                 "investigative", "police", "in", "into", "back", "action", "currency"}
+    for words, kind, mode in plurals:
+        *head, last = words.split(" ")
+        if last.endswith("s") or last in uncounted:
+            continue
+        if re.search(r"[^aeiou]y$", last):
+            plural = last[:-1] + "ies"
+        elif re.search(r"(ch|sh|x|z)$", last):
+            plural = last + "es"
+        else:
+            plural = last + "s"
+        key = " ".join(head + [plural])
+        if key not in entries:
+            entries[key] = (kind, mode, "noun")
     # British spellings of -ize and -yze forms ("penalise", "mobilisation",
     # "analyse"), where the sources give only the American one.
     for form, entry in list(entries.items()):

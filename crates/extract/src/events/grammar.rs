@@ -228,13 +228,22 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
         } else if let Some(b) = by {
             direction.source = entities(&coordinated_after(lower, actors, b));
         } else if let Some(s) = before {
-            direction.source = entities(&coordinated_before(lower, actors, s));
+            // "Saudi facilities were hit by drone strikes": an act noun that
+            // is a passive verb's agent acts on the clause's subject.
+            let agent = lower[trigger.first.saturating_sub(3)..trigger.first]
+                .iter()
+                .any(|w| w == "by");
+            if agent {
+                direction.target = entities(&coordinated_before(lower, actors, s));
+            } else {
+                direction.source = entities(&coordinated_before(lower, actors, s));
+            }
         }
         if peers_word {
             if let Some(a) = after(false) {
                 direction.source = entities(&coordinated_after(lower, actors, a));
             }
-        } else if let Some(a) = after(true) {
+        } else if let Some(a) = after(true).filter(|_| direction.target.is_empty()) {
             direction.target = entities(&coordinated_after(lower, actors, a));
         }
     } else {
@@ -337,6 +346,30 @@ mod tests {
                 true
             ),
             (vec!["Beijing".into()], vec!["Washington".into()])
+        );
+    }
+
+    #[test]
+    fn an_act_noun_agent_of_a_passive_acts_on_the_subject() {
+        // "hit by drone strikes": the strikes' target is the subject.
+        assert_eq!(
+            run(
+                "Kenya was hit by drone strikes on Friday",
+                &["Kenya"],
+                "strikes",
+                true
+            ),
+            (vec![], vec!["Kenya".into()])
+        );
+        // Without "by", the actor before an act noun is its source.
+        assert_eq!(
+            run(
+                "Kenya launched drone strikes on Friday",
+                &["Kenya"],
+                "strikes",
+                true
+            ),
+            (vec!["Kenya".into()], vec![])
         );
     }
 
