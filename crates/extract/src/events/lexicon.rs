@@ -445,6 +445,87 @@ const PROTESTERS: &[&str] = &[
     "rioters",
 ];
 
+/// Payments a court or judge orders: the content of "ordered" across its
+/// object ("the court ordered the company to pay damages"; manual 3.6, 3.13).
+const PAYMENTS: &[&str] = &["pay", "compensate", "refund", "reimburse"];
+/// Words that end the object of an order before its "to".
+const CLAUSE_BREAKS: &[&str] = &[",", ";", ".", "and", "but", "after", "who", "which", "that"];
+
+/// Whether `i` is a verb "order" whose object (at most five words, no clause
+/// break) is followed by "to" and a payment: a court-ordered payment, a
+/// SANCTION (manual 3.6, 3.13). "Ordered to pay" with no object is a
+/// hand-written trigger.
+fn court_order_at(lower: &[String], i: usize) -> bool {
+    if !matches!(
+        lower[i].as_str(),
+        "order" | "orders" | "ordered" | "ordering"
+    ) {
+        return false;
+    }
+    let window = &lower[i + 1..(i + 8).min(lower.len())];
+    let Some(to) = window.iter().position(|w| w == "to") else {
+        return false;
+    };
+    to >= 1
+        && !window[..to]
+            .iter()
+            .any(|w| CLAUSE_BREAKS.contains(&w.as_str()))
+        && window
+            .get(to + 1)
+            .is_some_and(|w| PAYMENTS.contains(&w.as_str()))
+}
+
+/// Words for a debt a creditor can forgive (manual 3.6, 3.7: debt
+/// forgiveness and loan cancellations are AID).
+fn debt_relief_at(lower: &[String], i: usize) -> bool {
+    let word = lower[i].as_str();
+    let forgiving = word.starts_with("forgiv")
+        || word == "forgave"
+        || word.starts_with("waive")
+        || word.starts_with("cancel")
+        || (word.starts_with("writ") || word == "wrote")
+            && lower.get(i + 1).is_some_and(|w| w == "off");
+    // The debt is the object's head ("its loan obligations", "debts owed
+    // by"), not a modifier ("loan talks").
+    let head = |k: usize| match lower.get(k + 1).map(String::as_str) {
+        None => true,
+        Some(w) => {
+            CLAUSE_BREAKS.contains(&w)
+                || matches!(
+                    w,
+                    "of" | "owed"
+                        | "to"
+                        | "from"
+                        | "by"
+                        | "worth"
+                        | "with"
+                        | "for"
+                        | "in"
+                        | "obligations"
+                        | "payments"
+                        | "repayments"
+                )
+        }
+    };
+    forgiving
+        && (i + 1..(i + 7).min(lower.len()))
+            .take_while(|&k| !CLAUSE_BREAKS.contains(&lower[k].as_str()))
+            .any(|k| (lower[k].starts_with("debt") || lower[k].starts_with("loan")) && head(k))
+}
+
+/// The trigger of debt relief that no lexicon form names.
+fn debt_relief_entry() -> &'static Entry {
+    static ENTRY: OnceLock<Entry> = OnceLock::new();
+    ENTRY.get_or_init(|| Entry {
+        rest: Vec::new(),
+        event_type: EventType::Aid,
+        mode: Some("debt"),
+        noun: false,
+        verbal: false,
+        hand: true,
+    })
+}
+
 /// A mobilisation that no trigger word names: armed or police forces called
 /// in or up, an armed group formed (PLOVER 3.14, CAMEO 153, 154). The index
 /// one past it.
@@ -680,6 +761,10 @@ const AGENTS: &[&str] = &[
     "camps",
     "site",
     "sites",
+    "police",
+    "squad",
+    "squads",
+    "gear",
 ];
 /// Words before a noun, not a verb ("the attack", "of protest").
 const NOUN_BEFORE: &[&str] = &[
@@ -774,7 +859,30 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 .enumerate()
                 .all(|(k, w)| lower.get(i + 1 + k).is_some_and(|x| x == w))
         });
+        // "cancel loans", "waive part of the debt": debt relief no trigger
+        // word names is read as the act.
+        let entry = entry.or_else(|| debt_relief_at(lower, i).then(debt_relief_entry));
         let Some(entry) = entry else {
+            if court_order_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end: i + 1,
+                    event_type: EventType::Sanction,
+                    mode: Some("convict"),
+                    noun: false,
+                    hand: false,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                i += 1;
+                continue;
+            }
             if let Some(end) = mobilisation_at(lower, i) {
                 found.push(Found {
                     first: i,
@@ -798,6 +906,14 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             i += 1;
             continue;
         };
+        // "pay damages": legal damages, no assault.
+        if lower[i] == "damages"
+            && i > 0
+            && matches!(lower[i - 1].as_str(), "pay" | "pays" | "paid" | "paying")
+        {
+            i += 1;
+            continue;
+        }
         let end = i + 1 + entry.rest.len();
         let noun = entry.noun && !(entry.verbal && verbal_at(lower, i, end));
         let before = &lower[i.saturating_sub(3)..i];
@@ -810,6 +926,24 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // restrictions", "sanctions were eased").
         let mut mode = entry.mode;
         let mut end = end;
+        // PLOVER 3.6: forgiving or cancelling a debt is aid ("agreed to
+        // forgive part of its loan obligations").
+        if !noun && debt_relief_at(lower, i) {
+            event_type = EventType::Aid;
+            mode = Some("debt");
+        }
+        // PLOVER 3.16 ambiguities: "police pushed back protesters" is a
+        // restriction (COERCE), not crowd control nor a request.
+        if lower[i].starts_with("push")
+            && lower.get(end).is_some_and(|w| w == "back")
+            && lower[end + 1..(end + 4).min(lower.len())]
+                .iter()
+                .any(|w| PROTESTERS.contains(&w.as_str()) || w.starts_with("crowd"))
+        {
+            event_type = EventType::Coerce;
+            mode = Some("restrict");
+            end += 1;
+        }
         if !noun && EASING.contains(&lower[i].as_str()) {
             if let Some(eased) = easing_object(lower, end) {
                 event_type = eased;
@@ -1043,6 +1177,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         if future {
             event_type = match event_type {
                 EventType::Retreat => EventType::Concede,
+                EventType::Aid if mode == Some("debt") => EventType::Aid,
                 EventType::Support | EventType::Cooperate | EventType::Aid => EventType::Agree,
                 other => other,
             };
@@ -1087,6 +1222,26 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 content_of = Some(index);
             }
         }
+        // "the court ordered the company to pay": the payment is the order's content.
+        if before.last().is_some_and(|w| w == "to") && PAYMENTS.contains(&lower[i].as_str()) {
+            if let Some(index) = found.iter().rposition(|c| {
+                c.mode == Some("convict") && c.first + 1 == c.end && c.end < i && i - c.end <= 7
+            }) {
+                content_of = Some(index);
+            }
+        }
+        // "police pushed back protesters", "troops dispersed demonstrators":
+        // the protesters are the object of the repressive act, no protest.
+        if noun && PROTESTERS.contains(&lower[i].as_str()) {
+            if let Some(index) = found.iter().rposition(|c| {
+                !c.noun
+                    && matches!(c.event_type, EventType::Coerce | EventType::Assault)
+                    && c.end <= i
+                    && i - c.end <= 2
+            }) {
+                content_of = Some(index);
+            }
+        }
         // "agreed to withdraw", "threatened to impose sanctions", "urged talks", "asked for release".
         if let Some(index) = found
             .iter()
@@ -1105,6 +1260,9 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 // (PLOVER 3.4); a promise of harm is a threat (3.11); quitting
                 // talks reduces relations (3.13, CAMEO 164).
                 found[index].event_type = match (controller, event_type) {
+                    // Agreeing to forgive a debt forgives it: the relief is
+                    // the act reported (manual 3.6, 3.7), not a promise.
+                    (EventType::Agree, EventType::Aid) if mode == Some("debt") => EventType::Aid,
                     (EventType::Agree, EventType::Retreat | EventType::Concede) => {
                         EventType::Concede
                     }
@@ -1268,6 +1426,61 @@ mod tests {
         );
         assert_eq!(events("the curfew was lifted"), [EventType::Concede]);
         assert_eq!(events("kenya imposed sanctions"), [EventType::Sanction]);
+    }
+
+    #[test]
+    fn manual_examples_of_the_ninth_round() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let types = |s: &str| {
+            read(&lower(s))
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // Manual 3.6 and 3.7: agreeing to forgive a debt is the relief, AID;
+        // a broad promise of aid stays an AGREE.
+        assert_eq!(
+            types("the paris club has agreed to forgive part of nigeria 's loan obligations"),
+            vec![EventType::Aid]
+        );
+        assert_eq!(
+            types("lenders agreed to cancel loans owed by zambia"),
+            vec![EventType::Aid]
+        );
+        assert_eq!(
+            types("japan agreed to write off debt"),
+            vec![EventType::Aid]
+        );
+        assert_eq!(
+            types("donors agreed to provide aid"),
+            vec![EventType::Agree]
+        );
+        assert!(!types("they cancelled the loan talks , and the debt").contains(&EventType::Aid));
+        // Manual 3.16: "police pushed back protesters" is a restriction, COERCE;
+        // the protesters are its object, and riot police no riot.
+        assert_eq!(
+            types("police pushed back protesters"),
+            vec![EventType::Coerce]
+        );
+        assert_eq!(
+            types("riot police pushed back the crowd"),
+            vec![EventType::Coerce]
+        );
+        assert!(!types("they pushed back the deadline").contains(&EventType::Coerce));
+        // Manual 3.6 and 3.13: a payment a court orders across its object is
+        // a SANCTION; "pay damages" is no assault.
+        assert_eq!(
+            types("the court ordered the company to pay damages"),
+            vec![EventType::Sanction]
+        );
+        assert_eq!(
+            types("a judge ordered the ministry to compensate the families"),
+            vec![EventType::Sanction]
+        );
+        assert!(types("the president ordered troops to leave , and paid")
+            .iter()
+            .all(|t| *t != EventType::Sanction));
     }
 
     #[test]
