@@ -361,6 +361,22 @@ fn is_closing_mark(c: char) -> bool {
     matches!(c, '"' | '\u{201d}' | '\u{2019}' | ')' | ']')
 }
 
+/// Whether the word ending at `position` (just before a dot) is an
+/// abbreviation, an initial or initials with dots: "U.S. officials" keeps
+/// going, and "in the U.S. The next" cannot be told apart cheaply, so
+/// initials-with-dots never end a sentence.
+fn abbreviation_before(content: &str, position: usize) -> bool {
+    let word_start = content[..position]
+        .char_indices()
+        .rev()
+        .find(|&(_, ch)| ch.is_whitespace() || ch == '(' || ch == '"' || ch == '\u{201c}')
+        .map_or(0, |(p, ch)| p + ch.len_utf8());
+    let word = &content[word_start..position];
+    ABBREVIATIONS.contains(&word)
+        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+        || (word.contains('.') && word.len() <= 5 && !word.ends_with('.'))
+}
+
 /// Splits a block into sentences at `.`, `!`, `?` (and `…`) followed by space and
 /// an upper-case letter, digit or quote mark, skipping abbreviations and initials.
 pub fn split_sentences(text: &str, block: Span) -> Vec<Span> {
@@ -390,24 +406,13 @@ pub fn split_sentences(text: &str, block: Span) -> Vec<Span> {
                     || d.is_ascii_digit()
                     || matches!(d, '"' | '\u{201c}' | '\u{2018}' | '\'')
             });
-            if c == '.' && followed_by_space && next_starts_sentence {
-                let word_start = content[..position]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, ch)| {
-                        ch.is_whitespace() || ch == '(' || ch == '"' || ch == '\u{201c}'
-                    })
-                    .map_or(0, |(p, ch)| p + ch.len_utf8());
-                let word = &content[word_start..position];
-                let is_abbreviation = ABBREVIATIONS.contains(&word)
-                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
-                    || (word.contains('.') && word.len() <= 5 && !word.ends_with('.'));
-                // "U.S. officials" keeps going; "in the U.S. The next" cannot be told
-                // apart cheaply, so initials-with-dots never end a sentence.
-                if is_abbreviation {
-                    i = j;
-                    continue;
-                }
+            if c == '.'
+                && followed_by_space
+                && next_starts_sentence
+                && abbreviation_before(content, position)
+            {
+                i = j;
+                continue;
             }
             if followed_by_space && next_starts_sentence {
                 spans.push(Span::new(block.start + sentence_start, block.start + j));
@@ -459,24 +464,13 @@ fn split_sentences_reference(text: &str, block: Span) -> Vec<Span> {
                 && (bytes[k].1.is_uppercase()
                     || bytes[k].1.is_ascii_digit()
                     || matches!(bytes[k].1, '"' | '\u{201c}' | '\u{2018}' | '\''));
-            if c == '.' && followed_by_space && next_starts_sentence {
-                let word_start = content[..position]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, ch)| {
-                        ch.is_whitespace() || ch == '(' || ch == '"' || ch == '\u{201c}'
-                    })
-                    .map_or(0, |(p, ch)| p + ch.len_utf8());
-                let word = &content[word_start..position];
-                let is_abbreviation = ABBREVIATIONS.contains(&word)
-                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
-                    || (word.contains('.') && word.len() <= 5 && !word.ends_with('.'));
-                // "U.S. officials" keeps going; "in the U.S. The next" cannot be told
-                // apart cheaply, so initials-with-dots never end a sentence.
-                if is_abbreviation {
-                    i = j;
-                    continue;
-                }
+            if c == '.'
+                && followed_by_space
+                && next_starts_sentence
+                && abbreviation_before(content, position)
+            {
+                i = j;
+                continue;
             }
             if followed_by_space && next_starts_sentence {
                 let end = if j < bytes.len() {
