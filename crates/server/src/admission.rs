@@ -7,6 +7,11 @@
 //! (`grpc-retry-pushback-ms`, see [`crate::pushback`]), longer the deeper the
 //! overload, so refused callers stop costing the cores the admitted calls need.
 //!
+//! A call whose client sends one message is counted once that message has
+//! arrived ([`crate::read_ahead`]): a client still sending holds no slot. The
+//! admitted calls' latency, from that moment to the answer, is recorded as
+//! `rpc_server_admitted_duration_seconds` ([`crate::metrics`]).
+//!
 //! Health checks and Watch streams are not counted: a busy server still
 //! answers its probes, and watches have limits of their own. (A slot is held
 //! until the response's headers are ready, so for a stream until it starts
@@ -23,6 +28,7 @@ use tokio::sync::Semaphore;
 use tonic::codegen::http;
 
 use crate::pushback::{Pushback, PUSHBACK_HEADER};
+use crate::read_ahead;
 
 /// The limits of one server.
 #[derive(Clone, Copy, Debug)]
@@ -109,14 +115,15 @@ fn shed(admission: &Admission, why: &str) -> http::Response<tonic::body::Body> {
     status.into_http()
 }
 
-impl<S, B> tower::Service<http::Request<B>> for AdmissionService<S>
+impl<S> tower::Service<http::Request<tonic::body::Body>> for AdmissionService<S>
 where
-    S: tower::Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
-        + Clone
+    S: tower::Service<
+            http::Request<tonic::body::Body>,
+            Response = http::Response<tonic::body::Body>,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -126,7 +133,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
         // The ready service serves this call; a clone takes its place.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -135,6 +142,17 @@ where
         }
         let admission = self.admission.clone();
         Box::pin(async move {
+            // A call whose client sends one message is counted once it has
+            // arrived: a client still sending holds no slot (`read_ahead`).
+            let path = request.uri().path().to_owned();
+            let request = if read_ahead::is_single_message(&path) {
+                let (parts, body) = request.into_parts();
+                let body = read_ahead::read(body, read_ahead::READ_AHEAD_BYTES).await;
+                http::Request::from_parts(parts, tonic::body::Body::new(body))
+            } else {
+                request
+            };
+            let received = Instant::now();
             let slot = match admission.slots.clone().try_acquire_owned() {
                 Ok(slot) => slot,
                 Err(_) => {
@@ -158,6 +176,9 @@ where
             admission.pushback.admitted(Instant::now());
             let response = inner.call(request).await;
             drop(slot);
+            if let Ok(response) = &response {
+                crate::metrics::record_admitted(&path, response, received.elapsed());
+            }
             response
         })
     }
@@ -172,21 +193,40 @@ mod tests {
     fn slow(
         delay: Duration,
     ) -> impl Service<
-        http::Request<()>,
+        http::Request<tonic::body::Body>,
         Response = http::Response<tonic::body::Body>,
         Error = std::convert::Infallible,
         Future = impl Send,
     > + Clone
            + Send
            + 'static {
-        tower::service_fn(move |_request: http::Request<()>| async move {
-            tokio::time::sleep(delay).await;
-            Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::default()))
-        })
+        tower::service_fn(
+            move |_request: http::Request<tonic::body::Body>| async move {
+                tokio::time::sleep(delay).await;
+                Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::default()))
+            },
+        )
     }
 
-    fn call_to(path: &str) -> http::Request<()> {
-        http::Request::builder().uri(path).body(()).unwrap()
+    fn call_to(path: &str) -> http::Request<tonic::body::Body> {
+        http::Request::builder()
+            .uri(path)
+            .body(tonic::body::Body::empty())
+            .unwrap()
+    }
+
+    /// A request body whose client never finishes sending.
+    struct Stalled;
+
+    impl http_body::Body for Stalled {
+        type Data = tonic::codegen::Bytes;
+        type Error = tonic::Status;
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            Poll::Pending
+        }
     }
 
     fn code(response: &http::Response<tonic::body::Body>) -> &str {
@@ -259,5 +299,37 @@ mod tests {
         let second = service.oneshot(call_to("/readout.v1.X/Y")).await.unwrap();
         assert_eq!(code(&second), "8");
         assert_eq!(code(&first.await.unwrap().unwrap()), "0");
+    }
+
+    #[tokio::test]
+    async fn a_client_still_sending_its_message_holds_no_slot() {
+        let layer = AdmissionLayer::new(AdmissionLimits {
+            max_in_flight: 1,
+            max_queued: 0,
+            max_wait: Duration::from_millis(10),
+        });
+        let service = tower::Layer::layer(&layer, slow(Duration::from_millis(1)));
+        let path = "/readout.v1.GatewayService/GetEntityProfile";
+        let stalled = http::Request::builder()
+            .uri(path)
+            .body(tonic::body::Body::new(Stalled))
+            .unwrap();
+        let waiting = tokio::spawn(service.clone().oneshot(stalled));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // The one slot is free: the stalled call has not been counted.
+        for _ in 0..3 {
+            let ready = service.clone().oneshot(call_to(path)).await.unwrap();
+            assert_eq!(code(&ready), "0");
+        }
+        assert!(!waiting.is_finished());
+        waiting.abort();
+        // A client stream is counted on its headers, as before: its body need
+        // not end before it is answered.
+        let streaming = http::Request::builder()
+            .uri("/readout.v1.IngestService/SubmitArticles")
+            .body(tonic::body::Body::new(Stalled))
+            .unwrap();
+        let answer = service.oneshot(streaming).await.unwrap();
+        assert_eq!(code(&answer), "0");
     }
 }

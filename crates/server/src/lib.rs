@@ -8,6 +8,7 @@ pub mod config;
 pub mod gate;
 pub mod metrics;
 pub mod pushback;
+pub mod read_ahead;
 pub mod request;
 pub mod retry;
 pub mod serve;

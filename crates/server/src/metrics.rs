@@ -66,6 +66,7 @@ type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 struct ServerMetrics {
     rpc_duration: HistogramFamily<RpcLabels>,
+    admitted_duration: HistogramFamily<RpcLabels>,
     pool_connections: Family<PoolStateLabels, Gauge>,
     pool_max: Family<PoolLabels, Gauge>,
     pool_wait: HistogramFamily<PoolLabels>,
@@ -74,6 +75,7 @@ struct ServerMetrics {
 static SERVER: LazyLock<ServerMetrics> = LazyLock::new(|| {
     let metrics = ServerMetrics {
         rpc_duration: Family::new_with_constructor(seconds_histogram),
+        admitted_duration: Family::new_with_constructor(seconds_histogram),
         pool_connections: Family::default(),
         pool_max: Family::default(),
         pool_wait: Family::new_with_constructor(seconds_histogram),
@@ -85,6 +87,13 @@ static SERVER: LazyLock<ServerMetrics> = LazyLock::new(|| {
         "rpc_server_call_duration_seconds",
         "Duration of gRPC calls served, by service, method and status code",
         metrics.rpc_duration.clone(),
+    );
+    registry.register(
+        "rpc_server_admitted_duration_seconds",
+        "Duration of the gRPC calls load shedding admitted, from their complete request \
+         (its one message received; a client stream's headers) to their answer, by service, \
+         method and status code",
+        metrics.admitted_duration.clone(),
     );
     registry.register(
         "db_client_connection_count",
@@ -158,7 +167,8 @@ pub fn observe_db_pool(pool: &'static str, size: u32, idle: u32, max: u32, wait:
     }
 }
 
-fn record_call(path: &str, code: i32, elapsed: Duration) {
+/// The labels of a call to `path` answered with `code`.
+fn rpc_labels(path: &str, code: i32) -> RpcLabels {
     // A gRPC path is `/package.Service/Method`; a path the server does not serve
     // (UNIMPLEMENTED) is `_OTHER`, as OpenTelemetry says, so clients cannot
     // create a series per made-up path.
@@ -169,14 +179,38 @@ fn record_call(path: &str, code: i32, elapsed: Duration) {
             .split_once('/')
             .unwrap_or((path, "")),
     };
+    RpcLabels {
+        rpc_system: "grpc",
+        rpc_service: service.to_owned(),
+        rpc_method: method.to_owned(),
+        rpc_grpc_status_code: code,
+    }
+}
+
+/// The status of an answer: errors of unary calls travel in the response
+/// headers (trailers-only); a status in trailers after a body counts as OK.
+fn status_code<B>(response: &http::Response<B>) -> i32 {
+    response
+        .headers()
+        .get("grpc-status")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0)
+}
+
+fn record_call(path: &str, code: i32, elapsed: Duration) {
     SERVER
         .rpc_duration
-        .get_or_create(&RpcLabels {
-            rpc_system: "grpc",
-            rpc_service: service.to_owned(),
-            rpc_method: method.to_owned(),
-            rpc_grpc_status_code: code,
-        })
+        .get_or_create(&rpc_labels(path, code))
+        .observe(elapsed.as_secs_f64());
+}
+
+/// Records an admitted call's `elapsed` time, from its complete request to its
+/// answer (see `admission`).
+pub fn record_admitted<B>(path: &str, response: &http::Response<B>, elapsed: Duration) {
+    SERVER
+        .admitted_duration
+        .get_or_create(&rpc_labels(path, status_code(response)))
         .observe(elapsed.as_secs_f64());
 }
 
@@ -302,16 +336,9 @@ where
         let future = self.inner.call(request);
         Box::pin(async move {
             let result = future.await;
-            // Errors of unary calls travel in the response headers (trailers-only);
-            // a status in trailers after a body counts as OK here. A transport
-            // error is UNKNOWN (2), as the client sees it.
+            // A transport error is UNKNOWN (2), as the client sees it.
             let code = match &result {
-                Ok(response) => response
-                    .headers()
-                    .get("grpc-status")
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.parse().ok())
-                    .unwrap_or(0),
+                Ok(response) => status_code(response),
                 Err(_) => 2,
             };
             record_call(&path, code, started.elapsed());
