@@ -29,7 +29,17 @@ pub async fn serve(
     let feed = feed::ProcessedFeed::start(pool.clone(), draining.clone());
     let handler =
         handler::QueryHandler::new(pool.clone(), feed, draining, config.common.watch_limits());
-    let plumbing = Plumbing::new(&config.common, &[readout_proto::service_names::QUERY])
+    // The gateway carries every client's Watch to this service over one
+    // connection, so the streams a connection may hold (HTTP/2's
+    // SETTINGS_MAX_CONCURRENT_STREAMS) must cover the watches this service
+    // admits besides its admitted and queued calls: beyond the bound the
+    // caller's client fails the next stream with a transport error instead of
+    // waiting (with the public default of 256, the 257th watch failed).
+    let mut common = config.common.clone();
+    common.max_concurrent_requests = common
+        .max_concurrent_requests
+        .max(common.max_watches + common.max_in_flight + common.max_queued);
+    let plumbing = Plumbing::new(&common, &[readout_proto::service_names::QUERY])
         .await?
         .router(|router| router.add_service(QueryServiceServer::new(handler)));
     // Ready while the database answers.

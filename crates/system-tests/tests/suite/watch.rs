@@ -244,3 +244,43 @@ async fn identical_watches_share_one_evaluation_and_each_gets_every_match() {
     }
     app.stop().await;
 }
+
+/// The gateway carries every client's Watch to the query service over one
+/// connection, so that connection must hold more streams than a public client
+/// connection may (256): with the public bound, the 257th watch failed with a
+/// transport error.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_connection_to_the_query_service_carries_hundreds_of_watches() {
+    use readout_proto::v1::query_service_client::QueryServiceClient;
+    use readout_proto::v1::WatchResultsRequest;
+    let mut app = spawn_app(1).await;
+    let query_address = app.suite.as_ref().expect("suite").query;
+    let query = QueryServiceClient::new(crate::helpers::tls_channel(query_address, true));
+    let public_bound = readout_server::CommonArgs::default().max_concurrent_requests;
+    let mut open = Vec::new();
+    for _ in 0..public_bound + 44 {
+        let watch = tokio::time::timeout(
+            Duration::from_secs(10),
+            query.clone().watch_results(WatchResultsRequest {
+                event_filter: "type = CONSULT".into(),
+                target: WatchTarget::Events as i32,
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("a watch opens within 10 s")
+        .expect("a watch opens");
+        open.push(watch.into_inner());
+    }
+    // Every stream is live: a meeting reaches the last one opened.
+    let (meeting, _) = app.submit(MEETING, "2023-02-18").await;
+    let last = open.last_mut().expect("watches");
+    let message = tokio::time::timeout(Duration::from_secs(30), last.message())
+        .await
+        .expect("a watch message within 30 s")
+        .expect("stream healthy")
+        .expect("stream open");
+    assert_eq!(message.article, meeting.name);
+    drop(open);
+    app.stop().await;
+}
