@@ -556,6 +556,161 @@ fn mobilisation_at(lower: &[String], i: usize) -> Option<usize> {
     None
 }
 
+/// Non-military resources whose withdrawal reduces relations (PLOVER 3.13,
+/// SANCTION 'withdraw': "one's non-military resources (e.g., aid, observers,
+/// diplomats, peacekeepers)"), as stems; troops withdrawn retreat (3.7).
+const RESOURCES: &[&str] = &[
+    "ambassador",
+    "envoy",
+    "diplomat",
+    "consul",
+    "embass",
+    "observer",
+    "monitor",
+    "inspector",
+    "peacekeep",
+    "delegat",
+    "mission",
+    "mediator",
+    "funding",
+    "investment",
+    "volunteer",
+];
+/// Bodies and undertakings one withdraws from by reducing relations (3.13:
+/// "from a group, mediation activity, organization"), as stems.
+const BODIES: &[&str] = &[
+    "talks",
+    "negotiat",
+    "mediation",
+    "organi",
+    "alliance",
+    "union",
+    "bloc",
+    "league",
+    "council",
+    "commission",
+    "court",
+    "treaty",
+    "pact",
+    "accord",
+    "agreement",
+    "deal",
+    "convention",
+    "body",
+    "group",
+    "forum",
+    "coalition",
+    "summit",
+    "process",
+    "membership",
+    "party",
+    "federation",
+    "association",
+    "commonwealth",
+    "assembly",
+    "parliament",
+    "committee",
+];
+
+/// Whether `w` starts with one of `stems`.
+fn stem_in(w: &str, stems: &[&str]) -> bool {
+    stems.iter().any(|stem| w.starts_with(stem))
+}
+
+/// Whether the withdrawal at `i..end` reduces relations (PLOVER 3.13,
+/// SANCTION 'withdraw') rather than retreating (3.7): what is withdrawn is a
+/// non-military resource ("withdrew its ambassador", "observers withdrew from
+/// the mission"), or what is left is a body or undertaking ("pulled out of
+/// the trade pact", "withdrew from the talks"); forces withdrawn
+/// ("withdrew its troops from the alliance's base") retreat.
+fn withdrawal_of_resources(lower: &[String], i: usize, end: usize) -> bool {
+    let stop = |w: &String| CLAUSE_BREAKS.contains(&w.as_str()) || w == "after" || w == "amid";
+    let window: Vec<&String> = lower[end..(end + 7).min(lower.len())]
+        .iter()
+        .take_while(|w| !stop(w))
+        .collect();
+    let from = window
+        .iter()
+        .position(|w| *w == "from" || *w == "of")
+        .unwrap_or(window.len());
+    let object = &window[..from.min(4)];
+    if object
+        .iter()
+        .any(|w| FORCES.contains(&w.as_str()) || COMBATANTS.contains(&w.as_str()))
+    {
+        return false;
+    }
+    if object
+        .iter()
+        .any(|w| w.as_str() == "aid" || stem_in(w, RESOURCES))
+    {
+        return true;
+    }
+    // Intransitive: "observers withdrew from the mission".
+    let subject = &lower[i.saturating_sub(3)..i];
+    if object.is_empty()
+        && subject
+            .iter()
+            .any(|w| stem_in(w, RESOURCES) && !stem_in(w, &["mission"]))
+    {
+        return true;
+    }
+    window[(from + 1).min(window.len())..(from + 5).min(window.len())]
+        .iter()
+        .any(|w| stem_in(w, BODIES))
+}
+
+/// Whether the expulsion at `i..end` is from a group, party or
+/// organisation, or of a member: SANCTION 'expel' (PLOVER 3.13), not a
+/// deportation (3.15).
+fn expelled_from_body(lower: &[String], i: usize, end: usize) -> bool {
+    const PARTIES: &[&str] = &[
+        "party",
+        "parties",
+        "union",
+        "league",
+        "bloc",
+        "alliance",
+        "organi",
+        "association",
+        "federation",
+        "club",
+    ];
+    lower[end..(end + 4).min(lower.len())]
+        .iter()
+        .any(|w| w.starts_with("member"))
+        || lower[i.saturating_sub(3)..i]
+            .iter()
+            .any(|w| stem_in(w, PARTIES))
+        || lower[end..(end + 6).min(lower.len())]
+            .iter()
+            .position(|w| w == "from")
+            .is_some_and(|k| {
+                lower[end + k + 1..(end + k + 5).min(lower.len())]
+                    .iter()
+                    .any(|w| stem_in(w, BODIES))
+            })
+}
+
+/// Whether `i` is a verb "recall" whose object names diplomats: recalling
+/// an envoy reduces relations (PLOVER 3.13, SANCTION 'withdraw').
+fn recall_at(lower: &[String], i: usize) -> bool {
+    lower[i].starts_with("recall")
+        && lower[i + 1..(i + 5).min(lower.len())].iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "ambassador",
+                    "envoy",
+                    "diplomat",
+                    "consul",
+                    "charg",
+                    "emissar",
+                ],
+            )
+        })
+}
+
 /// Labour words that make a strike a protest, not an attack.
 const LABOUR: &[&str] = &[
     "workers",
@@ -863,6 +1018,26 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // word names is read as the act.
         let entry = entry.or_else(|| debt_relief_at(lower, i).then(debt_relief_entry));
         let Some(entry) = entry else {
+            if recall_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end: i + 1,
+                    event_type: EventType::Sanction,
+                    mode: Some("withdraw"),
+                    noun: false,
+                    hand: false,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                i += 1;
+                continue;
+            }
             if court_order_at(lower, i) {
                 found.push(Found {
                     first: i,
@@ -1069,6 +1244,17 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.13: withdrawing non-military resources (an ambassador,
+        // observers, aid) or from a body or undertaking (talks, a pact, an
+        // organisation) reduces relations; forces withdrawn retreat (3.7).
+        if matches!(event_type, EventType::Retreat | EventType::Concede)
+            && (lower[i].starts_with("withdr")
+                || lower[i].starts_with("pull") && lower[i + 1..end].iter().any(|w| w == "out"))
+            && withdrawal_of_resources(lower, i, end)
+        {
+            event_type = EventType::Sanction;
+            mode = Some("withdraw");
+        }
         // PLOVER 3.13 and 3.15: suspending or halting what one gives or
         // shares (aid, talks, relations) reduces relations, and suspending a
         // service or outlet (the internet, a newspaper) is a restriction; an
@@ -1094,7 +1280,21 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     .chain(subject)
                     .any(|w| words.iter().any(|stem| w.starts_with(stem)))
             };
-            if near(WITHHELD) {
+            // Suspending a member, or suspension from a body, expels it for a
+            // time (PLOVER 3.13, SANCTION 'expel': "permanently or
+            // temporarily expel an entity from a group").
+            let from_body = lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .position(|w| w == "from")
+                .is_some_and(|k| {
+                    lower[end + k + 1..(end + k + 5).min(lower.len())]
+                        .iter()
+                        .any(|w| stem_in(w, BODIES))
+                });
+            if near(&["member"]) || from_body {
+                event_type = EventType::Sanction;
+                mode = Some("expel");
+            } else if near(WITHHELD) {
                 event_type = EventType::Sanction;
                 mode = Some("discontinue");
             } else if near(OUTLETS) {
@@ -1132,9 +1332,15 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 .iter()
                 .any(|stem| w.starts_with(stem))
             });
-            if !official {
+            // Expelled from a group, party or organisation, or a member
+            // expelled: SANCTION 'expel' (3.13), not a deportation.
+            let body = expelled_from_body(lower, i, end);
+            if !official && !body {
                 event_type = EventType::Coerce;
             }
+        } else if lower[i].starts_with("expel") && !noun && expelled_from_body(lower, i, end) {
+            event_type = EventType::Sanction;
+            mode = Some("expel");
         }
         // PLOVER 3.4 and 3.7: a declared ceasefire is a concession, an
         // implemented one a retreat.
@@ -1243,10 +1449,17 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             }
         }
         // "agreed to withdraw", "threatened to impose sanctions", "urged talks", "asked for release".
-        if let Some(index) = found
-            .iter()
-            .rposition(|c| !c.noun && controls(c.event_type) && c.end <= i && i - c.end <= 3)
-        {
+        if let Some(index) = found.iter().rposition(|c| {
+            !c.noun
+                && (controls(c.event_type)
+                        // What is withdrawn from ("pulled out of the pact").
+                        || c.event_type == EventType::Sanction
+                            && c.mode == Some("withdraw")
+                            && noun
+                            && before.iter().any(|w| w == "from" || w == "of"))
+                && c.end <= i
+                && i - c.end <= 3
+        }) {
             let to = before.last().is_some_and(|w| w == "to" || w == "for");
             // "warned it will withdraw", "threatened that they would strike":
             // the act the clause after the verb announces is its content.
@@ -1719,5 +1932,41 @@ mod tests {
             [EventType::Assault]
         );
         assert!(!read(&lower("japan and india pledge closer cooperation"))[0].noun);
+    }
+
+    #[test]
+    fn tenth_round_withdrawals_and_memberships() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // PLOVER 3.13: non-military resources withdrawn, or withdrawing from
+        // a body, reduce relations; forces withdrawn retreat (3.7).
+        for sentence in [
+            "peru withdrew its ambassador from mexico",
+            "observers withdrew from the election mission",
+            "honduras pulled out of the trade pact",
+            "colombia recalled its envoy",
+            "the african union suspended mali 's membership",
+            "the ruling party expelled a dissident lawmaker",
+        ] {
+            assert_eq!(
+                events(read(&lower(sentence))),
+                [EventType::Sanction],
+                "{sentence}"
+            );
+        }
+        assert_eq!(
+            events(read(&lower("troops withdraw from the town"))),
+            [EventType::Retreat]
+        );
+        assert_eq!(
+            events(read(&lower("thailand expelled foreign workers"))),
+            [EventType::Coerce]
+        );
     }
 }
