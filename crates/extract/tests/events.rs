@@ -317,6 +317,20 @@ fn tenth_round_rules_type_and_direct_their_acts() {
             uganda,
             kenya,
         ),
+        // 3.16: a crowd dispersed with a crowd-control weapon is an assault.
+        (
+            "Uganda Police Disperse Kenya Protesters With Tear Gas",
+            EventType::Assault,
+            &["Uganda Police"][..],
+            kenya,
+        ),
+        // 3.16: fighting, not a request.
+        (
+            "Uganda Pushes Back Kenya Rebels",
+            EventType::Assault,
+            uganda,
+            kenya,
+        ),
     ] {
         assert_headline(headline, event_type, source, target);
     }

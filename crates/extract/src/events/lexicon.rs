@@ -692,6 +692,90 @@ fn expelled_from_body(lower: &[String], i: usize, end: usize) -> bool {
             })
 }
 
+/// Crowd-control weapons and tactics (PLOVER 3.16, ASSAULT 'crowd-control':
+/// "tear gas, water cannons, firing weapons in the air, lathi charges").
+const CROWD_WEAPONS: &[&str] = &[
+    "tear",
+    "teargas",
+    "water",
+    "rubber",
+    "pepper",
+    "stun",
+    "batons",
+    "baton",
+    "lathi",
+    "truncheons",
+    "plastic",
+    "pellets",
+];
+/// Crowds and gatherings that police break up.
+const CROWDS: &[&str] = &[
+    "protest",
+    "demonstrat",
+    "crowd",
+    "rall",
+    "march",
+    "gathering",
+    "sit-in",
+    "riot",
+    "mob",
+];
+
+/// The crowd control at `i`: a verb dispersing or breaking up a crowd
+/// ("police dispersed protesters", "the rally was broken up"), one past it
+/// and its type — a restriction (COERCE 'restrict', PLOVER 3.16: "ambiguous
+/// interactions ... coded as RESTRICT"), or an assault where a crowd-control
+/// weapon is named within six words ("dispersed the crowd with tear gas",
+/// "used water cannon to disperse": ASSAULT 'crowd-control').
+fn crowd_control_at(lower: &[String], i: usize) -> Option<(usize, EventType)> {
+    let word = lower[i].as_str();
+    let end = if word.starts_with("dispers") {
+        i + 1
+    } else if matches!(word, "break" | "breaks" | "broke" | "broken" | "breaking")
+        && lower.get(i + 1).is_some_and(|w| w == "up")
+    {
+        i + 2
+    } else {
+        return None;
+    };
+    let crowd = |w: &String| stem_in(w, CROWDS) && !w.starts_with("marched");
+    let object = lower[end..(end + 4).min(lower.len())].iter().any(crowd);
+    let passive = lower[i.saturating_sub(4)..i].iter().any(crowd)
+        && lower[i.saturating_sub(2)..i]
+            .iter()
+            .any(|w| PASSIVE_AUX.contains(&w.as_str()));
+    if !object && !passive {
+        return None;
+    }
+    let weapon = lower[i.saturating_sub(6)..(end + 6).min(lower.len())]
+        .iter()
+        .any(|w| CROWD_WEAPONS.contains(&w.as_str()))
+        && lower[i.saturating_sub(6)..(end + 7).min(lower.len())]
+            .windows(2)
+            .any(|p| {
+                matches!(
+                    (p[0].as_str(), p[1].as_str()),
+                    ("tear", "gas")
+                        | ("water", "cannon" | "cannons")
+                        | ("rubber" | "plastic", "bullets")
+                        | ("pepper", "spray")
+                        | ("stun", "grenades" | "grenade")
+                        | ("lathi", "charge" | "charges")
+                ) || matches!(
+                    p[0].as_str(),
+                    "teargas" | "batons" | "baton" | "truncheons" | "pellets"
+                )
+            });
+    Some((
+        end,
+        if weapon {
+            EventType::Assault
+        } else {
+            EventType::Coerce
+        },
+    ))
+}
+
 /// Whether `i` is a verb "recall" whose object names diplomats: recalling
 /// an envoy reduces relations (PLOVER 3.13, SANCTION 'withdraw').
 fn recall_at(lower: &[String], i: usize) -> bool {
@@ -1018,6 +1102,40 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // word names is read as the act.
         let entry = entry.or_else(|| debt_relief_at(lower, i).then(debt_relief_entry));
         let Some(entry) = entry else {
+            if let Some((end, event_type)) = crowd_control_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end,
+                    event_type,
+                    mode: Some(if event_type == EventType::Assault {
+                        "crowd-control"
+                    } else {
+                        "restrict"
+                    }),
+                    noun: false,
+                    // A rule's trigger, no bare dictionary verb ("disperse
+                    // protesters" is no noun compound).
+                    hand: true,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                // "the rally was broken up": the protest before a passive is
+                // its object, no event of its own.
+                let index = found.len() - 1;
+                if let Some(protest) = found[..index].iter_mut().rev().find(|f| {
+                    f.noun && f.event_type == EventType::Protest && f.end <= i && i - f.end <= 3
+                }) {
+                    protest.content_of = Some(index);
+                }
+                i = end;
+                continue;
+            }
             if recall_at(lower, i) {
                 found.push(Found {
                     first: i,
@@ -1117,6 +1235,21 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         {
             event_type = EventType::Coerce;
             mode = Some("restrict");
+            end += 1;
+        } else if lower[i].starts_with("push")
+            && lower.get(end).is_some_and(|w| w == "back")
+            && lower[end + 1..(end + 4).min(lower.len())].iter().any(|w| {
+                COMBATANTS.contains(&w.as_str())
+                    || matches!(
+                        w.as_str(),
+                        "enemy" | "forces" | "offensive" | "attackers" | "invaders" | "army"
+                    )
+            })
+        {
+            // Armed forces pushing back rebels are fighting them (PLOVER
+            // 3.16), not urging them.
+            event_type = EventType::Assault;
+            mode = None;
             end += 1;
         }
         if !noun && EASING.contains(&lower[i].as_str()) {
@@ -1967,6 +2100,43 @@ mod tests {
         assert_eq!(
             events(read(&lower("thailand expelled foreign workers"))),
             [EventType::Coerce]
+        );
+    }
+
+    #[test]
+    fn tenth_round_crowd_control_and_fighting() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // PLOVER 3.16: a crowd dispersed is a restriction (COERCE); with a
+        // crowd-control weapon named, an assault ('crowd-control').
+        assert_eq!(
+            events(read(&lower("police dispersed the protesters"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("the rally was broken up by police"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("police dispersed protesters with tear gas"))),
+            [EventType::Assault]
+        );
+        assert_eq!(
+            events(read(&lower(
+                "police used water cannon to disperse the crowd"
+            ))),
+            [EventType::Assault]
+        );
+        // Fighters pushed back are fought (3.16), not urged.
+        assert_eq!(
+            events(read(&lower("the army pushed back the rebels"))),
+            [EventType::Assault]
         );
     }
 }
