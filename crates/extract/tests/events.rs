@@ -331,6 +331,20 @@ fn tenth_round_rules_type_and_direct_their_acts() {
             uganda,
             kenya,
         ),
+        // 3.2, 3.9: summoning an ambassador is a complaint.
+        (
+            "Uganda Summons Kenya's Ambassador",
+            EventType::Accuse,
+            uganda,
+            kenya,
+        ),
+        // 3.6: reparations paid are aid.
+        (
+            "Uganda Pays Reparations to Kenya",
+            EventType::Aid,
+            uganda,
+            kenya,
+        ),
     ] {
         assert_headline(headline, event_type, source, target);
     }

@@ -191,6 +191,10 @@ const LIGHT_VERBS: &[&str] = &[
     "carry",
     "carries",
     "carrying",
+    "pay",
+    "pays",
+    "paid",
+    "paying",
 ];
 /// Words before a trigger that make it future: announced, not yet done.
 const FUTURE: &[&str] = &[
@@ -434,6 +438,8 @@ const STOPPING: &[&str] = &[
     "stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing", "end", "ends",
     "ended", "ending",
 ];
+/// Stems of concession verbs that stop an act ("halted fighting").
+const STOPPING_ACTS: &[&str] = &["halt", "stop", "ceas", "end", "suspend"];
 /// People named by the protest they take part in: the subject of a verbal
 /// act ("protesters demand"), not an event of their own.
 const PROTESTERS: &[&str] = &[
@@ -775,6 +781,27 @@ fn crowd_control_at(lower: &[String], i: usize) -> Option<(usize, EventType)> {
         },
     ))
 }
+
+/// Disasters and the relief of them, as stems: forces sent for them aid
+/// (PLOVER 3.14: "mobilizing police or military forces for disaster relief
+/// should be coded as AID").
+const DISASTERS: &[&str] = &[
+    "relief",
+    "disaster",
+    "flood",
+    "earthquake",
+    "quake",
+    "hurricane",
+    "cyclone",
+    "typhoon",
+    "storm",
+    "wildfire",
+    "tsunami",
+    "landslide",
+    "evacuat",
+    "rescue",
+    "humanitarian",
+];
 
 /// Whether `i` is a verb "recall" whose object names diplomats: recalling
 /// an envoy reduces relations (PLOVER 3.13, SANCTION 'withdraw').
@@ -1252,6 +1279,66 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             mode = None;
             end += 1;
         }
+        // PLOVER 3.2 and 3.9 (ambiguities): summoning an ambassador is a
+        // complaint, ACCUSE 'disapprove', not a consultation.
+        if lower[i].starts_with("summon")
+            && lower[end..(end + 5).min(lower.len())].iter().any(|w| {
+                stem_in(
+                    w,
+                    &[
+                        "ambassador",
+                        "envoy",
+                        "diplomat",
+                        "consul",
+                        "charg",
+                        "emissar",
+                    ],
+                )
+            })
+        {
+            event_type = EventType::Accuse;
+            mode = Some("disapprove");
+        }
+        // PLOVER 3.11 and 3.15 (ambiguities): an arrest warrant, an arrest in
+        // absentia, is a threat of arrest, not an arrest.
+        if event_type == EventType::Coerce && lower[i].starts_with("arrest") {
+            if lower.get(end).is_some_and(|w| w.starts_with("warrant")) {
+                event_type = EventType::Threaten;
+                mode = Some("arrest");
+                end += 1;
+            } else if lower[i.saturating_sub(4)..i]
+                .iter()
+                .any(|w| w.starts_with("warrant"))
+                || lower[end..(end + 3).min(lower.len())]
+                    .windows(2)
+                    .any(|p| p[0] == "in" && p[1] == "absentia")
+            {
+                event_type = EventType::Threaten;
+                mode = Some("arrest");
+            }
+        }
+        // PLOVER 3.10 and 3.15 (ambiguities): barring a group from entering
+        // the territory is a REJECT; expelling it is COERCE.
+        if event_type == EventType::Coerce
+            && (lower[i].starts_with("bar") || lower[i].starts_with("ban"))
+            && lower[end..(end + 5).min(lower.len())]
+                .iter()
+                .any(|w| w == "entering" || w == "entry")
+        {
+            event_type = EventType::Reject;
+            mode = None;
+        }
+        // PLOVER 3.14 (ambiguities): police or armed forces mobilised for
+        // disaster relief give AID.
+        if event_type == EventType::Mobilize
+            && lower[end..(end + 6).min(lower.len())]
+                .iter()
+                .take_while(|w| !CLAUSE_BREAKS.contains(&w.as_str()))
+                .any(|w| stem_in(w, DISASTERS))
+        {
+            event_type = EventType::Aid;
+            mode = None;
+        }
         if !noun && EASING.contains(&lower[i].as_str()) {
             if let Some(eased) = easing_object(lower, end) {
                 event_type = eased;
@@ -1614,6 +1701,21 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     (EventType::Agree, EventType::Aid) if mode == Some("debt") => EventType::Aid,
                     (EventType::Agree, EventType::Retreat | EventType::Concede) => {
                         EventType::Concede
+                    }
+                    // Halting or ending fighting ends an active conflict, a
+                    // RETREAT 'ceasefire' (PLOVER 3.7); announced, a CONCEDE
+                    // (3.4), as is one's own protest suspended.
+                    (EventType::Concede, EventType::Assault)
+                        if noun
+                            && STOPPING_ACTS
+                                .iter()
+                                .any(|s| lower[found[index].first].starts_with(s))
+                            && !lower[found[index].first.saturating_sub(3)..found[index].first]
+                                .iter()
+                                .any(|w| FUTURE.contains(&w.as_str()) || w == "to") =>
+                    {
+                        found[index].mode = Some("ceasefire");
+                        EventType::Retreat
                     }
                     (
                         EventType::Agree,
@@ -2145,5 +2247,37 @@ mod tests {
             events(read(&lower("the army pushed back the rebels"))),
             [EventType::Assault]
         );
+    }
+
+    #[test]
+    fn tenth_round_manual_ambiguities() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        for (sentence, event_type) in [
+            // 3.2, 3.9: an ambassador summoned is a complaint.
+            ("the ministry summoned the ambassador", EventType::Accuse),
+            // 3.11, 3.15: an arrest warrant is a threat of arrest.
+            ("a court issued an arrest warrant", EventType::Threaten),
+            ("a warrant for his arrest", EventType::Threaten),
+            // 3.10: barred from entering is a rejection.
+            ("kenya barred journalists from entering", EventType::Reject),
+            // 3.14: forces sent for disaster relief give aid.
+            ("troops were deployed to help flood victims", EventType::Aid),
+            // 3.6: reparations are aid.
+            ("germany paid reparations", EventType::Aid),
+            // 3.7: fighting halted ends a conflict; announced, a concession.
+            ("the rebels halted fighting", EventType::Retreat),
+            ("the rebels will halt fighting", EventType::Concede),
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
+        }
     }
 }
