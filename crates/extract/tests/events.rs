@@ -345,6 +345,13 @@ fn tenth_round_rules_type_and_direct_their_acts() {
             uganda,
             kenya,
         ),
+        // Approving one's own sanctions imposes them.
+        (
+            "Uganda Approves Sanctions Against Kenya",
+            EventType::Sanction,
+            uganda,
+            kenya,
+        ),
     ] {
         assert_headline(headline, event_type, source, target);
     }

@@ -2016,6 +2016,41 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 }
             }
         }
+        // "approved sanctions on", "authorized the deployment of troops": an
+        // actor authorising its own material act performs it, so the act
+        // takes its own type (the approval is no SUPPORT of another's policy,
+        // manual 3.3, nor a concession).
+        if noun
+            && matches!(
+                event_type,
+                EventType::Sanction
+                    | EventType::Coerce
+                    | EventType::Mobilize
+                    | EventType::Assault
+                    | EventType::Aid
+            )
+        {
+            let index = found.len().checked_sub(1);
+            if let Some(previous) = found.last_mut() {
+                let word = lower[previous.first].as_str();
+                if !previous.noun
+                    && (word.starts_with("approv") || word.starts_with("authori"))
+                    && previous.end <= i
+                    && i - previous.end <= 3
+                    && !lower[previous.end..i].iter().any(|w| {
+                        BACKGROUND.contains(&w.as_str())
+                            || BETWEEN.contains(&w.as_str())
+                            || w == "'s"
+                            || w == "\u{2019}s"
+                    })
+                {
+                    previous.light = true;
+                    if content_of == index {
+                        content_of = None;
+                    }
+                }
+            }
+        }
         // "hit by sanctions", "news site hit by a cyber attack": a forceful
         // verb whose agent is an act noun only says the act struck; the noun
         // is the event.
@@ -2570,5 +2605,35 @@ mod tests {
         ] {
             assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
         }
+    }
+
+    #[test]
+    fn tenth_round_authorised_acts_take_their_own_type() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // An actor approving or authorising its own material act performs it.
+        assert_eq!(
+            events(read(&lower(
+                "the cabinet approved sanctions on its neighbour"
+            ))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower(
+                "the cabinet authorized the deployment of troops"
+            ))),
+            [EventType::Mobilize]
+        );
+        // Approving another's policy stays support (manual 3.3).
+        assert_eq!(
+            events(read(&lower("kenya approved the reforms"))),
+            [EventType::Support]
+        );
     }
 }
