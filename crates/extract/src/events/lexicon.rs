@@ -1843,6 +1843,12 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 other => other,
             };
         }
+        // PLOVER 3.1 and 3.2: a meeting or visit announced for the future
+        // ("will meet", "plan to visit") is an AGREE; "to" alone may be a
+        // purpose ("flew to Beijing to meet").
+        if event_type == EventType::Consult && before.iter().any(|w| FUTURE.contains(&w.as_str())) {
+            event_type = EventType::Agree;
+        }
         // "to detain journalists if they publish", "the possibility of
         // restrictions": a conflictual act held out on a condition is a threat.
         if conflictual
@@ -2629,6 +2635,15 @@ mod tests {
                 "the cabinet authorized the deployment of troops"
             ))),
             [EventType::Mobilize]
+        );
+        // A meeting announced for the future is an agreement (3.1, 3.2).
+        assert_eq!(
+            events(read(&lower("the two presidents will meet next week"))),
+            [EventType::Agree]
+        );
+        assert_eq!(
+            events(read(&lower("the two presidents met on monday"))),
+            [EventType::Consult]
         );
         // Approving another's policy stays support (manual 3.3).
         assert_eq!(
