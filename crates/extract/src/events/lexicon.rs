@@ -965,7 +965,7 @@ fn reading_at(lower: &[String], i: usize) -> Option<(usize, EventType, &'static 
             | "advances"
     );
     if sending && clause_after(3).iter().any(forces)
-        || (heading || word == "massed" || word == "stationed")
+        || (heading || matches!(word, "massed" | "massing" | "stationed"))
             && before(2).iter().any(|w| forces(&w))
     {
         let relief = clause_after(8).into_iter().any(|w| stem_in(w, DISASTERS));
@@ -974,6 +974,50 @@ fn reading_at(lower: &[String], i: usize) -> Option<(usize, EventType, &'static 
         } else {
             (i + 1, EventType::Mobilize, "troops")
         });
+    }
+    // 3.9 ACCUSE 'allege': "sue or bring to court" ("took the government to court").
+    if matches!(word, "take" | "takes" | "took" | "taking" | "taken")
+        && clause_after(6)
+            .windows(2)
+            .any(|p| p[0].as_str() == "to" && p[1].as_str() == "court")
+    {
+        return Some((i + 1, EventType::Accuse, "allege"));
+    }
+    // 3.4 CONCEDE: a fault acknowledged, as admitted.
+    if word.starts_with("acknowledg")
+        && clause_after(4).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "mistake",
+                    "error",
+                    "failure",
+                    "fault",
+                    "wrongdoing",
+                    "guilt",
+                    "responsibility",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Concede, "admit"));
+    }
+    // 3.6 AID: relief goods delivered, shipped or airlifted.
+    if (word.starts_with("deliver")
+        || word.starts_with("airlift")
+        || word.starts_with("distribut")
+        || word.starts_with("ship"))
+        && clause_after(4).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "food", "medicine", "medical", "vaccine", "tents", "blankets", "supplies",
+                    "rations",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Aid, "relief"));
     }
     if matches!(word, "let" | "lets" | "letting")
         && after(5)
@@ -1681,9 +1725,10 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // PLOVER 3.13: withdrawing non-military resources (an ambassador,
         // observers, aid) or from a body or undertaking (talks, a pact, an
         // organisation) reduces relations; forces withdrawn retreat (3.7).
-        if matches!(event_type, EventType::Retreat | EventType::Concede)
-            && (lower[i].starts_with("withdr")
-                || lower[i].starts_with("pull") && lower[i + 1..end].iter().any(|w| w == "out"))
+        if matches!(
+            event_type,
+            EventType::Retreat | EventType::Concede | EventType::Coerce
+        ) && (lower[i].starts_with("withdr") || lower[i].starts_with("pull"))
             && withdrawal_of_resources(lower, i, end)
         {
             event_type = EventType::Sanction;
@@ -1698,6 +1743,17 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         {
             event_type = EventType::Sanction;
             mode = Some("withdraw");
+        }
+        // "took the government to court": bringing to court (3.9 'allege').
+        if matches!(
+            lower[i].as_str(),
+            "take" | "takes" | "took" | "taking" | "taken"
+        ) && lower[end..(end + 6).min(lower.len())]
+            .windows(2)
+            .any(|p| p[0] == "to" && p[1] == "court")
+        {
+            event_type = EventType::Accuse;
+            mode = Some("allege");
         }
         // A search of homes or offices is a raid (PLOVER 3.15 'seize'), not
         // an investigation.
@@ -2603,6 +2659,26 @@ mod tests {
                 EventType::Concede,
             ),
             ("the president commuted the sentences", EventType::Concede),
+            // 3.3, 3.14, 3.2, 3.15, 3.10, 3.9, 3.4, 3.6: the manual's vocabulary.
+            (
+                "the government extended recognition to the republic",
+                EventType::Support,
+            ),
+            ("the army held war games", EventType::Mobilize),
+            ("kenya issued an invitation", EventType::Agree),
+            ("police rounded up dissidents", EventType::Coerce),
+            ("the rebels spurned the proposal", EventType::Reject),
+            (
+                "the opposition took the government to court",
+                EventType::Accuse,
+            ),
+            ("the president acknowledged mistakes", EventType::Concede),
+            ("the charity delivered food to refugees", EventType::Aid),
+            (
+                "the un pulled its peacekeepers from the mission",
+                EventType::Sanction,
+            ),
+            ("troops are massing on the border", EventType::Mobilize),
             // 3.5 COOPERATE: exchange begun.
             (
                 "india began exporting goods to belgium",
