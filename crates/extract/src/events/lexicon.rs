@@ -634,7 +634,11 @@ fn stem_in(w: &str, stems: &[&str]) -> bool {
 /// the trade pact", "withdrew from the talks"); forces withdrawn
 /// ("withdrew its troops from the alliance's base") retreat.
 fn withdrawal_of_resources(lower: &[String], i: usize, end: usize) -> bool {
-    let stop = |w: &String| CLAUSE_BREAKS.contains(&w.as_str()) || w == "after" || w == "amid";
+    let stop = |w: &String| {
+        CLAUSE_BREAKS.contains(&w.as_str())
+            || BACKGROUND.contains(&w.as_str())
+            || matches!(w.as_str(), "when" | "while" | "under" | "until")
+    };
     let window: Vec<&String> = lower[end..(end + 7).min(lower.len())]
         .iter()
         .take_while(|w| !stop(w))
@@ -848,7 +852,11 @@ const PREMISES: &[&str] = &[
 fn body_object(lower: &[String], end: usize) -> bool {
     lower[end..(end + 4).min(lower.len())]
         .iter()
-        .take_while(|w| !CLAUSE_BREAKS.contains(&w.as_str()) && *w != "to" && *w != "for")
+        .take_while(|w| {
+            !CLAUSE_BREAKS.contains(&w.as_str())
+                && !BACKGROUND.contains(&w.as_str())
+                && !matches!(w.as_str(), "to" | "for" | "when" | "while" | "under")
+        })
         .enumerate()
         .any(|(k, w)| k <= 3 && stem_in(w, BODIES))
 }
@@ -1986,6 +1994,9 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             if to || noun || clause {
                 content_of = Some(index);
                 let controller = found[index].event_type;
+                let across = lower[found[index].end..i]
+                    .iter()
+                    .any(|w| BACKGROUND.contains(&w.as_str()));
                 // An agreement or promise to retreat or concede is a concession
                 // (PLOVER 3.4); a promise of harm is a threat (3.11); quitting
                 // talks reduces relations (3.13, CAMEO 164).
@@ -2018,10 +2029,14 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                         | EventType::Sanction
                         | EventType::Mobilize,
                     ) => EventType::Threaten,
-                    (EventType::Retreat, EventType::Consult) if noun => EventType::Sanction,
+                    // ("returned the territory after talks" quits nothing:
+                    // a background clause's act is no object.)
+                    (EventType::Retreat, EventType::Consult) if noun && !across => {
+                        EventType::Sanction
+                    }
                     // Withdrawing from a treaty or pact reduces relations too.
                     (EventType::Retreat, EventType::Agree)
-                        if noun && before.iter().any(|w| w == "from") =>
+                        if noun && !across && before.iter().any(|w| w == "from") =>
                     {
                         EventType::Sanction
                     }
@@ -2530,6 +2545,17 @@ mod tests {
         assert_eq!(
             events(read(&lower("troops withdraw from the town"))),
             [EventType::Retreat]
+        );
+        // A background clause names no object: the rebels retreat.
+        assert_eq!(
+            events(read(&lower("rebels withdraw as peacekeepers arrive")))[0],
+            EventType::Retreat
+        );
+        assert_eq!(
+            events(read(&lower(
+                "the country returned seized territory after talks"
+            )))[0],
+            EventType::Retreat
         );
         assert_eq!(
             events(read(&lower("thailand expelled foreign workers"))),
