@@ -442,6 +442,33 @@ const STOPPING: &[&str] = &[
     "stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing", "end", "ends",
     "ended", "ending",
 ];
+/// Stems of computers and networks, whose attack or breach is cyber
+/// coercion (PLOVER 3.15).
+const CYBER: &[&str] = &[
+    "hacker",
+    "website",
+    "server",
+    "computer",
+    "cyber",
+    "database",
+    "network",
+    "malware",
+    "ransomware",
+    "email",
+];
+/// Stems of verbs that express support for an act or policy (PLOVER 3.3).
+const EXPRESSIVE: &[&str] = &[
+    "prais",
+    "hail",
+    "commend",
+    "welcom",
+    "applaud",
+    "laud",
+    "endors",
+    "congratulat",
+    "salut",
+    "thank",
+];
 /// Stems of concession verbs that stop an act ("halted fighting").
 const STOPPING_ACTS: &[&str] = &["halt", "stop", "ceas", "end", "suspend"];
 /// People named by the protest they take part in: the subject of a verbal
@@ -583,6 +610,11 @@ const RESOURCES: &[&str] = &[
     "mission",
     "mediator",
     "funding",
+    "support",
+    "backing",
+    "assistance",
+    "cooperation",
+    "recognition",
     "investment",
     "volunteer",
 ];
@@ -983,6 +1015,32 @@ fn reading_at(lower: &[String], i: usize) -> Option<(usize, EventType, &'static 
             (i + 1, EventType::Mobilize, "troops")
         });
     }
+    // 3.13 SANCTION 'discontinue': "curtail, decrease, break, or terminate
+    // diplomatic, commercial, or material exchanges" ("ended military
+    // cooperation"; talks ended may only be over).
+    if (matches!(word, "end" | "ends" | "ended" | "ending") || word.starts_with("terminat"))
+        && clause_after(3).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "cooperation",
+                    "trade",
+                    "ties",
+                    "relations",
+                    "aid",
+                    "assistance",
+                    "funding",
+                    "imports",
+                    "exports",
+                    "flights",
+                    "partnership",
+                    "alliance",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Sanction, "discontinue"));
+    }
     // 3.9 ACCUSE 'allege': "sue or bring to court" ("took the government to court").
     if matches!(word, "take" | "takes" | "took" | "taking" | "taken")
         && clause_after(6)
@@ -1038,6 +1096,22 @@ fn reading_at(lower: &[String], i: usize) -> Option<(usize, EventType, &'static 
         return Some((i + 1, EventType::Retreat, "access"));
     }
     None
+}
+
+/// Whether a conflictual act at `i` is held out by a modal just before it
+/// ("could freeze assets", "may cut the water supply"): a threat (PLOVER
+/// 3.11), as the reading of lexicon triggers has it.
+fn modal_threat(lower: &[String], i: usize) -> bool {
+    let before = &lower[i.saturating_sub(3)..i];
+    before
+        .iter()
+        .rev()
+        .take(2)
+        .any(|w| THREAT_MODALS.contains(&w.as_str()))
+        && !before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
+        && !lower[i.saturating_sub(6)..i]
+            .iter()
+            .any(|w| matches!(w.as_str(), "if" | "unless" | "whether") || w.starts_with("consider"))
 }
 
 /// Whether `i` is a verb "recall" whose object names diplomats: recalling
@@ -1132,8 +1206,14 @@ fn violence_by_protesters(lower: &[String], i: usize, end: usize) -> bool {
             .any(is_protesters);
     }
     let before = &lower[i.saturating_sub(3)..i];
-    before.iter().any(is_protesters)
-        && !before
+    // The protesters are the subject only in the verb's own clause
+    // ("protesters detained after violent clashes" did not clash).
+    let subject = before
+        .iter()
+        .rposition(|w| BACKGROUND.contains(&w.as_str()) || CLAUSE_BREAKS.contains(&w.as_str()))
+        .map_or(before, |k| &before[k + 1..]);
+    subject.iter().any(is_protesters)
+        && !subject
             .iter()
             .any(|w| PASSIVE_AUX.contains(&w.as_str()) || w == "against" || w == "on")
 }
@@ -1401,19 +1481,28 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 continue;
             }
             if let Some((end, event_type, mode)) = reading_at(lower, i) {
+                let threat = matches!(
+                    event_type,
+                    EventType::Sanction | EventType::Coerce | EventType::Mobilize
+                ) && modal_threat(lower, i);
                 found.push(Found {
                     first: i,
                     end,
-                    event_type,
+                    event_type: if threat {
+                        EventType::Threaten
+                    } else {
+                        event_type
+                    },
                     mode: Some(mode),
                     noun: false,
                     hand: false,
                     negated: lower[i.saturating_sub(3)..i]
                         .iter()
                         .any(|w| NEGATIONS.contains(&w.as_str())),
-                    hypothetical: lower[i.saturating_sub(6)..i]
-                        .iter()
-                        .any(|w| MODALS.contains(&w.as_str())),
+                    hypothetical: !threat
+                        && lower[i.saturating_sub(6)..i]
+                            .iter()
+                            .any(|w| MODALS.contains(&w.as_str())),
                     content_of: None,
                     light: false,
                 });
@@ -1651,6 +1740,16 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         {
             event_type = EventType::Protest;
             mode = Some("strike");
+        }
+        // PLOVER 3.15 'cyber': "cyber attacks and crime, including hacking,
+        // security breaches, website attacks" are COERCE, not violence.
+        if matches!(event_type, EventType::Assault | EventType::Accuse)
+            && lower[i.saturating_sub(3)..(end + 3).min(lower.len())]
+                .iter()
+                .any(|w| stem_in(w, CYBER))
+        {
+            event_type = EventType::Coerce;
+            mode = Some("cyber");
         }
         // PLOVER 3.12: violence by protesters is a riot, a protest ("shops
         // smashed by protesters", "rioters torched cars"), not an assault;
@@ -1977,11 +2076,18 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         if let Some(index) = found.iter().rposition(|c| {
             !c.noun
                 && (controls(c.event_type)
-                        // What is withdrawn from ("pulled out of the pact").
+                        // What is cut off or withdrawn ("ended military
+                        // cooperation", "withdrew its support").
                         || c.event_type == EventType::Sanction
-                            && c.mode == Some("withdraw")
+                            && matches!(c.mode, Some("withdraw" | "discontinue"))
                             && noun
-                            && before.iter().any(|w| w == "from" || w == "of"))
+                        // What is praised or welcomed is the object of the
+                        // support expressed (manual 3.3: "express support
+                        // for, commend ... policy, action"), as what is
+                        // condemned is of an accusation.
+                        || c.event_type == EventType::Support
+                            && noun
+                            && EXPRESSIVE.iter().any(|stem| lower[c.first].starts_with(stem)))
                 && c.end <= i
                 && i - c.end <= 3
         }) {
@@ -2752,5 +2858,52 @@ mod tests {
             events(read(&lower("kenya approved the reforms"))),
             [EventType::Support]
         );
+    }
+
+    #[test]
+    fn tenth_round_objects_of_support_cuts_and_cyber() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        for (sentence, event_type) in [
+            // 3.3: what is praised is the object of the support expressed.
+            (
+                "the minister praised trade cooperation with kenya",
+                EventType::Support,
+            ),
+            (
+                "uganda hailed the investment in its ports",
+                EventType::Support,
+            ),
+            // 3.13: exchanges ended or support withdrawn reduce relations.
+            (
+                "kenya ended military cooperation with uganda",
+                EventType::Sanction,
+            ),
+            (
+                "kenya withdrew its support for the bid",
+                EventType::Sanction,
+            ),
+            // 3.15: attacks on websites are cyber coercion.
+            ("hackers attacked government websites", EventType::Coerce),
+            // 3.11: a modal before a conflictual act no trigger word names.
+            ("the country could freeze assets", EventType::Threaten),
+            // 3.14: positions reinforced.
+            ("the army reinforced its border posts", EventType::Mobilize),
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
+        }
+        // Protesters in a background clause did not clash.
+        assert!(!events(read(&lower(
+            "police detained protesters after violent clashes"
+        )))
+        .contains(&EventType::Protest));
     }
 }
