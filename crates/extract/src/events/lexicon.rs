@@ -2097,7 +2097,12 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             let clause = before
                 .last()
                 .is_some_and(|w| matches!(w.as_str(), "will" | "would" | "'ll" | "shall"));
-            if to || noun || clause {
+            // "may impose tariffs": a light verb made a threat by the same
+            // modal as its noun carries the noun, it does not control it.
+            let same_threat = held_out
+                && found[index].event_type == EventType::Threaten
+                && LIGHT_VERBS.contains(&lower[found[index].first].as_str());
+            if (to || noun || clause) && !same_threat {
                 content_of = Some(index);
                 let controller = found[index].event_type;
                 let across = lower[found[index].end..i]
@@ -2895,6 +2900,10 @@ mod tests {
             ("hackers attacked government websites", EventType::Coerce),
             // 3.11: a modal before a conflictual act no trigger word names.
             ("the country could freeze assets", EventType::Threaten),
+            (
+                "the country said it may impose tariffs",
+                EventType::Threaten,
+            ),
             // 3.14: positions reinforced.
             ("the army reinforced its border posts", EventType::Mobilize),
         ] {
