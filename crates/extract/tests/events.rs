@@ -268,3 +268,91 @@ fn agreements_of_two_articles_months_apart_stay_apart_in_the_store_rule() {
     };
     assert!(!compatible(&first, &second), "{j:?} {o:?}");
 }
+
+/// Asserts that the headline states one `event_type` event with `source`
+/// acting on `target` (the lexicon adds petrarch2's verbs of the five seed
+/// types in headlines only).
+fn assert_headline(headline: &str, event_type: EventType, source: &[&str], target: &[&str]) {
+    let text = format!("{headline}\n\nThe two neighbours have long been at odds.\n");
+    let analysis = analyze(&text, None);
+    let found = events_of(&analysis, event_type);
+    assert_eq!(found.len(), 1, "{headline}: {:?}", analysis.events);
+    assert_eq!(
+        names(&analysis, &found[0].source),
+        source,
+        "source of {headline}"
+    );
+    assert_eq!(
+        names(&analysis, &found[0].target),
+        target,
+        "target of {headline}"
+    );
+}
+
+/// The tenth round's rules, each from the PLOVER manual's definitions: a
+/// headline per rule, its type and its direction.
+#[test]
+fn tenth_round_rules_type_and_direct_their_acts() {
+    let (uganda, kenya): (&[&str], &[&str]) = (&["Uganda"], &["Kenya"]);
+    for (headline, event_type, source, target) in [
+        // 3.13 SANCTION 'withdraw': non-military resources withdrawn (a
+        // country after "from" is a place, no target).
+        (
+            "Uganda Withdraws Its Ambassador From Kenya",
+            EventType::Sanction,
+            uganda,
+            &[][..],
+        ),
+        // Recalling an envoy reduces relations too.
+        (
+            "Uganda Recalls Its Envoy to Kenya",
+            EventType::Sanction,
+            uganda,
+            kenya,
+        ),
+        // 3.13 SANCTION 'expel': suspended from a group for a time.
+        (
+            "Uganda Suspends Kenya From Regional Bloc",
+            EventType::Sanction,
+            uganda,
+            kenya,
+        ),
+        // 3.16: a crowd dispersed with a crowd-control weapon is an assault.
+        (
+            "Uganda Police Disperse Kenya Protesters With Tear Gas",
+            EventType::Assault,
+            &["Uganda Police"][..],
+            kenya,
+        ),
+        // 3.16: fighting, not a request.
+        (
+            "Uganda Pushes Back Kenya Rebels",
+            EventType::Assault,
+            uganda,
+            kenya,
+        ),
+        // 3.2, 3.9: summoning an ambassador is a complaint.
+        (
+            "Uganda Summons Kenya's Ambassador",
+            EventType::Accuse,
+            uganda,
+            kenya,
+        ),
+        // 3.6: reparations paid are aid.
+        (
+            "Uganda Pays Reparations to Kenya",
+            EventType::Aid,
+            uganda,
+            kenya,
+        ),
+        // Approving one's own sanctions imposes them.
+        (
+            "Uganda Approves Sanctions Against Kenya",
+            EventType::Sanction,
+            uganda,
+            kenya,
+        ),
+    ] {
+        assert_headline(headline, event_type, source, target);
+    }
+}

@@ -191,6 +191,10 @@ const LIGHT_VERBS: &[&str] = &[
     "carry",
     "carries",
     "carrying",
+    "pay",
+    "pays",
+    "paid",
+    "paying",
 ];
 /// Words before a trigger that make it future: announced, not yet done.
 const FUTURE: &[&str] = &[
@@ -282,6 +286,10 @@ const EASING: &[&str] = &[
     "suspends",
     "suspended",
     "suspending",
+    "reverse",
+    "reverses",
+    "reversed",
+    "reversing",
 ];
 /// Restrictions and measures whose easing is a concession: the PLOVER manual
 /// (3.4) puts "easing of administrative or legal restrictions", "removing
@@ -434,6 +442,35 @@ const STOPPING: &[&str] = &[
     "stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing", "end", "ends",
     "ended", "ending",
 ];
+/// Stems of computers and networks, whose attack or breach is cyber
+/// coercion (PLOVER 3.15).
+const CYBER: &[&str] = &[
+    "hacker",
+    "website",
+    "server",
+    "computer",
+    "cyber",
+    "database",
+    "network",
+    "malware",
+    "ransomware",
+    "email",
+];
+/// Stems of verbs that express support for an act or policy (PLOVER 3.3).
+const EXPRESSIVE: &[&str] = &[
+    "prais",
+    "hail",
+    "commend",
+    "welcom",
+    "applaud",
+    "laud",
+    "endors",
+    "congratulat",
+    "salut",
+    "thank",
+];
+/// Stems of concession verbs that stop an act ("halted fighting").
+const STOPPING_ACTS: &[&str] = &["halt", "stop", "ceas", "end", "suspend"];
 /// People named by the protest they take part in: the subject of a verbal
 /// act ("protesters demand"), not an event of their own.
 const PROTESTERS: &[&str] = &[
@@ -556,6 +593,546 @@ fn mobilisation_at(lower: &[String], i: usize) -> Option<usize> {
     None
 }
 
+/// Non-military resources whose withdrawal reduces relations (PLOVER 3.13,
+/// SANCTION 'withdraw': "one's non-military resources (e.g., aid, observers,
+/// diplomats, peacekeepers)"), as stems; troops withdrawn retreat (3.7).
+const RESOURCES: &[&str] = &[
+    "ambassador",
+    "envoy",
+    "diplomat",
+    "consul",
+    "embass",
+    "observer",
+    "monitor",
+    "inspector",
+    "peacekeep",
+    "delegat",
+    "mission",
+    "mediator",
+    "funding",
+    "support",
+    "backing",
+    "assistance",
+    "cooperation",
+    "recognition",
+    "investment",
+    "volunteer",
+];
+/// Bodies and undertakings one withdraws from by reducing relations (3.13:
+/// "from a group, mediation activity, organization"), as stems.
+const BODIES: &[&str] = &[
+    "talks",
+    "negotiat",
+    "mediation",
+    "organi",
+    "alliance",
+    "union",
+    "bloc",
+    "league",
+    "council",
+    "commission",
+    "court",
+    "treaty",
+    "pact",
+    "accord",
+    "agreement",
+    "deal",
+    "convention",
+    "body",
+    "group",
+    "forum",
+    "coalition",
+    "summit",
+    "process",
+    "membership",
+    "party",
+    "federation",
+    "association",
+    "commonwealth",
+    "assembly",
+    "parliament",
+    "committee",
+];
+
+/// Whether `w` starts with one of `stems`.
+fn stem_in(w: &str, stems: &[&str]) -> bool {
+    stems.iter().any(|stem| w.starts_with(stem))
+}
+
+/// Whether the withdrawal at `i..end` reduces relations (PLOVER 3.13,
+/// SANCTION 'withdraw') rather than retreating (3.7): what is withdrawn is a
+/// non-military resource ("withdrew its ambassador", "observers withdrew from
+/// the mission"), or what is left is a body or undertaking ("pulled out of
+/// the trade pact", "withdrew from the talks"); forces withdrawn
+/// ("withdrew its troops from the alliance's base") retreat.
+fn withdrawal_of_resources(lower: &[String], i: usize, end: usize) -> bool {
+    let stop = |w: &String| {
+        CLAUSE_BREAKS.contains(&w.as_str())
+            || BACKGROUND.contains(&w.as_str())
+            || matches!(w.as_str(), "when" | "while" | "under" | "until")
+    };
+    let window: Vec<&String> = lower[end..(end + 7).min(lower.len())]
+        .iter()
+        .take_while(|w| !stop(w))
+        .collect();
+    let from = window
+        .iter()
+        .position(|w| *w == "from" || *w == "of")
+        .unwrap_or(window.len());
+    let object = &window[..from.min(4)];
+    if object
+        .iter()
+        .any(|w| FORCES.contains(&w.as_str()) || COMBATANTS.contains(&w.as_str()))
+    {
+        return false;
+    }
+    if object
+        .iter()
+        .any(|w| w.as_str() == "aid" || stem_in(w, RESOURCES))
+    {
+        return true;
+    }
+    // Intransitive: "observers withdrew from the mission".
+    let subject = &lower[i.saturating_sub(3)..i];
+    if object.is_empty()
+        && subject
+            .iter()
+            .any(|w| stem_in(w, RESOURCES) && !stem_in(w, &["mission"]))
+    {
+        return true;
+    }
+    window[(from + 1).min(window.len())..(from + 5).min(window.len())]
+        .iter()
+        .any(|w| stem_in(w, BODIES))
+}
+
+/// Whether the expulsion at `i..end` is from a group, party or
+/// organisation, or of a member: SANCTION 'expel' (PLOVER 3.13), not a
+/// deportation (3.15).
+fn expelled_from_body(lower: &[String], i: usize, end: usize) -> bool {
+    const PARTIES: &[&str] = &[
+        "party",
+        "parties",
+        "union",
+        "league",
+        "bloc",
+        "alliance",
+        "organi",
+        "association",
+        "federation",
+        "club",
+    ];
+    lower[end..(end + 4).min(lower.len())]
+        .iter()
+        .any(|w| w.starts_with("member"))
+        || lower[i.saturating_sub(3)..i]
+            .iter()
+            .any(|w| stem_in(w, PARTIES))
+        || lower[end..(end + 6).min(lower.len())]
+            .iter()
+            .position(|w| w == "from")
+            .is_some_and(|k| {
+                lower[end + k + 1..(end + k + 5).min(lower.len())]
+                    .iter()
+                    .any(|w| stem_in(w, BODIES))
+            })
+}
+
+/// Crowd-control weapons and tactics (PLOVER 3.16, ASSAULT 'crowd-control':
+/// "tear gas, water cannons, firing weapons in the air, lathi charges").
+const CROWD_WEAPONS: &[&str] = &[
+    "tear",
+    "teargas",
+    "water",
+    "rubber",
+    "pepper",
+    "stun",
+    "batons",
+    "baton",
+    "lathi",
+    "truncheons",
+    "plastic",
+    "pellets",
+];
+/// Crowds and gatherings that police break up.
+const CROWDS: &[&str] = &[
+    "protest",
+    "demonstrat",
+    "crowd",
+    "rall",
+    "march",
+    "gathering",
+    "sit-in",
+    "riot",
+    "mob",
+];
+
+/// The crowd control at `i`: a verb dispersing or breaking up a crowd
+/// ("police dispersed protesters", "the rally was broken up"), one past it
+/// and its type — a restriction (COERCE 'restrict', PLOVER 3.16: "ambiguous
+/// interactions ... coded as RESTRICT"), or an assault where a crowd-control
+/// weapon is named within six words ("dispersed the crowd with tear gas",
+/// "used water cannon to disperse": ASSAULT 'crowd-control').
+fn crowd_control_at(lower: &[String], i: usize) -> Option<(usize, EventType)> {
+    let word = lower[i].as_str();
+    let end = if word.starts_with("dispers") {
+        i + 1
+    } else if matches!(word, "break" | "breaks" | "broke" | "broken" | "breaking")
+        && lower.get(i + 1).is_some_and(|w| w == "up")
+    {
+        i + 2
+    } else {
+        return None;
+    };
+    let crowd = |w: &String| stem_in(w, CROWDS) && !w.starts_with("marched");
+    let object = lower[end..(end + 4).min(lower.len())].iter().any(crowd);
+    let passive = lower[i.saturating_sub(4)..i].iter().any(crowd)
+        && lower[i.saturating_sub(2)..i]
+            .iter()
+            .any(|w| PASSIVE_AUX.contains(&w.as_str()));
+    if !object && !passive {
+        return None;
+    }
+    let weapon = lower[i.saturating_sub(6)..(end + 6).min(lower.len())]
+        .iter()
+        .any(|w| CROWD_WEAPONS.contains(&w.as_str()))
+        && lower[i.saturating_sub(6)..(end + 7).min(lower.len())]
+            .windows(2)
+            .any(|p| {
+                matches!(
+                    (p[0].as_str(), p[1].as_str()),
+                    ("tear", "gas")
+                        | ("water", "cannon" | "cannons")
+                        | ("rubber" | "plastic", "bullets")
+                        | ("pepper", "spray")
+                        | ("stun", "grenades" | "grenade")
+                        | ("lathi", "charge" | "charges")
+                ) || matches!(
+                    p[0].as_str(),
+                    "teargas" | "batons" | "baton" | "truncheons" | "pellets"
+                )
+            });
+    Some((
+        end,
+        if weapon {
+            EventType::Assault
+        } else {
+            EventType::Coerce
+        },
+    ))
+}
+
+/// Disasters and the relief of them, as stems: forces sent for them aid
+/// (PLOVER 3.14: "mobilizing police or military forces for disaster relief
+/// should be coded as AID").
+const DISASTERS: &[&str] = &[
+    "relief",
+    "disaster",
+    "flood",
+    "earthquake",
+    "quake",
+    "hurricane",
+    "cyclone",
+    "typhoon",
+    "storm",
+    "wildfire",
+    "tsunami",
+    "landslide",
+    "evacuat",
+    "rescue",
+    "humanitarian",
+];
+
+/// Public goods whose withholding is a restriction (PLOVER 3.15, COERCE
+/// 'withhold': "shut off power/internet/water/utilities or withhold
+/// food/medical supplies").
+const UTILITIES: &[&str] = &[
+    "power",
+    "electricity",
+    "water",
+    "internet",
+    "fuel",
+    "gas",
+    "food",
+    "phone",
+    "telephone",
+    "mobile",
+    "utilities",
+    "medicine",
+    "medical",
+];
+/// Places searched in a raid (PLOVER 3.15, COERCE 'seize': "execute search").
+const PREMISES: &[&str] = &[
+    "home",
+    "homes",
+    "house",
+    "houses",
+    "office",
+    "offices",
+    "premises",
+    "headquarters",
+    "residence",
+    "residences",
+    "compound",
+    "apartment",
+    "apartments",
+];
+
+/// Whether the words from `end` name, as the object right after a verb, a
+/// body or undertaking one leaves ("quit the regional bloc", "left the
+/// talks"): at most two words before it, no clause break.
+fn body_object(lower: &[String], end: usize) -> bool {
+    lower[end..(end + 4).min(lower.len())]
+        .iter()
+        .take_while(|w| {
+            !CLAUSE_BREAKS.contains(&w.as_str())
+                && !BACKGROUND.contains(&w.as_str())
+                && !matches!(w.as_str(), "to" | "for" | "when" | "while" | "under")
+        })
+        .enumerate()
+        .any(|(k, w)| k <= 3 && stem_in(w, BODIES))
+}
+
+/// A reading of word `i` that no lexicon form names, from the manual's
+/// definitions: one past it, its type and mode. Assets frozen (SANCTION,
+/// 3.13), a party found liable (SANCTION 'convict', 3.13), an embassy
+/// closed (SANCTION 'withdraw'), a body left (SANCTION 'withdraw'), utilities
+/// cut (COERCE 'withhold', 3.15), forces sent, moved or massed (MOBILIZE,
+/// 3.14; for disaster relief AID), monitors or aid workers let in (RETREAT
+/// 'access', 3.7).
+fn reading_at(lower: &[String], i: usize) -> Option<(usize, EventType, &'static str)> {
+    let word = lower[i].as_str();
+    let after = |n: usize| &lower[(i + 1).min(lower.len())..(i + 1 + n).min(lower.len())];
+    let before = |n: usize| &lower[i.saturating_sub(n)..i];
+    let clause_after = |n: usize| {
+        after(n)
+            .iter()
+            .take_while(|w| !CLAUSE_BREAKS.contains(&w.as_str()))
+            .collect::<Vec<_>>()
+    };
+    if word.starts_with("freez") || word == "froze" || word == "frozen" {
+        let assets =
+            |w: &String| matches!(w.as_str(), "assets" | "funds" | "accounts" | "holdings");
+        if clause_after(4).into_iter().any(assets)
+            || word != "freeze" && before(3).iter().any(assets)
+        {
+            return Some((i + 1, EventType::Sanction, "discontinue"));
+        }
+    }
+    if matches!(word, "liable" | "unconstitutional" | "culpable")
+        && before(5).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "found" | "finds" | "find" | "ruled" | "rules" | "declared" | "declares" | "held"
+            )
+        })
+    {
+        return Some((i + 1, EventType::Sanction, "convict"));
+    }
+    if (word.starts_with("clos") || word.starts_with("shut"))
+        && clause_after(4)
+            .into_iter()
+            .any(|w| w.starts_with("embass") || w.starts_with("consulate"))
+    {
+        return Some((i + 1, EventType::Sanction, "withdraw"));
+    }
+    if matches!(
+        word,
+        "quits" | "quitting" | "exit" | "exits" | "exited" | "exiting"
+    ) && body_object(lower, i + 1)
+    {
+        return Some((i + 1, EventType::Sanction, "withdraw"));
+    }
+    if matches!(
+        word,
+        "cut" | "cuts" | "cutting" | "shut" | "shuts" | "shutting" | "stopped" | "halted"
+    ) && clause_after(3)
+        .into_iter()
+        .any(|w| UTILITIES.contains(&w.as_str()))
+        && !after(4)
+            .iter()
+            .any(|w| w == "aid" || w.starts_with("export") || w.starts_with("import"))
+    {
+        return Some((i + 1, EventType::Coerce, "withhold"));
+    }
+    let forces = |w: &&String| FORCES.contains(&w.as_str()) || COMBATANTS.contains(&w.as_str());
+    let sending = matches!(
+        word,
+        "send"
+            | "sends"
+            | "sent"
+            | "sending"
+            | "dispatch"
+            | "dispatches"
+            | "dispatched"
+            | "dispatching"
+            | "move"
+            | "moves"
+            | "moved"
+            | "moving"
+            | "rush"
+            | "rushes"
+            | "rushed"
+            | "redeploy"
+            | "redeploys"
+            | "redeployed"
+            | "station"
+            | "stations"
+            | "stationed"
+            | "mass"
+            | "masses"
+            | "massed"
+            | "massing"
+            | "amassed"
+    );
+    let heading = matches!(
+        word,
+        "head"
+            | "heads"
+            | "headed"
+            | "heading"
+            | "sail"
+            | "sails"
+            | "sailed"
+            | "sailing"
+            | "steam"
+            | "steamed"
+            | "roll"
+            | "rolled"
+            | "rolls"
+            | "advance"
+            | "advanced"
+            | "advances"
+    );
+    if sending && clause_after(3).iter().any(forces)
+        || (heading || matches!(word, "massed" | "massing" | "stationed"))
+            && before(2).iter().any(|w| forces(&w))
+    {
+        let relief = clause_after(8).into_iter().any(|w| stem_in(w, DISASTERS));
+        return Some(if relief {
+            (i + 1, EventType::Aid, "relief")
+        } else {
+            (i + 1, EventType::Mobilize, "troops")
+        });
+    }
+    // 3.13 SANCTION 'discontinue': "curtail, decrease, break, or terminate
+    // diplomatic, commercial, or material exchanges" ("ended military
+    // cooperation"; talks ended may only be over).
+    if (matches!(word, "end" | "ends" | "ended" | "ending") || word.starts_with("terminat"))
+        && clause_after(3).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "cooperation",
+                    "trade",
+                    "ties",
+                    "relations",
+                    "aid",
+                    "assistance",
+                    "funding",
+                    "imports",
+                    "exports",
+                    "flights",
+                    "partnership",
+                    "alliance",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Sanction, "discontinue"));
+    }
+    // 3.9 ACCUSE 'allege': "sue or bring to court" ("took the government to court").
+    if matches!(word, "take" | "takes" | "took" | "taking" | "taken")
+        && clause_after(6)
+            .windows(2)
+            .any(|p| p[0].as_str() == "to" && p[1].as_str() == "court")
+    {
+        return Some((i + 1, EventType::Accuse, "allege"));
+    }
+    // 3.4 CONCEDE: a fault acknowledged, as admitted.
+    if word.starts_with("acknowledg")
+        && clause_after(4).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "mistake",
+                    "error",
+                    "failure",
+                    "fault",
+                    "wrongdoing",
+                    "guilt",
+                    "responsibility",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Concede, "admit"));
+    }
+    // 3.6 AID: relief goods delivered, shipped or airlifted.
+    if (word.starts_with("deliver")
+        || word.starts_with("airlift")
+        || word.starts_with("distribut")
+        || word.starts_with("ship"))
+        && clause_after(4).into_iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "food", "medicine", "medical", "vaccine", "tents", "blankets", "supplies",
+                    "rations",
+                ],
+            )
+        })
+    {
+        return Some((i + 1, EventType::Aid, "relief"));
+    }
+    if matches!(word, "let" | "lets" | "letting")
+        && after(5)
+            .iter()
+            .any(|w| MONITORS.contains(&w.as_str()) || w == "humanitarian")
+        && after(6)
+            .iter()
+            .any(|w| matches!(w.as_str(), "in" | "into" | "enter"))
+    {
+        return Some((i + 1, EventType::Retreat, "access"));
+    }
+    None
+}
+
+/// Whether a conflictual act at `i` is held out by a modal just before it
+/// ("could freeze assets", "may cut the water supply"): a threat (PLOVER
+/// 3.11), as the reading of lexicon triggers has it.
+fn modal_threat(lower: &[String], i: usize) -> bool {
+    let before = &lower[i.saturating_sub(3)..i];
+    before
+        .iter()
+        .rev()
+        .take(2)
+        .any(|w| THREAT_MODALS.contains(&w.as_str()))
+        && !before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
+        && !lower[i.saturating_sub(6)..i]
+            .iter()
+            .any(|w| matches!(w.as_str(), "if" | "unless" | "whether") || w.starts_with("consider"))
+}
+
+/// Whether `i` is a verb "recall" whose object names diplomats: recalling
+/// an envoy reduces relations (PLOVER 3.13, SANCTION 'withdraw').
+fn recall_at(lower: &[String], i: usize) -> bool {
+    lower[i].starts_with("recall")
+        && lower[i + 1..(i + 5).min(lower.len())].iter().any(|w| {
+            stem_in(
+                w,
+                &[
+                    "ambassador",
+                    "envoy",
+                    "diplomat",
+                    "consul",
+                    "charg",
+                    "emissar",
+                ],
+            )
+        })
+}
+
 /// Labour words that make a strike a protest, not an attack.
 const LABOUR: &[&str] = &[
     "workers",
@@ -629,8 +1206,14 @@ fn violence_by_protesters(lower: &[String], i: usize, end: usize) -> bool {
             .any(is_protesters);
     }
     let before = &lower[i.saturating_sub(3)..i];
-    before.iter().any(is_protesters)
-        && !before
+    // The protesters are the subject only in the verb's own clause
+    // ("protesters detained after violent clashes" did not clash).
+    let subject = before
+        .iter()
+        .rposition(|w| BACKGROUND.contains(&w.as_str()) || CLAUSE_BREAKS.contains(&w.as_str()))
+        .map_or(before, |k| &before[k + 1..]);
+    subject.iter().any(is_protesters)
+        && !subject
             .iter()
             .any(|w| PASSIVE_AUX.contains(&w.as_str()) || w == "against" || w == "on")
 }
@@ -863,6 +1446,89 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
         // word names is read as the act.
         let entry = entry.or_else(|| debt_relief_at(lower, i).then(debt_relief_entry));
         let Some(entry) = entry else {
+            if let Some((end, event_type)) = crowd_control_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end,
+                    event_type,
+                    mode: Some(if event_type == EventType::Assault {
+                        "crowd-control"
+                    } else {
+                        "restrict"
+                    }),
+                    noun: false,
+                    // A rule's trigger, no bare dictionary verb ("disperse
+                    // protesters" is no noun compound).
+                    hand: true,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                // "the rally was broken up": the protest before a passive is
+                // its object, no event of its own.
+                let index = found.len() - 1;
+                if let Some(protest) = found[..index].iter_mut().rev().find(|f| {
+                    f.noun && f.event_type == EventType::Protest && f.end <= i && i - f.end <= 3
+                }) {
+                    protest.content_of = Some(index);
+                }
+                i = end;
+                continue;
+            }
+            if let Some((end, event_type, mode)) = reading_at(lower, i) {
+                let threat = matches!(
+                    event_type,
+                    EventType::Sanction | EventType::Coerce | EventType::Mobilize
+                ) && modal_threat(lower, i);
+                found.push(Found {
+                    first: i,
+                    end,
+                    event_type: if threat {
+                        EventType::Threaten
+                    } else {
+                        event_type
+                    },
+                    mode: Some(mode),
+                    noun: false,
+                    hand: false,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: !threat
+                        && lower[i.saturating_sub(6)..i]
+                            .iter()
+                            .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                i = end;
+                continue;
+            }
+            if recall_at(lower, i) {
+                found.push(Found {
+                    first: i,
+                    end: i + 1,
+                    event_type: EventType::Sanction,
+                    mode: Some("withdraw"),
+                    noun: false,
+                    hand: false,
+                    negated: lower[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    hypothetical: lower[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|w| MODALS.contains(&w.as_str())),
+                    content_of: None,
+                    light: false,
+                });
+                i += 1;
+                continue;
+            }
             if court_order_at(lower, i) {
                 found.push(Found {
                     first: i,
@@ -943,6 +1609,81 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             event_type = EventType::Coerce;
             mode = Some("restrict");
             end += 1;
+        } else if lower[i].starts_with("push")
+            && lower.get(end).is_some_and(|w| w == "back")
+            && lower[end + 1..(end + 4).min(lower.len())].iter().any(|w| {
+                COMBATANTS.contains(&w.as_str())
+                    || matches!(
+                        w.as_str(),
+                        "enemy" | "forces" | "offensive" | "attackers" | "invaders" | "army"
+                    )
+            })
+        {
+            // Armed forces pushing back rebels are fighting them (PLOVER
+            // 3.16), not urging them.
+            event_type = EventType::Assault;
+            mode = None;
+            end += 1;
+        }
+        // PLOVER 3.2 and 3.9 (ambiguities): summoning an ambassador is a
+        // complaint, ACCUSE 'disapprove', not a consultation.
+        if lower[i].starts_with("summon")
+            && lower[end..(end + 5).min(lower.len())].iter().any(|w| {
+                stem_in(
+                    w,
+                    &[
+                        "ambassador",
+                        "envoy",
+                        "diplomat",
+                        "consul",
+                        "charg",
+                        "emissar",
+                    ],
+                )
+            })
+        {
+            event_type = EventType::Accuse;
+            mode = Some("disapprove");
+        }
+        // PLOVER 3.11 and 3.15 (ambiguities): an arrest warrant, an arrest in
+        // absentia, is a threat of arrest, not an arrest.
+        if event_type == EventType::Coerce && lower[i].starts_with("arrest") {
+            if lower.get(end).is_some_and(|w| w.starts_with("warrant")) {
+                event_type = EventType::Threaten;
+                mode = Some("arrest");
+                end += 1;
+            } else if lower[i.saturating_sub(4)..i]
+                .iter()
+                .any(|w| w.starts_with("warrant"))
+                || lower[end..(end + 3).min(lower.len())]
+                    .windows(2)
+                    .any(|p| p[0] == "in" && p[1] == "absentia")
+            {
+                event_type = EventType::Threaten;
+                mode = Some("arrest");
+            }
+        }
+        // PLOVER 3.10 and 3.15 (ambiguities): barring a group from entering
+        // the territory is a REJECT; expelling it is COERCE.
+        if event_type == EventType::Coerce
+            && (lower[i].starts_with("bar") || lower[i].starts_with("ban"))
+            && lower[end..(end + 5).min(lower.len())]
+                .iter()
+                .any(|w| w == "entering" || w == "entry")
+        {
+            event_type = EventType::Reject;
+            mode = None;
+        }
+        // PLOVER 3.14 (ambiguities): police or armed forces mobilised for
+        // disaster relief give AID.
+        if event_type == EventType::Mobilize
+            && lower[end..(end + 6).min(lower.len())]
+                .iter()
+                .take_while(|w| !CLAUSE_BREAKS.contains(&w.as_str()))
+                .any(|w| stem_in(w, DISASTERS))
+        {
+            event_type = EventType::Aid;
+            mode = None;
         }
         if !noun && EASING.contains(&lower[i].as_str()) {
             if let Some(eased) = easing_object(lower, end) {
@@ -950,8 +1691,14 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 mode = Some("ease");
             }
         }
-        if noun && eased_type(&lower[i]).is_some() {
-            let eased = eased_type(&lower[i]);
+        // "state of emergency": the measure may be the last word.
+        let eased_word = if eased_type(&lower[i]).is_some() {
+            i
+        } else {
+            end - 1
+        };
+        if noun && eased_type(&lower[eased_word]).is_some() {
+            let eased = eased_type(&lower[eased_word]);
             if let Some(after) = eased_after(lower, end) {
                 event_type = eased.unwrap_or(event_type);
                 mode = Some("ease");
@@ -994,11 +1741,24 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             event_type = EventType::Protest;
             mode = Some("strike");
         }
+        // PLOVER 3.15 'cyber': "cyber attacks and crime, including hacking,
+        // security breaches, website attacks" are COERCE, not violence.
+        if matches!(event_type, EventType::Assault | EventType::Accuse)
+            && lower[i.saturating_sub(3)..(end + 3).min(lower.len())]
+                .iter()
+                .any(|w| stem_in(w, CYBER))
+        {
+            event_type = EventType::Coerce;
+            mode = Some("cyber");
+        }
         // PLOVER 3.12: violence by protesters is a riot, a protest ("shops
         // smashed by protesters", "rioters torched cars"), not an assault;
         // protesters attacked ("police beat protesters", "protesters were
-        // attacked") stay the victims.
-        if event_type == EventType::Assault && violence_by_protesters(lower, i, end) {
+        // attacked") stay the victims, as do those tear gas is used on.
+        if event_type == EventType::Assault
+            && mode != Some("crowd-control")
+            && violence_by_protesters(lower, i, end)
+        {
             event_type = EventType::Protest;
             mode = Some("riot");
         }
@@ -1069,6 +1829,50 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 | EventType::Protest
                 | EventType::Mobilize
         );
+        // PLOVER 3.13: withdrawing non-military resources (an ambassador,
+        // observers, aid) or from a body or undertaking (talks, a pact, an
+        // organisation) reduces relations; forces withdrawn retreat (3.7).
+        if matches!(
+            event_type,
+            EventType::Retreat | EventType::Concede | EventType::Coerce
+        ) && (lower[i].starts_with("withdr") || lower[i].starts_with("pull"))
+            && withdrawal_of_resources(lower, i, end)
+        {
+            event_type = EventType::Sanction;
+            mode = Some("withdraw");
+        }
+        // Quitting or leaving a body reduces relations (3.13 'withdraw'); an
+        // official resigning a post retreats (3.7 'resign').
+        if matches!(event_type, EventType::Retreat | EventType::Consult)
+            && !noun
+            && (lower[i].starts_with("quit") || lower[i].starts_with("leav") || lower[i] == "left")
+            && body_object(lower, end)
+        {
+            event_type = EventType::Sanction;
+            mode = Some("withdraw");
+        }
+        // "took the government to court": bringing to court (3.9 'allege').
+        if matches!(
+            lower[i].as_str(),
+            "take" | "takes" | "took" | "taking" | "taken"
+        ) && lower[end..(end + 6).min(lower.len())]
+            .windows(2)
+            .any(|p| p[0] == "to" && p[1] == "court")
+        {
+            event_type = EventType::Accuse;
+            mode = Some("allege");
+        }
+        // A search of homes or offices is a raid (PLOVER 3.15 'seize'), not
+        // an investigation.
+        if event_type == EventType::Accuse
+            && lower[i].starts_with("search")
+            && lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .any(|w| PREMISES.contains(&w.as_str()))
+        {
+            event_type = EventType::Coerce;
+            mode = Some("seize");
+        }
         // PLOVER 3.13 and 3.15: suspending or halting what one gives or
         // shares (aid, talks, relations) reduces relations, and suspending a
         // service or outlet (the internet, a newspaper) is a restriction; an
@@ -1094,7 +1898,21 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     .chain(subject)
                     .any(|w| words.iter().any(|stem| w.starts_with(stem)))
             };
-            if near(WITHHELD) {
+            // Suspending a member, or suspension from a body, expels it for a
+            // time (PLOVER 3.13, SANCTION 'expel': "permanently or
+            // temporarily expel an entity from a group").
+            let from_body = lower[end..(end + 4).min(lower.len())]
+                .iter()
+                .position(|w| w == "from")
+                .is_some_and(|k| {
+                    lower[end + k + 1..(end + k + 5).min(lower.len())]
+                        .iter()
+                        .any(|w| stem_in(w, BODIES))
+                });
+            if near(&["member"]) || from_body {
+                event_type = EventType::Sanction;
+                mode = Some("expel");
+            } else if near(WITHHELD) {
                 event_type = EventType::Sanction;
                 mode = Some("discontinue");
             } else if near(OUTLETS) {
@@ -1132,9 +1950,15 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 .iter()
                 .any(|stem| w.starts_with(stem))
             });
-            if !official {
+            // Expelled from a group, party or organisation, or a member
+            // expelled: SANCTION 'expel' (3.13), not a deportation.
+            let body = expelled_from_body(lower, i, end);
+            if !official && !body {
                 event_type = EventType::Coerce;
             }
+        } else if lower[i].starts_with("expel") && !noun && expelled_from_body(lower, i, end) {
+            event_type = EventType::Sanction;
+            mode = Some("expel");
         }
         // PLOVER 3.4 and 3.7: a declared ceasefire is a concession, an
         // implemented one a retreat.
@@ -1181,6 +2005,12 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 EventType::Support | EventType::Cooperate | EventType::Aid => EventType::Agree,
                 other => other,
             };
+        }
+        // PLOVER 3.1 and 3.2: a meeting or visit announced for the future
+        // ("will meet", "plan to visit") is an AGREE; "to" alone may be a
+        // purpose ("flew to Beijing to meet").
+        if event_type == EventType::Consult && before.iter().any(|w| FUTURE.contains(&w.as_str())) {
+            event_type = EventType::Agree;
         }
         // "to detain journalists if they publish", "the possibility of
         // restrictions": a conflictual act held out on a condition is a threat.
@@ -1243,19 +2073,41 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             }
         }
         // "agreed to withdraw", "threatened to impose sanctions", "urged talks", "asked for release".
-        if let Some(index) = found
-            .iter()
-            .rposition(|c| !c.noun && controls(c.event_type) && c.end <= i && i - c.end <= 3)
-        {
+        if let Some(index) = found.iter().rposition(|c| {
+            !c.noun
+                && (controls(c.event_type)
+                        // What is cut off or withdrawn ("ended military
+                        // cooperation", "withdrew its support").
+                        || c.event_type == EventType::Sanction
+                            && matches!(c.mode, Some("withdraw" | "discontinue"))
+                            && noun
+                        // What is praised or welcomed is the object of the
+                        // support expressed (manual 3.3: "express support
+                        // for, commend ... policy, action"), as what is
+                        // condemned is of an accusation.
+                        || c.event_type == EventType::Support
+                            && noun
+                            && EXPRESSIVE.iter().any(|stem| lower[c.first].starts_with(stem)))
+                && c.end <= i
+                && i - c.end <= 3
+        }) {
             let to = before.last().is_some_and(|w| w == "to" || w == "for");
             // "warned it will withdraw", "threatened that they would strike":
             // the act the clause after the verb announces is its content.
             let clause = before
                 .last()
                 .is_some_and(|w| matches!(w.as_str(), "will" | "would" | "'ll" | "shall"));
-            if to || noun || clause {
+            // "may impose tariffs": a light verb made a threat by the same
+            // modal as its noun carries the noun, it does not control it.
+            let same_threat = held_out
+                && found[index].event_type == EventType::Threaten
+                && LIGHT_VERBS.contains(&lower[found[index].first].as_str());
+            if (to || noun || clause) && !same_threat {
                 content_of = Some(index);
                 let controller = found[index].event_type;
+                let across = lower[found[index].end..i]
+                    .iter()
+                    .any(|w| BACKGROUND.contains(&w.as_str()));
                 // An agreement or promise to retreat or concede is a concession
                 // (PLOVER 3.4); a promise of harm is a threat (3.11); quitting
                 // talks reduces relations (3.13, CAMEO 164).
@@ -1266,6 +2118,21 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     (EventType::Agree, EventType::Retreat | EventType::Concede) => {
                         EventType::Concede
                     }
+                    // Halting or ending fighting ends an active conflict, a
+                    // RETREAT 'ceasefire' (PLOVER 3.7); announced, a CONCEDE
+                    // (3.4), as is one's own protest suspended.
+                    (EventType::Concede, EventType::Assault)
+                        if noun
+                            && STOPPING_ACTS
+                                .iter()
+                                .any(|s| lower[found[index].first].starts_with(s))
+                            && !lower[found[index].first.saturating_sub(3)..found[index].first]
+                                .iter()
+                                .any(|w| FUTURE.contains(&w.as_str()) || w == "to") =>
+                    {
+                        found[index].mode = Some("ceasefire");
+                        EventType::Retreat
+                    }
                     (
                         EventType::Agree,
                         EventType::Assault
@@ -1273,10 +2140,14 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                         | EventType::Sanction
                         | EventType::Mobilize,
                     ) => EventType::Threaten,
-                    (EventType::Retreat, EventType::Consult) if noun => EventType::Sanction,
+                    // ("returned the territory after talks" quits nothing:
+                    // a background clause's act is no object.)
+                    (EventType::Retreat, EventType::Consult) if noun && !across => {
+                        EventType::Sanction
+                    }
                     // Withdrawing from a treaty or pact reduces relations too.
                     (EventType::Retreat, EventType::Agree)
-                        if noun && before.iter().any(|w| w == "from") =>
+                        if noun && !across && before.iter().any(|w| w == "from") =>
                     {
                         EventType::Sanction
                     }
@@ -1330,6 +2201,41 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     && LIGHT_VERBS.contains(&lower[previous.first].as_str())
                 {
                     previous.light = true;
+                }
+            }
+        }
+        // "approved sanctions on", "authorized the deployment of troops": an
+        // actor authorising its own material act performs it, so the act
+        // takes its own type (the approval is no SUPPORT of another's policy,
+        // manual 3.3, nor a concession).
+        if noun
+            && matches!(
+                event_type,
+                EventType::Sanction
+                    | EventType::Coerce
+                    | EventType::Mobilize
+                    | EventType::Assault
+                    | EventType::Aid
+            )
+        {
+            let index = found.len().checked_sub(1);
+            if let Some(previous) = found.last_mut() {
+                let word = lower[previous.first].as_str();
+                if !previous.noun
+                    && (word.starts_with("approv") || word.starts_with("authori"))
+                    && previous.end <= i
+                    && i - previous.end <= 3
+                    && !lower[previous.end..i].iter().any(|w| {
+                        BACKGROUND.contains(&w.as_str())
+                            || BETWEEN.contains(&w.as_str())
+                            || w == "'s"
+                            || w == "\u{2019}s"
+                    })
+                {
+                    previous.light = true;
+                    if content_of == index {
+                        content_of = None;
+                    }
                 }
             }
         }
@@ -1719,5 +2625,294 @@ mod tests {
             [EventType::Assault]
         );
         assert!(!read(&lower("japan and india pledge closer cooperation"))[0].noun);
+    }
+
+    #[test]
+    fn tenth_round_withdrawals_and_memberships() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // PLOVER 3.13: non-military resources withdrawn, or withdrawing from
+        // a body, reduce relations; forces withdrawn retreat (3.7).
+        for sentence in [
+            "peru withdrew its ambassador from mexico",
+            "observers withdrew from the election mission",
+            "honduras pulled out of the trade pact",
+            "colombia recalled its envoy",
+            "the african union suspended mali 's membership",
+            "the ruling party expelled a dissident lawmaker",
+        ] {
+            assert_eq!(
+                events(read(&lower(sentence))),
+                [EventType::Sanction],
+                "{sentence}"
+            );
+        }
+        assert_eq!(
+            events(read(&lower("troops withdraw from the town"))),
+            [EventType::Retreat]
+        );
+        // A background clause names no object: the rebels retreat.
+        assert_eq!(
+            events(read(&lower("rebels withdraw as peacekeepers arrive")))[0],
+            EventType::Retreat
+        );
+        assert_eq!(
+            events(read(&lower(
+                "the country returned seized territory after talks"
+            )))[0],
+            EventType::Retreat
+        );
+        assert_eq!(
+            events(read(&lower("thailand expelled foreign workers"))),
+            [EventType::Coerce]
+        );
+    }
+
+    #[test]
+    fn tenth_round_crowd_control_and_fighting() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        // The types read, once each ("dispersed ... with tear gas" tells
+        // the assault twice).
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        // PLOVER 3.16: a crowd dispersed is a restriction (COERCE); with a
+        // crowd-control weapon named, an assault ('crowd-control').
+        assert_eq!(
+            events(read(&lower("police dispersed the protesters"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("the rally was broken up by police"))),
+            [EventType::Coerce]
+        );
+        assert_eq!(
+            events(read(&lower("police dispersed protesters with tear gas"))),
+            [EventType::Assault]
+        );
+        assert_eq!(
+            events(read(&lower(
+                "police used water cannon to disperse the crowd"
+            ))),
+            [EventType::Assault]
+        );
+        // Fighters pushed back are fought (3.16), not urged.
+        assert_eq!(
+            events(read(&lower("the army pushed back the rebels"))),
+            [EventType::Assault]
+        );
+    }
+
+    #[test]
+    fn tenth_round_manual_ambiguities() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        for (sentence, event_type) in [
+            // 3.2, 3.9: an ambassador summoned is a complaint.
+            ("the ministry summoned the ambassador", EventType::Accuse),
+            // 3.11, 3.15: an arrest warrant is a threat of arrest.
+            ("a court issued an arrest warrant", EventType::Threaten),
+            ("a warrant for his arrest", EventType::Threaten),
+            // 3.10: barred from entering is a rejection.
+            ("kenya barred journalists from entering", EventType::Reject),
+            // 3.14: forces sent for disaster relief give aid.
+            ("troops were deployed to help flood victims", EventType::Aid),
+            // 3.6: reparations are aid.
+            ("germany paid reparations", EventType::Aid),
+            // 3.7: fighting halted ends a conflict; announced, a concession.
+            ("the rebels halted fighting", EventType::Retreat),
+            ("the rebels will halt fighting", EventType::Concede),
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
+        }
+    }
+
+    #[test]
+    fn tenth_round_acts_no_trigger_word_named() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        for (sentence, event_type) in [
+            // 3.13 SANCTION: assets frozen, a party found liable, an embassy
+            // closed, a bloc quit.
+            (
+                "the us froze the assets of three generals",
+                EventType::Sanction,
+            ),
+            ("a judge found the company liable", EventType::Sanction),
+            ("peru closed its embassy", EventType::Sanction),
+            ("the nation quit the regional bloc", EventType::Sanction),
+            // 3.15 COERCE: utilities cut, homes searched.
+            (
+                "the army cut the water supply to the town",
+                EventType::Coerce,
+            ),
+            ("police searched the homes of dissidents", EventType::Coerce),
+            // 3.14 MOBILIZE: forces sent or massed; for disaster relief, AID.
+            (
+                "the navy sent three warships to the gulf",
+                EventType::Mobilize,
+            ),
+            ("tanks were massed along the frontier", EventType::Mobilize),
+            ("the army sent troops to help flood victims", EventType::Aid),
+            // 3.7 RETREAT: monitors let in, territory ceded, refugees repatriated.
+            (
+                "the government let observers into the region",
+                EventType::Retreat,
+            ),
+            ("the army ceded the airport", EventType::Retreat),
+            ("thailand repatriated refugees", EventType::Retreat),
+            // 3.4 CONCEDE: a ban reversed, an emergency ended, sentences commuted.
+            ("the government reversed the ban", EventType::Concede),
+            (
+                "the regime ended the state of emergency",
+                EventType::Concede,
+            ),
+            ("the president commuted the sentences", EventType::Concede),
+            // 3.3, 3.14, 3.2, 3.15, 3.10, 3.9, 3.4, 3.6: the manual's vocabulary.
+            (
+                "the government extended recognition to the republic",
+                EventType::Support,
+            ),
+            ("the army held war games", EventType::Mobilize),
+            ("kenya issued an invitation", EventType::Agree),
+            ("police rounded up dissidents", EventType::Coerce),
+            ("the rebels spurned the proposal", EventType::Reject),
+            (
+                "the opposition took the government to court",
+                EventType::Accuse,
+            ),
+            ("the president acknowledged mistakes", EventType::Concede),
+            ("the charity delivered food to refugees", EventType::Aid),
+            (
+                "the un pulled its peacekeepers from the mission",
+                EventType::Sanction,
+            ),
+            ("troops are massing on the border", EventType::Mobilize),
+            // 3.5 COOPERATE: exchange begun.
+            (
+                "india began exporting goods to belgium",
+                EventType::Cooperate,
+            ),
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
+        }
+    }
+
+    #[test]
+    fn tenth_round_authorised_acts_take_their_own_type() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>()
+        };
+        // An actor approving or authorising its own material act performs it.
+        assert_eq!(
+            events(read(&lower(
+                "the cabinet approved sanctions on its neighbour"
+            ))),
+            [EventType::Sanction]
+        );
+        assert_eq!(
+            events(read(&lower(
+                "the cabinet authorized the deployment of troops"
+            ))),
+            [EventType::Mobilize]
+        );
+        // A meeting announced for the future is an agreement (3.1, 3.2).
+        assert_eq!(
+            events(read(&lower("the two presidents will meet next week"))),
+            [EventType::Agree]
+        );
+        assert_eq!(
+            events(read(&lower("the two presidents met on monday"))),
+            [EventType::Consult]
+        );
+        // Approving another's policy stays support (manual 3.3).
+        assert_eq!(
+            events(read(&lower("kenya approved the reforms"))),
+            [EventType::Support]
+        );
+    }
+
+    #[test]
+    fn tenth_round_objects_of_support_cuts_and_cyber() {
+        let lower = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let events = |found: Vec<Found>| {
+            let mut types = found
+                .into_iter()
+                .filter(|f| f.content_of.is_none() && !f.light)
+                .map(|f| f.event_type)
+                .collect::<Vec<_>>();
+            types.dedup();
+            types
+        };
+        for (sentence, event_type) in [
+            // 3.3: what is praised is the object of the support expressed.
+            (
+                "the minister praised trade cooperation with kenya",
+                EventType::Support,
+            ),
+            (
+                "uganda hailed the investment in its ports",
+                EventType::Support,
+            ),
+            // 3.13: exchanges ended or support withdrawn reduce relations.
+            (
+                "kenya ended military cooperation with uganda",
+                EventType::Sanction,
+            ),
+            (
+                "kenya withdrew its support for the bid",
+                EventType::Sanction,
+            ),
+            // 3.15: attacks on websites are cyber coercion.
+            ("hackers attacked government websites", EventType::Coerce),
+            // 3.11: a modal before a conflictual act no trigger word names.
+            ("the country could freeze assets", EventType::Threaten),
+            (
+                "the country said it may impose tariffs",
+                EventType::Threaten,
+            ),
+            // 3.14: positions reinforced.
+            ("the army reinforced its border posts", EventType::Mobilize),
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
+        }
+        // Protesters in a background clause did not clash.
+        assert!(!events(read(&lower(
+            "police detained protesters after violent clashes"
+        )))
+        .contains(&EventType::Protest));
     }
 }
