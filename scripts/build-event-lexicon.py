@@ -165,7 +165,7 @@ def main():
                  "disinformation", "misinformation", "repression", "hacking", "disapproval",
                  "criticism", "mediation", "conscription", "cleansing", "sharing", "training",
                  "warfare", "law", "emergency", "regret", "alert", "guilty", "convicted",
-                 "investigative", "police", "in", "into", "back", "action", "currency"}
+                 "investigative", "police", "in", "into", "of", "to", "back", "action", "currency"}
     for words, kind, mode in plurals:
         *head, last = words.split(" ")
         if last.endswith("s") or last in uncounted:

@@ -1071,22 +1071,20 @@ fn sentence_events(
                                 | EventType::Accuse
                         )
                     })
-            }) || view.lower[i.saturating_sub(3)..i]
-                .iter()
-                .any(|w| matches!(w.as_str(), "not" | "n't" | "never"))
-                || view.lower[i.saturating_sub(5)..i].iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "consider"
-                            | "considers"
-                            | "considering"
-                            | "mulling"
-                            | "weighing"
-                            | "might"
-                            | "could"
-                    )
-                })
-            {
+            }) || view.lower[i.saturating_sub(3)..i].iter().any(|w| {
+                matches!(w.as_str(), "not" | "n't" | "never") || lexicon::contracted_negation(w)
+            }) || view.lower[i.saturating_sub(5)..i].iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "consider"
+                        | "considers"
+                        | "considering"
+                        | "mulling"
+                        | "weighing"
+                        | "might"
+                        | "could"
+                )
+            }) {
                 continue;
             }
             if view.names_a_gathering(i)

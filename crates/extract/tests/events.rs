@@ -157,6 +157,10 @@ fn negated_and_hypothetical_acts_are_not_events() {
         "Uganda never attacked Kenya.",
         "Uganda might impose a ban on Kenyan imports.",
         "If Uganda attacks Kenya, the region will suffer.",
+        // Contracted negations are kept whole by the tokens.
+        "Kenya doesn't recognise Somaliland.",
+        "Uganda won't attack Kenya.",
+        "Kenya didn\u{2019}t agree with Uganda on the border.",
     ] {
         let text = format!("Regional news\n{sentence}\n");
         let analysis = analyze(&text, None);

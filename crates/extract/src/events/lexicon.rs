@@ -206,6 +206,18 @@ const POSSIBILITY: &[&str] = &["possibility", "potential", "possible", "prospect
 const THREAT_MODALS: &[&str] = &["could", "might", "may", "would"];
 /// Words in the three tokens before a trigger that negate it.
 const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "without", "nor", "neither"];
+
+/// Whether `word` (lower case) negates what follows: a negation word or a
+/// contracted one.
+fn negates(word: &str) -> bool {
+    NEGATIONS.contains(&word) || contracted_negation(word)
+}
+
+/// Whether `word` is a negated auxiliary the tokens keep whole ("doesn't",
+/// "won't", "can’t"), as "not" after the auxiliary would be.
+pub(crate) fn contracted_negation(word: &str) -> bool {
+    word.len() > 3 && (word.ends_with("n't") || word.ends_with("n\u{2019}t"))
+}
 /// Modal words before a trigger that make it hypothetical.
 const MODALS: &[&str] = &[
     "would",
@@ -1108,7 +1120,7 @@ fn modal_threat(lower: &[String], i: usize) -> bool {
         .rev()
         .take(2)
         .any(|w| THREAT_MODALS.contains(&w.as_str()))
-        && !before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
+        && !before.iter().any(|w| negates(w))
         && !lower[i.saturating_sub(6)..i]
             .iter()
             .any(|w| matches!(w.as_str(), "if" | "unless" | "whether") || w.starts_with("consider"))
@@ -1404,7 +1416,7 @@ fn verbal_at(lower: &[String], i: usize, end: usize) -> bool {
     let Some(before) = i.checked_sub(1).map(|k| lower[k].as_str()) else {
         return false;
     };
-    if VERB_BEFORE.contains(&before) {
+    if VERB_BEFORE.contains(&before) || negates(before) {
         return true;
     }
     let next = lower.get(end).map(String::as_str);
@@ -1460,9 +1472,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     // A rule's trigger, no bare dictionary verb ("disperse
                     // protesters" is no noun compound).
                     hand: true,
-                    negated: lower[i.saturating_sub(3)..i]
-                        .iter()
-                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    negated: lower[i.saturating_sub(3)..i].iter().any(|w| negates(w)),
                     hypothetical: lower[i.saturating_sub(6)..i]
                         .iter()
                         .any(|w| MODALS.contains(&w.as_str())),
@@ -1496,9 +1506,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     mode: Some(mode),
                     noun: false,
                     hand: false,
-                    negated: lower[i.saturating_sub(3)..i]
-                        .iter()
-                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    negated: lower[i.saturating_sub(3)..i].iter().any(|w| negates(w)),
                     hypothetical: !threat
                         && lower[i.saturating_sub(6)..i]
                             .iter()
@@ -1517,9 +1525,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     mode: Some("withdraw"),
                     noun: false,
                     hand: false,
-                    negated: lower[i.saturating_sub(3)..i]
-                        .iter()
-                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    negated: lower[i.saturating_sub(3)..i].iter().any(|w| negates(w)),
                     hypothetical: lower[i.saturating_sub(6)..i]
                         .iter()
                         .any(|w| MODALS.contains(&w.as_str())),
@@ -1537,9 +1543,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     mode: Some("convict"),
                     noun: false,
                     hand: false,
-                    negated: lower[i.saturating_sub(3)..i]
-                        .iter()
-                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    negated: lower[i.saturating_sub(3)..i].iter().any(|w| negates(w)),
                     hypothetical: lower[i.saturating_sub(6)..i]
                         .iter()
                         .any(|w| MODALS.contains(&w.as_str())),
@@ -1557,9 +1561,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     mode: Some("troops"),
                     noun: false,
                     hand: false,
-                    negated: lower[i.saturating_sub(3)..i]
-                        .iter()
-                        .any(|w| NEGATIONS.contains(&w.as_str())),
+                    negated: lower[i.saturating_sub(3)..i].iter().any(|w| negates(w)),
                     hypothetical: lower[i.saturating_sub(6)..i]
                         .iter()
                         .any(|w| MODALS.contains(&w.as_str())),
@@ -2031,7 +2033,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 .rev()
                 .take(2)
                 .any(|w| THREAT_MODALS.contains(&w.as_str()))
-            && !before.iter().any(|w| NEGATIONS.contains(&w.as_str()))
+            && !before.iter().any(|w| negates(w))
             && !lower[i.saturating_sub(6)..i].iter().any(|w| {
                 matches!(w.as_str(), "if" | "unless" | "whether") || w.starts_with("consider")
             });
@@ -2284,7 +2286,7 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             mode,
             noun,
             hand: entry.hand,
-            negated: before.iter().any(|w| NEGATIONS.contains(&w.as_str())),
+            negated: before.iter().any(|w| negates(w)),
             hypothetical: !held_out
                 && lower[i.saturating_sub(6)..i]
                     .iter()
@@ -2824,6 +2826,17 @@ mod tests {
         ] {
             assert_eq!(events(read(&lower(sentence))), [event_type], "{sentence}");
         }
+        // Recognition of a state is support; recognition in general is no act.
+        for sentence in [
+            "police used facial recognition software",
+            "the band gained national recognition",
+        ] {
+            assert_eq!(events(read(&lower(sentence))), [], "{sentence}");
+        }
+        assert_eq!(
+            events(read(&lower("kenya announced its recognition of kosovo"))),
+            [EventType::Support]
+        );
     }
 
     #[test]
