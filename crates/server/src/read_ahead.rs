@@ -85,35 +85,24 @@ pub struct ReadAhead {
 pub async fn read(mut body: tonic::body::Body, limit: usize) -> ReadAhead {
     let mut frames = VecDeque::new();
     let mut size = 0;
-    loop {
+    let (error, rest) = loop {
         match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-            None => {
-                return ReadAhead {
-                    frames,
-                    error: None,
-                    rest: None,
-                }
-            }
+            None => break (None, None),
             // The handler sees the same error where it would have.
-            Some(Err(error)) => {
-                return ReadAhead {
-                    frames,
-                    error: Some(error),
-                    rest: None,
-                }
-            }
+            Some(Err(error)) => break (Some(error), None),
             Some(Ok(frame)) => {
                 size += frame.data_ref().map_or(0, Bytes::len);
                 frames.push_back(frame);
                 if size >= limit {
-                    return ReadAhead {
-                        frames,
-                        error: None,
-                        rest: Some(body),
-                    };
+                    break (None, Some(body));
                 }
             }
         }
+    };
+    ReadAhead {
+        frames,
+        error,
+        rest,
     }
 }
 
