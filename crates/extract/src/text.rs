@@ -76,6 +76,21 @@ pub struct Document<'a> {
     pub sentences: Vec<Sentence>,
 }
 
+/// Platforms a follow line names (lowercase).
+const SOCIAL_PLATFORMS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "instagram",
+    "youtube",
+    "telegram",
+    "whatsapp",
+    "tiktok",
+    "linkedin",
+    "threads",
+    "bluesky",
+    "mastodon",
+];
+
 const BOILERPLATE_PHRASES: &[&str] = &[
     "advertisement",
     "comments are closed",
@@ -191,6 +206,14 @@ fn is_boilerplate(content: &str) -> bool {
         .iter()
         .any(|phrase| lower.starts_with(phrase))
         && words <= 12
+    {
+        return true;
+    }
+    // A social-media follow line anywhere in a short line ("For the latest news,
+    // follow us on Twitter. We are also on Facebook and YouTube.").
+    if words <= 30
+        && (lower.contains("follow us") || lower.contains("we are also on"))
+        && SOCIAL_PLATFORMS.iter().any(|p| lower.contains(p))
     {
         return true;
     }
@@ -533,6 +556,22 @@ mod tests {
             document.blocks[2].span.of(text),
             "Xi and Harris in Bangkok, Nov. 19, 2022."
         );
+    }
+
+    #[test]
+    fn social_follow_lines_are_boilerplate() {
+        for line in [
+            "For the latest news, follow us on Twitter @Aaj_Urdu. We are also on Facebook, Instagram and YouTube.",
+            "Follow us on Telegram for breaking news.",
+        ] {
+            assert!(is_boilerplate(line), "{line}");
+        }
+        for line in [
+            "Protesters vowed to follow us to the capital, the union leader said.",
+            "The minister said on Facebook that the talks had failed.",
+        ] {
+            assert!(!is_boilerplate(line), "{line}");
+        }
     }
 
     #[test]
