@@ -305,6 +305,34 @@ def read_annotations(folder):
     return listed
 
 
+def tag_mentions(toks, mentions):
+    """BIO tags of tokens for listed (mention, TYPE) pairs: each mention wherever its tokens
+    occur, longest first, never over another mention."""
+    tags = ["O"] * len(toks)
+    for mention, typ in sorted(mentions, key=lambda m: -len(m[0].split(" "))):
+        words = mention.split(" ")
+        for i in range(len(toks) - len(words) + 1):
+            if toks[i:i + len(words)] == words and all(g == "O" for g in tags[i:i + len(words)]):
+                tags[i] = "B-" + typ
+                for j in range(i + 1, i + len(words)):
+                    tags[j] = "I-" + typ
+    return tags
+
+
+def synthetic(folder):
+    """Sentences written and annotated by the annotators (`ID<TAB>tokens<TAB>[[mention, TYPE],
+    ...]` lines in FOLDER/*.tsv; ANNOTATION.md), fifty to a document."""
+    sents = []
+    for fn in sorted(os.listdir(folder)):
+        if fn.endswith(".tsv"):
+            for line in open(os.path.join(folder, fn), encoding="utf-8"):
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 3:
+                    toks = parts[1].split(" ")
+                    sents.append(list(zip(toks, tag_mentions(toks, json.loads(parts[2])))))
+    return [sents[i:i + 50] for i in range(0, len(sents), 50)]
+
+
 def annotated(cache, prefix, listed):
     """Per document of a teacher-tokenised corpus (the md teacher's tokens and sentences,
     from the cache), its sentences tagged with the names annotators listed (each
@@ -321,15 +349,7 @@ def annotated(cache, prefix, listed):
             toks = [t for t, _ in s]
             if not all(latin(t) or not any(c.isalpha() for c in t) for t in toks):
                 continue
-            tags = ["O"] * len(toks)
-            for mention, typ in sorted(listed[f"{prefix}{d}S{k}"], key=lambda m: -len(m[0].split(" "))):
-                words = mention.split(" ")
-                for i in range(len(toks) - len(words) + 1):
-                    if toks[i:i + len(words)] == words and all(g == "O" for g in tags[i:i + len(words)]):
-                        tags[i] = "B-" + typ
-                        for j in range(i + 1, i + len(words)):
-                            tags[j] = "I-" + typ
-            sents.append(list(zip(toks, tags)))
+            sents.append(list(zip(toks, tag_mentions(toks, listed[f"{prefix}{d}S{k}"]))))
         docs.append(sents)
     return docs
 
@@ -433,6 +453,8 @@ if __name__ == "__main__":
     if "gaz" in parts:
         gazetteers(shared, pkgs)
     ANNOTATIONS = read_annotations(option("--annotations", None)) if "--annotations" in sys.argv else {}
+    if "--synthetic" in sys.argv:
+        write(os.path.join(OUT, "train-synthetic.txt"), synthetic(option("--synthetic", None)))
     if "--teacher" in sys.argv and "silver" in parts:
         teacher = option("--teacher", None)
         wikinews(shared, teacher)
