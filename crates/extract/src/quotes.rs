@@ -2912,7 +2912,19 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     )
                 })
         });
-    let opens_with_subordinate = opens_with_subordinate || opens_with_participle;
+    // "In a Facebook message posted Friday, Cruz said \"...\"": an opening
+    // prepositional phrase ends at its comma; a verb inside it ("posted") is no cue.
+    let opens_with_preposition = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::Word)
+        .is_some_and(|t| {
+            matches!(
+                t.text(text),
+                "In" | "On" | "At" | "During" | "Through" | "Via" | "Throughout" | "Amid"
+            )
+        });
+    let opens_with_subordinate =
+        opens_with_subordinate || opens_with_participle || opens_with_preposition;
     let boundary = if opens_with_subordinate {
         let comma = tokens.iter().position(|t| t.text(text) == ",");
         boundary.max(comma.unwrap_or(0))
@@ -4168,6 +4180,18 @@ mod tests {
         let quotes = run(text);
         assert_eq!(
             speaker_of(&quotes, "bridges to rot"),
+            Some("Jane Doe".into())
+        );
+    }
+
+    #[test]
+    fn an_opening_prepositional_phrase_holds_no_cue_of_the_quote() {
+        let text = "Headline
+Senator Jane Doe spoke on Monday.
+In a Facebook message posted Friday, Doe said she had \"areas of significant disagreement\" with the governor.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "areas of significant disagreement"),
             Some("Jane Doe".into())
         );
     }
