@@ -2871,7 +2871,9 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
         })
         .unwrap_or(0);
     // An introductory clause ("As Doe spoke, the crowd chanted \"...\"", "After
-    // Doe asked ..., Roe replied \"...\"") holds no cue of a quote after it.
+    // Doe asked ..., Roe replied \"...\"") holds no cue of a quote after it; nor does
+    // an opening prepositional phrase ("In a Facebook message posted Friday, Cruz
+    // said \"...\"": "posted" is no cue), which ends at its comma.
     let opens_with_subordinate = tokens
         .iter()
         .find(|t| t.kind == TokenKind::Word)
@@ -2892,6 +2894,14 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     | "Unless"
                     | "Asked"
                     | "Pressed"
+                    | "In"
+                    | "On"
+                    | "At"
+                    | "During"
+                    | "Through"
+                    | "Via"
+                    | "Throughout"
+                    | "Amid"
             )
         });
     // "Continuing to explain his view, Doe rejected …": an opening participle
@@ -2912,19 +2922,7 @@ fn main_cue(text: &str, tokens: &[Token], cues: &[Cue]) -> usize {
                     )
                 })
         });
-    // "In a Facebook message posted Friday, Cruz said \"...\"": an opening
-    // prepositional phrase ends at its comma; a verb inside it ("posted") is no cue.
-    let opens_with_preposition = tokens
-        .iter()
-        .find(|t| t.kind == TokenKind::Word)
-        .is_some_and(|t| {
-            matches!(
-                t.text(text),
-                "In" | "On" | "At" | "During" | "Through" | "Via" | "Throughout" | "Amid"
-            )
-        });
-    let opens_with_subordinate =
-        opens_with_subordinate || opens_with_participle || opens_with_preposition;
+    let opens_with_subordinate = opens_with_subordinate || opens_with_participle;
     let boundary = if opens_with_subordinate {
         let comma = tokens.iter().position(|t| t.text(text) == ",");
         boundary.max(comma.unwrap_or(0))
