@@ -641,6 +641,20 @@ const NAME_INNER: &[&str] = &[
 /// lower-case letter and may not stand inside a name.
 fn closed(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_lowercase) && !is_name_inner(word)
+        || first_person_contraction(word)
+}
+
+/// "I've", "I'm", "I'd", "I'll" (straight or curly apostrophe): the tokens keep a
+/// contraction whole, the training data split it ("I" "'ve"), so the tagger never
+/// saw one; capitalised, it looked like an unknown name.
+fn first_person_contraction(word: &str) -> bool {
+    let Some(rest) = word
+        .strip_prefix("I'")
+        .or_else(|| word.strip_prefix("I\u{2019}"))
+    else {
+        return false;
+    };
+    matches!(rest, "ve" | "m" | "d" | "ll")
 }
 
 /// A lower-case word that may stand inside a name ("Bank of England", "von der
@@ -1337,6 +1351,16 @@ mod tests {
         assert_eq!(NAME_INNER.len(), 28);
         for word in ["", "o", "ofs", "The", "upon ", "vonn", "ib"] {
             assert!(!is_name_inner(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn first_person_contractions_are_no_names() {
+        for word in ["I've", "I\u{2019}m", "I'd", "I'll"] {
+            assert!(closed(word), "{word}");
+        }
+        for word in ["I", "Iowa", "I'Anson", "Ive"] {
+            assert!(!closed(word), "{word}");
         }
     }
 
