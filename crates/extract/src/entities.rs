@@ -113,11 +113,13 @@ impl RawMention {
     }
 }
 
+/// A word written as names are ("I've" is a pronoun's contraction, no name).
 fn is_capitalised(word: &str) -> bool {
     word.chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         && word.chars().any(char::is_alphabetic)
+        && !crate::ner::first_person_contraction(word)
 }
 
 fn is_acronym(word: &str) -> bool {

@@ -647,7 +647,7 @@ fn closed(word: &str) -> bool {
 /// "I've", "I'm", "I'd", "I'll" (straight or curly apostrophe): the tokens keep a
 /// contraction whole, the training data split it ("I" "'ve"), so the tagger never
 /// saw one; capitalised, it looked like an unknown name.
-fn first_person_contraction(word: &str) -> bool {
+pub(crate) fn first_person_contraction(word: &str) -> bool {
     let Some(rest) = word
         .strip_prefix("I'")
         .or_else(|| word.strip_prefix("I\u{2019}"))

@@ -1108,8 +1108,10 @@ fn is_pronoun(word: &str) -> bool {
     PRONOUNS.contains(&word)
 }
 
+/// A capitalised word, as names are ("I've" is a pronoun's contraction, no name).
 fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
+        && !crate::ner::first_person_contraction(word)
 }
 
 /// True when token `k` is the period of a name abbreviation ("Rep.", "Calif.").
