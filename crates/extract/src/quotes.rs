@@ -4186,9 +4186,9 @@ mod tests {
 
     #[test]
     fn an_opening_prepositional_phrase_holds_no_cue_of_the_quote() {
-        let text = "Headline
-Senator Jane Doe spoke on Monday.
-In a Facebook message posted Friday, Doe said she had \"areas of significant disagreement\" with the governor.\n";
+        let text =
+            "Headline\nSenator Jane Doe spoke on Monday.\nIn a Facebook message posted Friday, \
+                    Doe said she had \"areas of significant disagreement\" with the governor.\n";
         let quotes = run(text);
         assert_eq!(
             speaker_of(&quotes, "areas of significant disagreement"),
