@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::gender::{title_gender, GIVEN_NAMES};
 use crate::lexicon::{EntityKind, Known, EVENT_HEADS, GENERIC_ORG_WORDS, LEXICON, ORG_HEADS};
 use crate::ner;
 use crate::text::{BlockKind, Document, Span};
@@ -2667,61 +2668,109 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
     // Per entity, the squashed name of an organisation (organisations keep
     // their names; only a person's canonical name changes).
     let mut squashed_orgs: Vec<Option<String>> = Vec::new();
-    for (position, raw) in raws.iter().enumerate() {
-        let Raw::Single { word, titled } = &raw.raw else {
-            continue;
-        };
-        holds_word.clear();
-        holds_word.resize(result.entities.len(), None);
-        let mut best: Option<(usize, usize)> = None; // (distance, entity)
-        for (other_position, other) in resolved.iter().enumerate() {
-            let Some(entity) = *other else {
+    // Mentions whose title tells a gender ("Mr. Obama", "Mrs. Clinton") resolve
+    // first; a surname's untitled mentions then follow the one person its titled
+    // mentions chose ("President Obama" with "Mr. Obama" beside Michelle Obama).
+    let title_of = |raw: &RawMention| {
+        text[raw.full_span.start..raw.span.start]
+            .split_whitespace()
+            .find_map(title_gender)
+    };
+    let mut titled_choice: HashMap<&str, Option<usize>> = HashMap::new();
+    for gendered in [true, false] {
+        for (position, raw) in raws.iter().enumerate() {
+            let Raw::Single { word, titled } = &raw.raw else {
                 continue;
             };
-            let holds = *holds_word[entity].get_or_insert_with(|| {
-                result.entities[entity].kind == EntityKind::Person
-                    && result.entities[entity]
-                        .name
+            let title = title_of(raw);
+            if title.is_some() != gendered {
+                continue;
+            }
+            if let Some(&Some(entity)) = titled_choice.get(word.as_str()).filter(|_| !gendered) {
+                resolved[position] = Some(entity);
+                continue;
+            }
+            holds_word.clear();
+            holds_word.resize(result.entities.len(), None);
+            // "Mr. Obama" is not Michelle Obama: a title's gender against the given name's.
+            let mut best: Option<(usize, usize)> = None; // (distance, entity)
+            for (other_position, other) in resolved.iter().enumerate() {
+                let Some(entity) = *other else {
+                    continue;
+                };
+                let holds = *holds_word[entity].get_or_insert_with(|| {
+                    result.entities[entity].kind == EntityKind::Person
+                        && result.entities[entity]
+                            .name
+                            .split(' ')
+                            .any(|part| part == word || part.split('-').any(|p| p == word))
+                });
+                if !holds {
+                    continue;
+                }
+                if let Some(title) = title {
+                    let name = &result.entities[entity].name;
+                    let given = name
                         .split(' ')
-                        .any(|part| part == word || part.split('-').any(|p| p == word))
-            });
-            if !holds {
+                        .next()
+                        .filter(|&first| first != word && name.contains(' '));
+                    if given
+                        .and_then(|first| GIVEN_NAMES.get(first))
+                        .is_some_and(|&g| g != title)
+                    {
+                        continue;
+                    }
+                }
+                // Prefer earlier mentions (distance), then later ones (penalised).
+                let distance = if other_position < position {
+                    position - other_position
+                } else {
+                    (other_position - position) * 4
+                };
+                if best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, entity));
+                }
+            }
+            if let Some((_, entity)) = best {
+                resolved[position] = Some(entity);
+                if gendered {
+                    titled_choice
+                        .entry(word.as_str())
+                        .and_modify(|choice| {
+                            if *choice != Some(entity) {
+                                *choice = None;
+                            }
+                        })
+                        .or_insert(Some(entity));
+                }
                 continue;
             }
-            // Prefer earlier mentions (distance), then later ones (penalised).
-            let distance = if other_position < position {
-                position - other_position
-            } else {
-                (other_position - position) * 4
-            };
-            if best.is_none_or(|(d, _)| distance < d) {
-                best = Some((distance, entity));
+            let upper = word.to_uppercase();
+            let squashed_word = squash(word);
+            squashed_orgs.resize(result.entities.len(), None);
+            if let Some(entity) =
+                result
+                    .entities
+                    .iter()
+                    .zip(&mut squashed_orgs)
+                    .position(|(e, squashed)| {
+                        e.kind == EntityKind::Org
+                            && (e.name == upper
+                                || *squashed.get_or_insert_with(|| squash(&e.name))
+                                    == squashed_word)
+                    })
+            {
+                resolved[position] = Some(entity);
+                continue;
             }
-        }
-        if let Some((_, entity)) = best {
-            resolved[position] = Some(entity);
-            continue;
-        }
-        let upper = word.to_uppercase();
-        let squashed_word = squash(word);
-        squashed_orgs.resize(result.entities.len(), None);
-        if let Some(entity) =
-            result
-                .entities
-                .iter()
-                .zip(&mut squashed_orgs)
-                .position(|(e, squashed)| {
-                    e.kind == EntityKind::Org
-                        && (e.name == upper
-                            || *squashed.get_or_insert_with(|| squash(&e.name)) == squashed_word)
-                })
-        {
-            resolved[position] = Some(entity);
-            continue;
-        }
-        let followed_by_speech = followed_by_cue(text, raw.span.end);
-        if *titled || followed_by_speech {
-            resolved[position] = Some(add_entity(&mut result, word, EntityKind::Person));
+            let followed_by_speech = followed_by_cue(text, raw.span.end);
+            if *titled || followed_by_speech {
+                let entity = add_entity(&mut result, word, EntityKind::Person);
+                resolved[position] = Some(entity);
+                if gendered {
+                    titled_choice.entry(word.as_str()).or_insert(Some(entity));
+                }
+            }
         }
     }
     // Roles and affiliations attach to the resolved entities; mentions are collected.
@@ -2830,6 +2879,28 @@ mod tests {
         let last = entities.mentions.last().unwrap();
         assert_eq!(entities.entities[last.entity].name, "Wang Wenbin");
         assert!(names(text).iter().any(|(n, _)| n == "Wang Yi"));
+    }
+
+    #[test]
+    fn a_gendered_title_keeps_spouses_apart() {
+        let text = "Headline\nPresident Obama spoke in Ohio. The campaign will use Mr. Obama and the \
+                    first lady, Michelle Obama, in Florida. Mr. Obama won there. Barack Obama \
+                    Day is on Nov. 1.";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let entity_of = |at: &str| {
+            let start = text.find(at).unwrap();
+            let mention = entities
+                .mentions
+                .iter()
+                .find(|m| m.span.start <= start && start < m.span.end)
+                .unwrap();
+            entities.entities[mention.entity].name.clone()
+        };
+        assert_eq!(entity_of("Obama spoke"), "Barack Obama");
+        assert_eq!(entity_of("Obama and the"), "Barack Obama");
+        assert_eq!(entity_of("Michelle"), "Michelle Obama");
+        assert_eq!(entity_of("Obama won"), "Barack Obama");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cues;
 pub mod dates;
 pub mod entities;
 pub mod events;
+pub(crate) mod gender;
 pub mod gold;
 pub mod lexicon;
 pub mod ner;

@@ -31,10 +31,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use crate::cues::{CueForm, CUE_LEXICON};
 use crate::entities::DocEntities;
+use crate::gender::{title_gender, Gender, GIVEN_NAMES};
 use crate::lexicon::{EntityKind, Known, LEXICON};
 use crate::text::{BlockKind, Document, Span};
 use crate::tokens::{tokenize, Token, TokenKind};
@@ -834,45 +834,6 @@ struct Context<'a> {
     quoted: Vec<Span>,
     /// The quotes attributed so far to a person: (start of the quote, speaker).
     speakers: RefCell<Vec<(usize, usize)>>,
-}
-
-/// A person's grammatical gender, for pronouns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Gender {
-    Male,
-    Female,
-}
-
-/// Given names and their usual gender, from `data/given_names.txt`.
-static GIVEN_NAMES: LazyLock<crate::lexicon::FastHashMap<&'static str, Gender>> =
-    LazyLock::new(|| {
-        include_str!("../data/given_names.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| {
-                let (name, gender) = line.split_once(' ')?;
-                let gender = match gender.trim() {
-                    "M" => Gender::Male,
-                    "F" => Gender::Female,
-                    _ => return None,
-                };
-                Some((name, gender))
-            })
-            .collect()
-    });
-
-/// The gender a title or honorific tells ("Mrs.", "congresswoman").
-fn title_gender(word: &str) -> Option<Gender> {
-    match word.trim_end_matches('.').to_lowercase().as_str() {
-        "mr" | "sir" | "king" | "prince" | "congressman" | "chairman" | "spokesman"
-        | "businessman" | "father" | "husband" | "son" | "brother" | "lord" | "duke" => {
-            Some(Gender::Male)
-        }
-        "mrs" | "ms" | "miss" | "madam" | "queen" | "princess" | "congresswoman" | "chairwoman"
-        | "spokeswoman" | "businesswoman" | "mother" | "wife" | "daughter" | "sister" | "lady"
-        | "duchess" | "actress" => Some(Gender::Female),
-        _ => None,
-    }
 }
 
 /// Genders the text tells: a person alone in a sentence (outside quotes) whose
