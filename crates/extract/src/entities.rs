@@ -2883,7 +2883,8 @@ mod tests {
 
     #[test]
     fn a_gendered_title_keeps_spouses_apart() {
-        let text = "Headline\nPresident Obama spoke in Ohio. The campaign will use Mr. Obama and the \
+        let text =
+            "Headline\nPresident Obama spoke in Ohio. The campaign will use Mr. Obama and the \
                     first lady, Michelle Obama, in Florida. Mr. Obama won there. Barack Obama \
                     Day is on Nov. 1.";
         let document = segment(text);
