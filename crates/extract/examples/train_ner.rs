@@ -116,7 +116,7 @@ fn main() {
             ("--dir", Some(v)) => dir = PathBuf::from(v),
             ("--seed", Some(v)) => seed = v.parse().expect("--seed N"),
             _ => panic!(
-                "usage: train_ner [--epochs N] [--data gum,gum,ewt,ewt,wikinews,ngec] [--out FILE] [--prune W] [--dir DATA_DIR] [--seed N]"
+                "usage: train_ner [--epochs N] [--data gum,gum,ewt,ewt,wikinews,ngec,synthetic,synthetic] [--out FILE] [--prune W] [--dir DATA_DIR] [--seed N]"
             ),
         }
     }
