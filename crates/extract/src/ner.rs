@@ -228,7 +228,8 @@ pub(crate) fn clusters_of(lower: &str) -> [u16; 3] {
         .map_or(NO_CLUSTER, |&row| c.levels[row as usize])
 }
 
-/// Organisation head words and names (`data/ner/gaz-orgs.txt`, lowercase).
+/// Organisation head words and names (`data/ner/gaz-orgs.txt` and
+/// `data/ner/gaz-orgs-phoenix.txt`, lowercase).
 struct Orgs {
     /// Words that end an organisation's name ("university", "motors").
     words: FastSet,
@@ -273,8 +274,16 @@ pub fn is_org_word(word: &str) -> bool {
 
 /// True for the name of an organisation or sports team in `data/ner/gaz-orgs.txt`.
 pub fn is_org_name(name: &str) -> bool {
-    ORGS.names.contains(&name.to_lowercase())
+    let lower = name.to_lowercase();
+    ORGS.names.contains(&lower) || PHOENIX_ORGS.contains(&lower)
 }
+
+/// Names of organisations from `data/ner/gaz-orgs-phoenix.txt` (lowercase).
+static PHOENIX_ORGS: LazyLock<FastSet> = LazyLock::new(|| {
+    gazetteer_lines(include_str!("../data/ner/gaz-orgs-phoenix.txt"))
+        .map(str::to_owned)
+        .collect()
+});
 
 /// True for a given name of the name gazetteer (`data/ner/gaz-first.txt`).
 pub fn is_given_name(word: &str) -> bool {
@@ -1368,6 +1377,18 @@ mod tests {
     fn bilou_round_trip() {
         let labels = bio_to_labels(&["B-PER", "I-PER", "O", "B-LOC", "B-ORG", "I-ORG", "I-ORG"]);
         assert_eq!(spans(&labels), vec![(0, 2, 0), (3, 4, 2), (4, 7, 1)]);
+    }
+
+    #[test]
+    fn phoenix_organisation_names_leave_people_out() {
+        assert!(is_org_name("Greenpeace"));
+        assert!(is_org_name("Lockheed Martin"));
+        assert!(is_org_name("Asian Development Bank"));
+        assert!(is_org_name("Teradyne"), "legal form dropped");
+        // One-word names that are also people's names, and office holders.
+        assert!(!is_org_name("Harris"));
+        assert!(!is_org_name("Kofi Annan"));
+        assert!(!is_org_name("Secretary-General Kofi Annan"));
     }
 
     #[test]
