@@ -583,8 +583,9 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 from -= 1;
             }
             // "St. Louis", "Saint Helena", "the church of St. Michael": a saint's name
-            // is a place (a city, a church), the "St." included.
-            if kind != ORG_TYPE {
+            // is a place (a city, a church), the "St." included; an organisation
+            // named after one keeps its type and its "St." ("St. Louis Cardinals").
+            {
                 let saint = |k: usize| matches!(words[k], "St" | "Saint" | "Ste");
                 let dotted = |k: usize| {
                     k + 2 <= from
@@ -593,9 +594,10 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                         && tokens[k].span.end == tokens[k + 1].span.start
                         && adjacent(text, tokens[k + 1], tokens[k + 2])
                 };
+                let place = if kind == ORG_TYPE { ORG_TYPE } else { LOC_TYPE };
                 if from >= 2 && dotted(from - 2) {
                     from -= 2;
-                    kind = LOC_TYPE;
+                    kind = place;
                 } else if from >= 1
                     && saint(from - 1)
                     && words[from - 1] != "St"
@@ -603,9 +605,9 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                     && (from == 1 || tokens[from - 2].kind == TokenKind::Word)
                 {
                     from -= 1;
-                    kind = LOC_TYPE;
+                    kind = place;
                 } else if to - from >= 2 && saint(from) {
-                    kind = LOC_TYPE;
+                    kind = place;
                 }
             }
             // "Sony Australia", "Google India": a known organisation's name before a
@@ -3104,6 +3106,13 @@ mod tests {
             "{found:?}"
         );
         assert!(!found.iter().any(|(n, _)| n == "Paul"), "{found:?}");
+        let found = names("Headline\nHe pitched for the St. Louis Cardinals for a decade.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "St. Louis Cardinals" && *k == "ORG"),
+            "{found:?}"
+        );
         let found = names("Headline\nShelling hit Odessa Oblast, and Michael Bay filmed it.");
         assert!(
             found
