@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use crate::gender::{title_gender, GIVEN_NAMES};
 use crate::lexicon::{EntityKind, Known, EVENT_HEADS, GENERIC_ORG_WORDS, LEXICON, ORG_HEADS};
 use crate::ner;
+use crate::quotes;
 use crate::text::{BlockKind, Document, Span};
 use crate::tokens::{tokenize, Token, TokenKind};
 
@@ -476,6 +477,7 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
         let mut spans = ner::spans(&labels[sentence_index]);
         regnal_names(text, tokens, words, &mut spans);
         who_names(tokens, words, &mut spans);
+        role_before_name(words, &mut spans);
         let mut covered = 0;
         for &(mut from, mut to, mut kind) in &spans {
             if from < covered {
@@ -874,6 +876,37 @@ fn role_apposition(words: &[&str], comma: usize, spans: &mut [(usize, usize, usi
         && !words[from..to].iter().any(|w| is_org_head(w))
     {
         span.2 = 0;
+    }
+}
+
+/// "the writer Günter de Bruyn", "spokesman Corrado Passera": a name the tagger
+/// typed as an organisation or a place, right after a lower-case noun of a
+/// person's role, of two to four words, which no list knows as a place or
+/// organisation and which holds no organisation head word, is a person (one word
+/// after such a noun is often a party or a place: "veteran GOP consultant").
+fn role_before_name(words: &[&str], spans: &mut [(usize, usize, usize)]) {
+    for span in spans.iter_mut() {
+        let (from, to, kind) = *span;
+        if kind == 0 || from == 0 || to - from < 2 || to - from > 4 || is_acronym(words[from]) {
+            continue;
+        }
+        let role = words[from - 1];
+        if !role.chars().next().is_some_and(char::is_lowercase)
+            || !(quotes::is_person_noun(role)
+                || ROLE_NOUNS.contains(&role)
+                || LEXICON.lowercase_titles.contains(role))
+        {
+            continue;
+        }
+        let name = words[from..to].join(" ");
+        if known_place(&name).is_none()
+            && !ner::is_government_place(&name)
+            && !ner::is_org_name(&name)
+            && LEXICON.lookup(&name).is_none()
+            && !words[from..to].iter().any(|w| is_org_head(w))
+        {
+            span.2 = 0;
+        }
     }
 }
 
@@ -2934,6 +2967,34 @@ mod tests {
                 .any(|(n, k)| n == "Carmel Martin" && *k == "PERSON"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_name_after_a_role_noun_is_a_person() {
+        let words = [
+            "knew",
+            "the",
+            "writer",
+            "Günter",
+            "de",
+            "Bruyn",
+            "and",
+            "the",
+            "veteran",
+            "GOP",
+            "consultant",
+            "near",
+            "the",
+            "writer",
+            "Stanford",
+            "University",
+        ];
+        // Spans as the tagger may give them: all typed as organisations (kind 1).
+        let mut spans = vec![(3, 6, 1), (9, 10, 1), (14, 16, 1)];
+        role_before_name(&words, &mut spans);
+        assert_eq!(spans[0].2, 0, "a person after \"writer\"");
+        assert_eq!(spans[1].2, 1, "one word after a role noun stays");
+        assert_eq!(spans[2].2, 1, "an organisation's head word keeps it");
     }
 
     #[test]

@@ -549,6 +549,22 @@ const OPENING_WORDS: &[&str] = &[
 
 /// Nouns that name a person's role, for descriptions ("the senator").
 const PERSON_NOUNS: &[&str] = &[
+    "writer",
+    "novelist",
+    "poet",
+    "journalist",
+    "reporter",
+    "artist",
+    "painter",
+    "composer",
+    "musician",
+    "player",
+    "coach",
+    "scientist",
+    "researcher",
+    "historian",
+    "activist",
+    "politician",
     "senator",
     "congressman",
     "congresswoman",
@@ -628,6 +644,11 @@ const PERSON_NOUNS: &[&str] = &[
     "neighbour",
     "colleague",
 ];
+
+/// True for a lower-case noun of a person's role ("senator", "writer").
+pub(crate) fn is_person_noun(word: &str) -> bool {
+    PERSON_NOUNS.contains(&word)
+}
 
 /// Nouns that name an organisation, for descriptions ("the company").
 const ORG_NOUNS: &[&str] = &[
