@@ -879,28 +879,88 @@ fn role_apposition(words: &[&str], comma: usize, spans: &mut [(usize, usize, usi
     }
 }
 
-/// "the writer Günter de Bruyn", "spokesman Corrado Passera": a name the tagger
-/// typed as an organisation or a place, right after a lower-case noun of a
-/// person's role, of two to four words, which no list knows as a place or
-/// organisation and which holds no organisation head word, is a person (one word
-/// after such a noun is often a party or a place: "veteran GOP consultant").
+/// Lower-case nouns of a kind of organisation that, right before a name, say
+/// what it is ("the band Deadsy", "the airline Ryanair"); nouns that also stand
+/// before people ("manufacturer", "operator", "publisher") are not among them.
+const ORG_KIND_NOUNS: &[&str] = &[
+    "band",
+    "company",
+    "firm",
+    "label",
+    "newspaper",
+    "magazine",
+    "airline",
+    "broadcaster",
+    "retailer",
+    "studio",
+    "agency",
+    "charity",
+    "carmaker",
+    "automaker",
+    "bank",
+    "insurer",
+    "lender",
+    "startup",
+    "start-up",
+    "conglomerate",
+    "outlet",
+    "tabloid",
+];
+
+/// Nouns of kinship: right before a name, even a one-word one, it is a person's
+/// ("their daughter Stanisława").
+const KIN_NOUNS: &[&str] = &[
+    "daughter",
+    "son",
+    "wife",
+    "husband",
+    "father",
+    "mother",
+    "brother",
+    "sister",
+    "cousin",
+    "grandson",
+    "granddaughter",
+    "nephew",
+    "niece",
+    "uncle",
+    "aunt",
+    "widow",
+    "fiancée",
+    "fiancé",
+];
+
+/// The noun right before a name says what the tagger's span is: after a noun
+/// of a person's role ("the writer Günter de Bruyn", "spokesman Corrado
+/// Passera") a name of two to four words which no list knows as a place or
+/// organisation and which holds no organisation head word is a person (one
+/// word after such a noun is often a party or a place: "veteran GOP
+/// consultant", but not after a noun of kinship); after a noun of a kind of organisation ("the band Deadsy",
+/// "the agency GCHQ") a name no list knows as a place is an organisation.
 fn role_before_name(words: &[&str], spans: &mut [(usize, usize, usize)]) {
     for span in spans.iter_mut() {
         let (from, to, kind) = *span;
-        if kind == 0 || from == 0 || to - from < 2 || to - from > 4 || is_acronym(words[from]) {
+        if from == 0 || to - from > 4 {
             continue;
         }
-        let role = words[from - 1];
-        if !role.chars().next().is_some_and(char::is_lowercase)
-            || !(quotes::is_person_noun(role)
-                || ROLE_NOUNS.contains(&role)
-                || LEXICON.lowercase_titles.contains(role))
-        {
+        let noun = words[from - 1];
+        if !noun.chars().next().is_some_and(char::is_lowercase) {
             continue;
         }
         let name = words[from..to].join(" ");
-        if known_place(&name).is_none()
-            && !ner::is_government_place(&name)
+        let known_place = known_place(&name).is_some() || ner::is_government_place(&name);
+        if kind != ORG_TYPE && ORG_KIND_NOUNS.contains(&noun) && !known_place {
+            span.2 = ORG_TYPE;
+            continue;
+        }
+        let person_noun = quotes::is_person_noun(noun)
+            || ROLE_NOUNS.contains(&noun)
+            || LEXICON.lowercase_titles.contains(noun);
+        if kind != 0
+            && person_noun
+            && (to - from >= 2 || KIN_NOUNS.contains(&noun))
+            && !is_acronym(words[from])
+            && !known_place
             && !ner::is_org_name(&name)
             && LEXICON.lookup(&name).is_none()
             && !words[from..to].iter().any(|w| is_org_head(w))
@@ -2970,7 +3030,7 @@ mod tests {
     }
 
     #[test]
-    fn a_name_after_a_role_noun_is_a_person() {
+    fn the_noun_before_a_name_says_what_it_is() {
         let words = [
             "knew",
             "the",
@@ -2995,6 +3055,13 @@ mod tests {
         assert_eq!(spans[0].2, 0, "a person after \"writer\"");
         assert_eq!(spans[1].2, 1, "one word after a role noun stays");
         assert_eq!(spans[2].2, 1, "an organisation's head word keeps it");
+        let words = [
+            "the", "band", "Deadsy", "toured", "with", "the", "band", "Paris",
+        ];
+        let mut spans = vec![(2, 3, 0), (7, 8, 2)];
+        role_before_name(&words, &mut spans);
+        assert_eq!(spans[0].2, ORG_TYPE, "a band, not a person");
+        assert_eq!(spans[1].2, LOC_TYPE, "a known place stays");
     }
 
     #[test]
