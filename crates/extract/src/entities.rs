@@ -400,6 +400,25 @@ const CONNECTORS: &[&str] = &[
     "di", "du", "dos", "das", "ibn",
 ];
 
+/// True for a capitalised plural that can be a sports team's nickname after a
+/// place ("Canucks", "Braves", "Eagles"): no place word, no people or
+/// political camp ("Palestinians", "Democrats", "Socialists"), no known name.
+fn is_team_nickname(word: &str) -> bool {
+    is_name_word(word)
+        && word.chars().count() >= 4
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !["ans", "ists", "ats", "ites", "is", "us"]
+            .iter()
+            .any(|end| word.ends_with(end))
+        && !LOC_HEADS.contains(&word)
+        && !PLURAL_PLACE_WORDS.contains(&word)
+        && known_place(word).is_none()
+        && !ner::is_government_place(word)
+        && LEXICON.lookup(word).is_none()
+        && LEXICON.lookup(&word[..word.len() - 1]).is_none()
+}
+
 /// Particles inside personal names ("Ursula von der Leyen", "Ludwig van Beethoven").
 const NAME_PARTICLES: &[&str] = &[
     "de", "da", "del", "van", "von", "der", "den", "la", "le", "di", "du", "dos", "das", "bin",
@@ -534,6 +553,28 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
             {
                 to += 1;
                 kind = ORG_TYPE;
+            }
+            // "the Vancouver Canucks": a capitalised plural right after a known
+            // place the tagger took alone, after "the" and before no other
+            // capitalised word, is a team's nickname (the rule below
+            // makes the whole an organisation); plurals of peoples and of
+            // political camps ("Gaza Palestinians", "Texas Democrats") are not.
+            if kind == LOC_TYPE
+                && from > 0
+                && matches!(words[from - 1], "the" | "The")
+                && to < words.len()
+                && tokens[to].kind == TokenKind::Word
+                && is_team_nickname(words[to])
+                && words.get(to + 1).is_none_or(|next| !is_name_word(next))
+                && adjacent(text, tokens[to - 1], tokens[to])
+                && !ner::is_title_case(words)
+                && !spans.iter().any(|&(next, _, _)| next == to)
+                && {
+                    let place = words[from..to].join(" ");
+                    known_place(&place).is_some() || ner::is_government_place(&place)
+                }
+            {
+                to += 1;
             }
             // "joined The Beatles": a capitalised "The" inside a sentence is part
             // of the name that follows it.
@@ -3062,6 +3103,29 @@ mod tests {
         role_before_name(&words, &mut spans);
         assert_eq!(spans[0].2, ORG_TYPE, "a band, not a person");
         assert_eq!(spans[1].2, LOC_TYPE, "a known place stays");
+    }
+
+    #[test]
+    fn a_plural_after_a_city_can_be_a_team() {
+        assert!(is_team_nickname("Canucks"));
+        assert!(is_team_nickname("Braves"));
+        for word in [
+            "Palestinians",
+            "Democrats",
+            "Socialists",
+            "Crisis",
+            "Heights",
+            "Congress",
+        ] {
+            assert!(!is_team_nickname(word), "{word}");
+        }
+        let found = names("Headline\nHe went on to coach the Vancouver Canucks for years.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Vancouver Canucks" && *k == "ORG"),
+            "{found:?}"
+        );
     }
 
     #[test]
