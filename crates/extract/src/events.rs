@@ -1616,8 +1616,11 @@ fn lexicon_events(
         // A body sentence's event has a named actor; a headline's may not.
         // Beside the hand-written triggers, the lexicon adds the five seed
         // types only as complete directed acts ("Y's accusations against X").
+        // petrarch2's verbs, broad on their own ("aim", "engage", "include"),
+        // count in body text only as complete directed acts too.
         if source.is_empty() && target.is_empty() && !headline
-            || owned_in_body && (source.is_empty() || target.is_empty())
+            || (owned_in_body || !headline && !entry.hand)
+                && (source.is_empty() || target.is_empty())
         {
             continue;
         }

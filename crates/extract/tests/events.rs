@@ -173,6 +173,27 @@ fn negated_and_hypothetical_acts_are_not_events() {
 }
 
 #[test]
+fn broad_dictionary_verbs_in_the_body_need_a_source_and_a_target() {
+    // petrarch2 files "aim", "strike" and "include" under force and yielding;
+    // with one side named they are no act in body text.
+    for sentence in [
+        "The leaders of Kenya and Uganda aim to stabilize tense relations.",
+        "Uganda struck a conciliatory note at the start of the meeting.",
+        "The trade talks come amid tensions over issues including Kenya.",
+    ] {
+        let text = format!("Regional news\n{sentence}\n");
+        let analysis = analyze(&text, None);
+        let found: Vec<EventType> = analysis
+            .events
+            .iter()
+            .map(|e| e.event_type)
+            .filter(|t| matches!(t, EventType::Assault | EventType::Concede))
+            .collect();
+        assert!(found.is_empty(), "{sentence}: {:?}", analysis.events);
+    }
+}
+
+#[test]
 fn threats_and_requests_are_their_own_types() {
     let analysis = analyze(
         "Regional news\nUganda threatened to impose sanctions on Kenya.\n",
