@@ -389,12 +389,6 @@ const NON_ENTITY_LAST_WORDS: &[&str] = &[
     "Championships",
 ];
 
-/// Capitalised abbreviations that name no organisation.
-const NON_ENTITY_ACRONYMS: &[&str] = &[
-    "GDP", "CEO", "CFO", "AI", "TV", "DNA", "HIV", "COVID", "PhD", "IT", "ID", "OK", "CO2", "GMT",
-    "UTC",
-];
-
 const CONNECTORS: &[&str] = &[
     "of", "de", "da", "del", "van", "von", "bin", "al", "for", "the", "der", "den", "la", "le",
     "di", "du", "dos", "das", "ibn",
@@ -1592,6 +1586,15 @@ fn emit_model_span(
     if to <= from {
         return;
     }
+    // An abbreviation of a common noun ("GDP", "SUV", "KO") or a lone regnal
+    // number names nothing; one the tagger took for a place may be a state's
+    // ("Tulsa, OK").
+    if to - from == 1
+        && (kind != LOC_TYPE && LEXICON.is_common_acronym(words[from])
+            || is_regnal_number(words[from], false))
+    {
+        return;
+    }
     // A bracket inside a span ends one name ("Real Estate Council of Ontario
     // (RECO": the acronym is a name of its own).
     if let Some(cut) = (from + 1..to).find(|&k| matches!(words[k], "(" | ")" | "[" | "]")) {
@@ -2607,7 +2610,7 @@ fn emit_unknown(
         return;
     }
     if name_words.len() == 1 {
-        if NON_ENTITY_ACRONYMS.contains(&last) {
+        if LEXICON.is_common_acronym(last) || is_regnal_number(last, false) {
             return;
         }
         if is_acronym(last) && !title_case || is_acronym(last) && last.chars().count() >= 3 {
@@ -3103,6 +3106,23 @@ mod tests {
         role_before_name(&words, &mut spans);
         assert_eq!(spans[0].2, ORG_TYPE, "a band, not a person");
         assert_eq!(spans[1].2, LOC_TYPE, "a known place stays");
+    }
+
+    #[test]
+    fn abbreviations_of_common_nouns_name_nothing() {
+        assert!(LEXICON.is_common_acronym("G.D.P."));
+        assert!(LEXICON.is_common_acronym("SUVs"));
+        assert!(!LEXICON.is_common_acronym("NATO"));
+        let found = names(
+            "Headline\nThe G.D.P. grew as SUV sales rose, and Ali won by KO in round III \
+             before NATO officials.",
+        );
+        for word in ["G.D.P.", "SUV", "KO", "III"] {
+            assert!(!found.iter().any(|(n, _)| n == word), "{word}: {found:?}");
+        }
+        assert!(found
+            .iter()
+            .any(|(n, _)| n.contains("NATO") || n.contains("North Atlantic")));
     }
 
     #[test]

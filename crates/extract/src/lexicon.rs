@@ -147,6 +147,8 @@ pub struct Lexicon {
     pub lowercase_titles: FastHashSet<String>,
     /// Every capitalised word of a title ("Secretary", "State", "Vice").
     pub title_words: FastHashSet<String>,
+    /// Abbreviations of common nouns ("GDP", "SUV", "MVP"), without dots.
+    pub common_acronyms: FastHashSet<String>,
 }
 
 impl Lexicon {
@@ -158,6 +160,16 @@ impl Lexicon {
     /// True for a word that belongs to a title ("Secretary", "State").
     pub fn is_title_word(&self, word: &str) -> bool {
         self.title_words.contains(word)
+    }
+
+    /// True for an abbreviation of a common noun ("GDP", "G.D.P.", "SUVs"): it
+    /// names no entity (`data/common_acronyms.txt`).
+    pub fn is_common_acronym(&self, word: &str) -> bool {
+        if word.contains('.') {
+            self.common_acronyms.contains(&word.replace('.', ""))
+        } else {
+            self.common_acronyms.contains(word)
+        }
     }
 
     /// True for a Titlecase word whose lowercase form is a common non-name word.
@@ -283,6 +295,10 @@ fn build() -> Lexicon {
         .flat_map(str::split_whitespace)
         .map(str::to_owned)
         .collect();
+    let common_acronyms = data_lines(include_str!("../data/common_acronyms.txt"))
+        .flat_map(str::split_whitespace)
+        .map(str::to_owned)
+        .collect();
     for line in data_lines(include_str!("../data/adjectives.txt")) {
         add(
             &mut phrases,
@@ -303,6 +319,7 @@ fn build() -> Lexicon {
         common_words,
         lowercase_titles,
         title_words,
+        common_acronyms,
     }
 }
 
