@@ -968,10 +968,11 @@ const KIN_NOUNS: &[&str] = &[
 /// The noun right before a name says what the tagger's span is: after a noun
 /// of a person's role ("the writer Günter de Bruyn", "spokesman Corrado
 /// Passera") a name of two to four words which no list knows as a place or
-/// organisation and which holds no organisation head word is a person (one
-/// word after such a noun is often a party or a place: "veteran GOP
-/// consultant", but not after a noun of kinship); after a noun of a kind of organisation ("the band Deadsy",
-/// "the agency GCHQ") a name no list knows as a place is an organisation.
+/// organisation and which holds no organisation head word is a person (one word
+/// after such a noun is often a party or a place, "veteran GOP consultant", but
+/// not after a noun of kinship); after a noun of a kind of organisation ("the
+/// band Deadsy", "the agency GCHQ") a name no list knows as a place is an
+/// organisation.
 fn role_before_name(words: &[&str], spans: &mut [(usize, usize, usize)]) {
     for span in spans.iter_mut() {
         let (from, to, kind) = *span;
