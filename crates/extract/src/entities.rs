@@ -688,9 +688,9 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                     kind = LOC_TYPE;
                 }
             }
-            // "Museum of Flight CEO", "Microsoft President": a title after an
-            // organisation's name is the role of someone in it, not part of the name
-            // ("Office of the President" keeps it).
+            // "Museum of Flight CEO", "Microsoft President", "United Farmers of
+            // Ontario MPP": a title after an organisation's name is the role of
+            // someone in it, not part of the name ("Office of the President" keeps it).
             if kind == ORG_TYPE
                 && to - from >= 2
                 && matches!(
@@ -708,6 +708,12 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                         | "Chief"
                         | "Founder"
                         | "Executive"
+                        | "MP"
+                        | "MPP"
+                        | "MLA"
+                        | "MEP"
+                        | "MSP"
+                        | "MNA"
                 )
                 && !matches!(words[to - 2], "the" | "of" | "The")
             {
@@ -3124,6 +3130,8 @@ mod tests {
         assert!(found
             .iter()
             .any(|(n, _)| n.contains("NATO") || n.contains("North Atlantic")));
+        let found = names("Headline\nHe was elected as a Labour MP, and the MPP left.");
+        assert!(!found.iter().any(|(n, _)| n.contains("MP")), "{found:?}");
     }
 
     #[test]
