@@ -194,6 +194,23 @@ fn broad_dictionary_verbs_in_the_body_need_a_source_and_a_target() {
 }
 
 #[test]
+fn a_verb_after_a_determiner_is_a_noun() {
+    // "press" and "campaign" are request verbs; after "a" or "the" they are nouns.
+    for sentence in [
+        "Uganda's minister told Kenya at a press conference that trade would grow.",
+        "Kenya and Uganda ended the campaign on Monday.",
+    ] {
+        let text = format!("Regional news\n{sentence}\n");
+        let analysis = analyze(&text, None);
+        assert!(
+            events_of(&analysis, EventType::Request).is_empty(),
+            "{sentence}: {:?}",
+            analysis.events
+        );
+    }
+}
+
+#[test]
 fn threats_and_requests_are_their_own_types() {
     let analysis = analyze(
         "Regional news\nUganda threatened to impose sanctions on Kenya.\n",
