@@ -1361,20 +1361,9 @@ const AGENTS: &[&str] = &[
     "squads",
     "gear",
 ];
-/// Words before a noun, not a verb ("the attack", "of protest").
+/// Words other than determiners before a noun, not a verb ("of protest",
+/// "after talks").
 const NOUN_BEFORE: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "this",
-    "that",
-    "these",
-    "those",
     "new",
     "of",
     "for",
@@ -1392,8 +1381,6 @@ const NOUN_BEFORE: &[&str] = &[
     "during",
     "and",
     "or",
-    "'s",
-    "\u{2019}s",
 ];
 /// Determiners and possessives: a verb's form after one is a noun ("the
 /// press", "a campaign").
@@ -1444,6 +1431,7 @@ fn verbal_at(lower: &[String], i: usize, end: usize) -> bool {
     }
     let next = lower.get(end).map(String::as_str);
     !NOUN_BEFORE.contains(&before)
+        && !DETERMINERS.contains(&before)
         && !before.chars().all(|c| c.is_ascii_digit() || c == ',')
         && next.is_some_and(|w| OBJECT_START.contains(&w))
 }
