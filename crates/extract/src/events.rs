@@ -1624,6 +1624,26 @@ fn lexicon_events(
         {
             continue;
         }
+        // PLOVER 3.5: a release frees people held: captives or prisoners, or
+        // a person named as the verb's object or passive subject ("released
+        // Paul Whelan", "Whelan was released"); "released a statement
+        // addressing X", "free trade", "released from the hospital" are none.
+        if entry.mode == Some("release") {
+            let end = trigger + length;
+            let passive = view.lower[trigger.saturating_sub(2)..trigger]
+                .iter()
+                .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "be" | "being"));
+            let person_freed = view.mentions.iter().any(|m| {
+                view.kind(m) == EntityKind::Person
+                    && target.contains(&m.entity)
+                    && (token_at(view, m.full_span.start) == end || passive)
+            });
+            let frees = lexicon::frees_the_held(&view.lower, trigger, end)
+                || person_freed && lexicon::from_detention(&view.lower, end) != Some(false);
+            if !frees {
+                continue;
+            }
+        }
         seen_types.push(key);
         let mut participants: Vec<usize> = source.iter().chain(&target).copied().collect();
         participants.dedup();

@@ -211,6 +211,33 @@ fn a_verb_after_a_determiner_is_a_noun() {
 }
 
 #[test]
+fn a_release_frees_people_held() {
+    for sentence in [
+        "Uganda released a statement on the talks with Kenya.",
+        "Uganda and Kenya opened a free trade zone.",
+        "Museveni was released from the hospital in Kampala.",
+    ] {
+        let text = format!("Regional news\n{sentence}\n");
+        let analysis = analyze(&text, None);
+        assert!(
+            events_of(&analysis, EventType::Retreat).is_empty(),
+            "{sentence}: {:?}",
+            analysis.events
+        );
+    }
+    let analysis = analyze(
+        "Regional news\nUganda freed 40 Kenyan prisoners on Monday.\n",
+        None,
+    );
+    assert_eq!(
+        events_of(&analysis, EventType::Retreat).len(),
+        1,
+        "{:?}",
+        analysis.events
+    );
+}
+
+#[test]
 fn threats_and_requests_are_their_own_types() {
     let analysis = analyze(
         "Regional news\nUganda threatened to impose sanctions on Kenya.\n",

@@ -1189,6 +1189,51 @@ const CAPTIVES: &[&str] = &[
     "kidnapped",
 ];
 
+/// People held whose freeing is a release (PLOVER 3.5), beside the captives.
+const HELD: &[&str] = &[
+    "prisoners",
+    "prisoner",
+    "detainees",
+    "detainee",
+    "inmates",
+    "inmate",
+    "captive",
+    "pows",
+];
+
+/// Places of detention a release is from ("released from prison").
+const DETENTION: &[&str] = &[
+    "prison",
+    "jail",
+    "gaol",
+    "custody",
+    "detention",
+    "captivity",
+    "prisons",
+    "jails",
+];
+
+/// Whether a release at `first..end` frees people held: captives or
+/// prisoners named within a few words, or a place of detention after "from"
+/// ("freed the hostages", "prisoners were released", "released from jail").
+pub fn frees_the_held(lower: &[String], first: usize, end: usize) -> bool {
+    let held = |w: &String| CAPTIVES.contains(&w.as_str()) || HELD.contains(&w.as_str());
+    lower[first.saturating_sub(4)..first].iter().any(held)
+        || lower[end..(end + 5).min(lower.len())].iter().any(held)
+        || from_detention(lower, end) == Some(true)
+}
+
+/// After a release, "from" and where: `Some(true)` for a place of detention
+/// ("from prison"), `Some(false)` for anywhere else ("from the hospital"),
+/// `None` without "from".
+pub fn from_detention(lower: &[String], end: usize) -> Option<bool> {
+    (lower.get(end).map(String::as_str) == Some("from")).then(|| {
+        lower[end + 1..(end + 5).min(lower.len())]
+            .iter()
+            .any(|w| DETENTION.contains(&w.as_str()))
+    })
+}
+
 /// Fighters whose capture is an abduction in a conflict (PLOVER 3.16).
 const COMBATANTS: &[&str] = &[
     "soldiers",
