@@ -237,6 +237,29 @@ fn a_release_frees_people_held() {
 }
 
 #[test]
+fn disasters_kill_without_an_actor_and_verbal_attacks_are_accusations() {
+    assert_no_event_of(
+        &[
+            "A hotel fire kills seventeen in Kampala.",
+            "A bus crashed near Nairobi on Monday, killing seven Kenyans.",
+        ],
+        &[EventType::Assault],
+    );
+    let analysis = analyze(
+        "Regional news\nUganda attacked Kenya for its trade policy on Monday.\n",
+        None,
+    );
+    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(types, vec![EventType::Accuse], "{:?}", analysis.events);
+    let analysis = analyze(
+        "Regional news\nUganda attacked Kenya for two hours on Monday.\n",
+        None,
+    );
+    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(types, vec![EventType::Assault], "{:?}", analysis.events);
+}
+
+#[test]
 fn threats_and_requests_are_their_own_types() {
     let analysis = analyze(
         "Regional news\nUganda threatened to impose sanctions on Kenya.\n",

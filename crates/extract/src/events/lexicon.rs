@@ -1213,6 +1213,73 @@ const DETENTION: &[&str] = &[
     "jails",
 ];
 
+/// Disasters, accidents and illness, which kill without an actor.
+const NATURAL_CAUSES: &[&str] = &[
+    "fire",
+    "fires",
+    "blaze",
+    "wildfire",
+    "wildfires",
+    "bushfire",
+    "bushfires",
+    "crash",
+    "crashes",
+    "crashed",
+    "collision",
+    "accident",
+    "derailment",
+    "storm",
+    "hurricane",
+    "typhoon",
+    "cyclone",
+    "tornado",
+    "earthquake",
+    "quake",
+    "tsunami",
+    "flood",
+    "floods",
+    "flooding",
+    "landslide",
+    "landslides",
+    "avalanche",
+    "eruption",
+    "heatwave",
+    "drought",
+    "lightning",
+    "virus",
+    "coronavirus",
+    "covid-19",
+    "disease",
+    "outbreak",
+    "pandemic",
+    "epidemic",
+];
+
+/// Whether an act of force at `first..end` is a disaster's or an accident's:
+/// a natural cause earlier in the sentence with no armed actor before the
+/// trigger, or a fire that is the subject of the verb after it.
+fn natural_cause(lower: &[String], first: usize, end: usize) -> bool {
+    let before = &lower[..first];
+    let armed = |w: &String| {
+        FORCES.contains(&w.as_str())
+            || COMBATANTS.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "gunman" | "gunmen" | "attacker" | "attackers" | "bomber" | "bombers" | "arsonist"
+            )
+    };
+    let fire_as_subject = matches!(lower[first].as_str(), "fire" | "fires" | "blaze")
+        && lower.get(end).is_some_and(|w| {
+            [
+                "kill", "erupt", "broke", "break", "destroy", "damag", "spread", "engulf", "leav",
+            ]
+            .iter()
+            .any(|stem| w.starts_with(stem))
+        });
+    fire_as_subject
+        || before.iter().any(|w| NATURAL_CAUSES.contains(&w.as_str())) && !before.iter().any(armed)
+}
+
 /// Whether a release at `first..end` frees people held: captives or
 /// prisoners named within a few words, or a place of detention after "from"
 /// ("freed the hostages", "prisoners were released", "released from jail").
@@ -2345,6 +2412,64 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                     previous.light = true;
                 }
             }
+        }
+        // PLOVER 3.9: attacking or blasting someone for something, or as
+        // something, is criticism, an ACCUSE ("Biden attacked Trump for the
+        // tweet", "blasted Biden as a career politician"); "attacked the base for two
+        // hours", "attacked them as they slept" stay assaults.
+        if event_type == EventType::Assault
+            && !noun
+            && (lower[i].starts_with("attack") || lower[i].starts_with("blast"))
+        {
+            let clause_end = (end..lower.len())
+                .find(|&k| matches!(lower[k].as_str(), "." | ";" | ":" | "," | "\""))
+                .unwrap_or(lower.len())
+                .min(end + 8);
+            let criticism = (end..clause_end).any(|k| {
+                let next = lower.get(k + 1).map_or("", String::as_str);
+                match lower[k].as_str() {
+                    "for" => {
+                        !next.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            && !matches!(
+                                next,
+                                "hours"
+                                    | "days"
+                                    | "weeks"
+                                    | "minutes"
+                                    | "months"
+                                    | "years"
+                                    | "two"
+                                    | "three"
+                                    | "several"
+                                    | "a"
+                                    | "an"
+                            )
+                    }
+                    "as" => !matches!(
+                        next,
+                        "they" | "he" | "she" | "it" | "we" | "part" | "well" | "soon" | "the"
+                    ),
+                    // "attacked Trump on paying fewer taxes", "over his remarks".
+                    "on" | "over" => {
+                        next.len() > 4 && next.ends_with("ing")
+                            || matches!(next, "his" | "her" | "their" | "its")
+                                && lower.get(k + 2).is_none_or(|w| w != "way")
+                    }
+                    _ => false,
+                }
+            });
+            if criticism {
+                event_type = EventType::Accuse;
+                mode = None;
+            }
+        }
+        // Disasters and accidents kill and strike with no actor, and PLOVER
+        // codes the acts of actors: "fire kills three", "plane crash leaves two
+        // dead", "Typhoon Phanfone ... killing at least 20"; a fire that is the
+        // subject of the sentence is no firing ("apartment fire kills three").
+        if event_type == EventType::Assault && natural_cause(lower, i, end) {
+            i = end;
+            continue;
         }
         found.push(Found {
             first: i,
