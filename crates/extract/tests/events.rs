@@ -37,6 +37,13 @@ fn assert_no_event_of(sentences: &[&str], types: &[EventType]) {
     }
 }
 
+/// Asserts the types of the events the sentence states, in order.
+fn assert_types(sentence: &str, types: &[EventType]) {
+    let analysis = analyze(&format!("Regional news\n{sentence}\n"), None);
+    let found: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(found, types, "{sentence}: {:?}", analysis.events);
+}
+
 /// Asserts that the sentence states one `event_type` event with Uganda acting on Kenya.
 fn assert_uganda_acts_on_kenya(sentence: &str, event_type: EventType) {
     let text = format!("Regional news\n{sentence}\n");
@@ -245,34 +252,26 @@ fn disasters_kill_without_an_actor_and_verbal_attacks_are_accusations() {
         ],
         &[EventType::Assault],
     );
-    let analysis = analyze(
-        "Regional news\nUganda attacked Kenya for its trade policy on Monday.\n",
-        None,
+    assert_types(
+        "Uganda attacked Kenya for its trade policy on Monday.",
+        &[EventType::Accuse],
     );
-    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
-    assert_eq!(types, vec![EventType::Accuse], "{:?}", analysis.events);
-    let analysis = analyze(
-        "Regional news\nUganda attacked Kenya for two hours on Monday.\n",
-        None,
+    assert_types(
+        "Uganda attacked Kenya for two hours on Monday.",
+        &[EventType::Assault],
     );
-    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
-    assert_eq!(types, vec![EventType::Assault], "{:?}", analysis.events);
 }
 
 #[test]
 fn threats_and_requests_are_their_own_types() {
-    let analysis = analyze(
-        "Regional news\nUganda threatened to impose sanctions on Kenya.\n",
-        None,
+    assert_types(
+        "Uganda threatened to impose sanctions on Kenya.",
+        &[EventType::Threaten],
     );
-    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
-    assert_eq!(types, vec![EventType::Threaten], "{:?}", analysis.events);
-    let analysis = analyze(
-        "Regional news\nUganda urged Kenya to hold talks on the border.\n",
-        None,
+    assert_types(
+        "Uganda urged Kenya to hold talks on the border.",
+        &[EventType::Request],
     );
-    let types: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
-    assert_eq!(types, vec![EventType::Request], "{:?}", analysis.events);
 }
 
 #[test]
