@@ -39,7 +39,8 @@ fn assert_no_event_of(sentences: &[&str], types: &[EventType]) {
 
 /// Asserts the types of the events the sentence states, in order.
 fn assert_types(sentence: &str, types: &[EventType]) {
-    let analysis = analyze(&format!("Regional news\n{sentence}\n"), None);
+    let text = format!("Regional news\n{sentence}\n");
+    let analysis = analyze(&text, None);
     let found: Vec<EventType> = analysis.events.iter().map(|e| e.event_type).collect();
     assert_eq!(found, types, "{sentence}: {:?}", analysis.events);
 }
