@@ -821,7 +821,11 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
     platforms(text, &mut raws);
     document_consistency(&mut raws);
     drop_the_singles(text, &mut raws);
-    resolve(text, raws)
+    let headline = document
+        .sentences
+        .iter()
+        .position(|sentence| document.blocks[sentence.block].kind == BlockKind::Headline);
+    resolve(text, raws, headline)
 }
 
 /// "Isner, who produced...", "Cuaron, whose film...": capitalised words right
@@ -2806,7 +2810,8 @@ pub fn spelling_variants(a: &str, b: &str) -> bool {
     sa.len() >= 8 && edit_distance(&sa, &sb) <= 2
 }
 
-fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
+/// `headline`: the index of the headline's sentence, if the document has one.
+fn resolve(text: &str, raws: Vec<RawMention>, headline: Option<usize>) -> DocEntities {
     let mut result = DocEntities::default();
     let mut index_of: HashMap<(EntityKind, String), usize> = HashMap::new();
     let mut add_entity = |result: &mut DocEntities, name: &str, kind: EntityKind| -> usize {
@@ -2862,6 +2867,43 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             .find_map(title_gender)
     };
     let mut titled_choice: HashMap<&str, Option<usize>> = HashMap::new();
+    // The person a surname first stood for alone ("Trump" for Donald Trump):
+    // news keeps a bare surname for that person and names a relative in full
+    // ("Trump's niece Mary Trump released a book. The book alleges that Trump
+    // paid ..."), so a later bare surname stays with it. A person the headline
+    // names in full is that person from the start ("President Donald Trump
+    // tests positive ... Ivanka Trump tested negative. Trump posted").
+    let mut established: HashMap<String, usize> = HashMap::new();
+    if let Some(headline) = headline {
+        let mut in_headline: HashMap<String, Option<usize>> = HashMap::new();
+        for (raw, &r) in raws.iter().zip(&resolved) {
+            let Some(entity) = r.filter(|_| raw.sentence == headline) else {
+                continue;
+            };
+            if result.entities[entity].kind != EntityKind::Person
+                || matches!(raw.raw, Raw::Single { .. })
+            {
+                continue;
+            }
+            let name = &result.entities[entity].name;
+            let Some((_, surname)) = name.rsplit_once(' ') else {
+                continue;
+            };
+            in_headline
+                .entry(surname.to_owned())
+                .and_modify(|choice| {
+                    if *choice != Some(entity) {
+                        *choice = None;
+                    }
+                })
+                .or_insert(Some(entity));
+        }
+        for (surname, choice) in in_headline {
+            if let Some(entity) = choice {
+                established.insert(surname, entity);
+            }
+        }
+    }
     for gendered in [true, false] {
         for (position, raw) in raws.iter().enumerate() {
             let Raw::Single { word, titled } = &raw.raw else {
@@ -2872,6 +2914,10 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
                 continue;
             }
             if let Some(&Some(entity)) = titled_choice.get(word.as_str()).filter(|_| !gendered) {
+                resolved[position] = Some(entity);
+                continue;
+            }
+            if let Some(&entity) = established.get(word.as_str()).filter(|_| !gendered) {
                 resolved[position] = Some(entity);
                 continue;
             }
@@ -2918,6 +2964,9 @@ fn resolve(text: &str, raws: Vec<RawMention>) -> DocEntities {
             }
             if let Some((_, entity)) = best {
                 resolved[position] = Some(entity);
+                if !gendered {
+                    established.entry(word.clone()).or_insert(entity);
+                }
                 if gendered {
                     titled_choice
                         .entry(word.as_str())
@@ -3054,6 +3103,25 @@ mod tests {
             .entities
             .iter()
             .any(|e| e.name == "New York" && e.kind == EntityKind::Gpe));
+    }
+
+    #[test]
+    fn a_bare_surname_stays_with_the_person_it_first_named() {
+        // The headline's person keeps the surname when a relative is named in full.
+        let text = "President Donald Trump tests positive\nPresident Donald Trump said he \
+                    was tested. His daughter Ivanka Trump tested negative. Trump posted a \
+                    message on Friday.";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let last = entities.mentions.last().unwrap();
+        assert_eq!(entities.entities[last.entity].name, "Donald Trump");
+        // Established by its first bare use: a relative named later does not take it.
+        let text = "Campaign news\nJoe Biden spoke in Ohio. Biden said jobs come first. His \
+                    son Hunter Biden was in the crowd. The book says Biden knew.";
+        let document = segment(text);
+        let entities = recognize(&document);
+        let last = entities.mentions.last().unwrap();
+        assert_eq!(entities.entities[last.entity].name, "Joe Biden");
     }
 
     #[test]
