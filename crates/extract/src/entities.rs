@@ -394,6 +394,14 @@ const CONNECTORS: &[&str] = &[
     "di", "du", "dos", "das", "ibn",
 ];
 
+/// True for a word joining a name to a lower-case word, a modifier and no name
+/// ("Trump-critic", "Indiana-born", "ISIS-sympathetic"; "Jong-un" keeps its
+/// short syllable).
+fn is_modifier_compound(word: &str) -> bool {
+    word.rsplit_once('-')
+        .is_some_and(|(_, tail)| tail.len() >= 3 && tail.chars().all(char::is_lowercase))
+}
+
 /// True for a capitalised plural that can be a sports team's nickname after a
 /// place ("Canucks", "Braves", "Eagles"): no place word, no people or
 /// political camp ("Palestinians", "Democrats", "Socialists"), no known name.
@@ -1597,6 +1605,9 @@ fn emit_model_span(
     if to <= from {
         return;
     }
+    if to - from == 1 && is_modifier_compound(words[from]) {
+        return;
+    }
     // An abbreviation of a common noun ("GDP", "SUV", "KO") or a lone regnal
     // number names nothing; one the tagger took for a place may be a state's
     // ("Tulsa, OK").
@@ -2621,7 +2632,10 @@ fn emit_unknown(
         return;
     }
     if name_words.len() == 1 {
-        if LEXICON.is_common_acronym(last) || is_regnal_number(last, false) {
+        if LEXICON.is_common_acronym(last)
+            || is_regnal_number(last, false)
+            || is_modifier_compound(last)
+        {
             return;
         }
         if is_acronym(last) && !title_case || is_acronym(last) && last.chars().count() >= 3 {
@@ -3200,6 +3214,11 @@ mod tests {
             .any(|(n, _)| n.contains("NATO") || n.contains("North Atlantic")));
         let found = names("Headline\nHe was elected as a Labour MP, and the MPP left.");
         assert!(!found.iter().any(|(n, _)| n.contains("MP")), "{found:?}");
+        let found = names("Headline\nThe Obama-era rule stays, a Trump-critic said.");
+        assert!(!found.iter().any(|(n, _)| n.contains('-')), "{found:?}");
+        assert!(is_modifier_compound("Indiana-born"));
+        assert!(!is_modifier_compound("Jong-un"));
+        assert!(!is_modifier_compound("al-Assad"));
     }
 
     #[test]
