@@ -220,6 +220,14 @@ fn a_verb_after_a_determiner_is_a_noun() {
         ],
         &[EventType::Request],
     );
+    // "back" is an adverb here, no support.
+    assert_no_event_of(
+        &[
+            "Back in 2017, Uganda sent its minister to Kenya.",
+            "The Kenyan minister came back to Uganda on Monday.",
+        ],
+        &[EventType::Support],
+    );
 }
 
 #[test]

@@ -1213,6 +1213,30 @@ const DETENTION: &[&str] = &[
     "jails",
 ];
 
+/// Whether "back" at `i` is the verb of support: not first in its sentence,
+/// not after a verb it makes a phrasal verb or an adverb with ("came back",
+/// "pushed back", "put it back"), not before a preposition or adverb ("back in
+/// 2017", "back to", "back up").
+fn back_is_a_verb(lower: &[String], i: usize) -> bool {
+    const PARTICLE_AFTER: &[&str] = &[
+        "in", "to", "into", "from", "up", "down", "home", "on", "then", "when", "off", "out", "at",
+        "and", "or", "again", "later", ",", ".", ";", ":", "\"",
+    ];
+    const VERB_BEFORE: &[&str] = &[
+        "come", "comes", "came", "coming", "go", "goes", "went", "going", "get", "got", "bring",
+        "brought", "put", "step", "stepped", "look", "looked", "looking", "turn", "turned", "pull",
+        "pulled", "push", "pushed", "fight", "fought", "hit", "strike", "struck", "cut", "scale",
+        "scaled", "hold", "held", "write", "wrote", "call", "called", "pay", "paid", "give",
+        "gave", "take", "took", "roll", "rolled", "walk", "walked", "way", "it", "them", "him",
+        "her", "far",
+    ];
+    i > 0
+        && !VERB_BEFORE.contains(&lower[i - 1].as_str())
+        && lower
+            .get(i + 1)
+            .is_some_and(|next| !PARTICLE_AFTER.contains(&next.as_str()))
+}
+
 /// Disasters, accidents and illness, which kill without an actor.
 const NATURAL_CAUSES: &[&str] = &[
     "fire",
@@ -2462,6 +2486,12 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
                 event_type = EventType::Accuse;
                 mode = None;
             }
+        }
+        // "back" supports only as a verb with an object ("backed the plan");
+        // "back in 2017", "came back", "put it back up" are adverbs.
+        if lower[i] == "back" && !back_is_a_verb(lower, i) {
+            i = end;
+            continue;
         }
         // Disasters and accidents kill and strike with no actor, and PLOVER
         // codes the acts of actors: "fire kills three", "plane crash leaves two
