@@ -153,6 +153,14 @@ fn same_clause(lower: &[String], from: usize, to: usize) -> bool {
     })
 }
 
+/// Verbs of giving whose indirect object receives the act named after it
+/// ("granted X a pardon", "gave X support").
+const GIVING_VERBS: &[&str] = &[
+    "granted", "grants", "grant", "gave", "gives", "give", "giving", "offered", "offers", "offer",
+    "handed", "hands", "awarded", "awards", "promised", "promises", "sent", "sends", "extended",
+    "extends", "denied", "denies", "refused", "owed",
+];
+
 /// Source and target of the event at `trigger` among the sentence's `actors`
 /// (sorted by position). `lower` holds the sentence's tokens in lower case.
 pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction {
@@ -206,6 +214,18 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
     let peers_word = lower[trigger.end..lower.len().min(trigger.end + 5)]
         .iter()
         .any(|w| matches!(w.as_str(), "between" | "among" | "amongst"));
+    // "Trump granted Stanton a pardon", "gave Kenya aid": the actor right
+    // after a verb of giving receives the act named after it, and the actor
+    // before the verb (if any) gives it: `Some(giver)` for a receiver.
+    let receiver = |s: usize| -> Option<Option<usize>> {
+        let verb = actors[s].first.checked_sub(1)?;
+        if !GIVING_VERBS.contains(&lower[verb].as_str()) {
+            return None;
+        }
+        Some(actors[..s].iter().rposition(|a| {
+            a.end <= verb && verb - a.end <= SUBJECT_GAP_MAX && same_clause(lower, a.end, verb)
+        }))
+    };
     let mut direction = Direction::default();
     if passive {
         // "X was accused by Y": Y acts on X.
@@ -235,6 +255,11 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                 .any(|w| w == "by");
             if agent {
                 direction.target = entities(&coordinated_before(lower, actors, s));
+            } else if let Some(giver) = receiver(s) {
+                direction.target = entities(&coordinated_before(lower, actors, s));
+                direction.source = giver.map_or_else(Vec::new, |g| {
+                    entities(&coordinated_before(lower, actors, g))
+                });
             } else {
                 direction.source = entities(&coordinated_before(lower, actors, s));
             }
@@ -248,9 +273,16 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
         }
     } else {
         if let Some(s) = before {
-            direction.source = entities(&coordinated_before(lower, actors, s));
+            if let Some(giver) = receiver(s).filter(|_| actors[s].end < trigger.first) {
+                direction.target = entities(&coordinated_before(lower, actors, s));
+                direction.source = giver.map_or_else(Vec::new, |g| {
+                    entities(&coordinated_before(lower, actors, g))
+                });
+            } else {
+                direction.source = entities(&coordinated_before(lower, actors, s));
+            }
         }
-        if let Some(a) = after(true) {
+        if let Some(a) = after(true).filter(|_| direction.target.is_empty()) {
             direction.target = entities(&coordinated_after(lower, actors, a));
         }
         if let Some(b) = by {
@@ -370,6 +402,29 @@ mod tests {
                 true
             ),
             (vec!["Kenya".into()], vec![])
+        );
+    }
+
+    #[test]
+    fn the_receiver_of_a_verb_of_giving_is_the_target() {
+        let both = (vec!["Uganda".into()], vec!["Kenya".into()]);
+        assert_eq!(
+            run(
+                "Uganda granted Kenya a full pardon",
+                &["Uganda", "Kenya"],
+                "pardon",
+                false
+            ),
+            both
+        );
+        assert_eq!(
+            run(
+                "Uganda gave Kenya military aid",
+                &["Uganda", "Kenya"],
+                "aid",
+                true
+            ),
+            both
         );
     }
 
