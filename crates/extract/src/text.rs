@@ -91,6 +91,11 @@ const SOCIAL_PLATFORMS: &[&str] = &[
     "mastodon",
 ];
 
+/// True for a social platform's name, lowercase ("twitter", "youtube").
+pub fn is_social_platform(lower: &str) -> bool {
+    SOCIAL_PLATFORMS.contains(&lower)
+}
+
 const BOILERPLATE_PHRASES: &[&str] = &[
     "advertisement",
     "comments are closed",

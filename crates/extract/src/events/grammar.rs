@@ -92,6 +92,27 @@ fn after_locative(lower: &[String], first: usize) -> bool {
     before(1).is_some_and(|w| LOCATIVES.contains(&w))
         || before(1) == Some("the") && before(2).is_some_and(|w| LOCATIVES.contains(&w))
 }
+/// True for a social platform named as the medium of an act ("posted on
+/// Twitter", "via a YouTube video", "my Instagram"): the medium neither acts
+/// nor is acted on.
+fn medium(lower: &[String], first: usize) -> bool {
+    crate::text::is_social_platform(&lower[first])
+        && lower[first.saturating_sub(3)..first].iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "on" | "via"
+                    | "through"
+                    | "using"
+                    | "my"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "your"
+                    | "our"
+                    | "its"
+            )
+        })
+}
 /// Words that may stand between an actor and the verb it is the subject of
 /// ("X has formally accused", "X on Monday condemned").
 const SUBJECT_GAP_MAX: usize = 8;
@@ -176,7 +197,9 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
     // The nearest actor before the trigger in its clause, with those coordinated with it.
     let before = actors
         .iter()
-        .rposition(|a| a.end <= trigger.first && !after_locative(lower, a.first))
+        .rposition(|a| {
+            a.end <= trigger.first && !after_locative(lower, a.first) && !medium(lower, a.first)
+        })
         .filter(|&i| {
             trigger.first - actors[i].end <= SUBJECT_GAP_MAX
                 && same_clause(lower, actors[i].end, trigger.first)
@@ -193,6 +216,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
                     && a.first - trigger.end <= OBJECT_GAP_MAX
                     && same_clause(lower, trigger.end, a.first)
                     && !after_locative(lower, a.first)
+                    && !medium(lower, a.first)
             })
             .filter(|&i| !(skip_by && by == Some(i)))
     };
@@ -425,6 +449,19 @@ mod tests {
                 true
             ),
             both
+        );
+    }
+
+    #[test]
+    fn a_platform_is_the_medium_not_an_actor() {
+        assert_eq!(
+            run(
+                "Pompeo posted a message on Twitter blaming Iran for the attacks",
+                &["Pompeo", "Twitter", "Iran"],
+                "blaming",
+                false
+            ),
+            (vec!["Pompeo".into()], vec!["Iran".into()])
         );
     }
 
