@@ -1730,9 +1730,9 @@ fn read_with(lower: &[String], names: bool) -> Vec<Found> {
             continue;
         }
         let end = i + 1 + entry.rest.len();
-        // A verb's form after a determiner or a possessive is a noun there ("a
-        // press conference", "the campaign", "his release of an album" stays
-        // only with "of": "the release of the hostages" is the act).
+        // A verb's form after a determiner or a possessive is a noun there and
+        // no trigger ("a press conference", "the campaign"), unless "of" names
+        // what the act is done to ("the release of the hostages").
         if !entry.noun
             && i > 0
             && DETERMINERS.contains(&lower[i - 1].as_str())
