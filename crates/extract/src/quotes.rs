@@ -2582,11 +2582,33 @@ pub fn propose_speakers(document: &Document<'_>, entities: &mut DocEntities) {
             continue;
         }
         let name = name_span.of(text).replace('\u{a0}', " ");
-        let entity = match entities
-            .entities
-            .iter()
-            .position(|e| e.name == name && e.kind == kind)
-        {
+        // One word that is the surname of the one person of the article named
+        // so is that person ("Cuban said" after "Mark Cuban").
+        let mut bearers = entities.entities.iter().enumerate().filter(|(_, e)| {
+            kind == EntityKind::Person
+                && !name.contains(' ')
+                && e.kind == EntityKind::Person
+                && e.name
+                    .rsplit_once(' ')
+                    .is_some_and(|(_, last)| last == name)
+        });
+        let bearer = match (bearers.next(), bearers.next()) {
+            (Some((index, _)), None) => Some(index),
+            _ => None,
+        };
+        // A demonym no person of the article bears names no one ("Democratic").
+        let demonym_only = LEXICON
+            .lookup(&name)
+            .is_some_and(|k| k.iter().all(|k| matches!(k, Known::Demonym { .. })));
+        if bearer.is_none() && demonym_only {
+            continue;
+        }
+        let entity = match bearer.or_else(|| {
+            entities
+                .entities
+                .iter()
+                .position(|e| e.name == name && e.kind == kind)
+        }) {
             Some(index) => index,
             None => {
                 entities.entities.push(crate::entities::DocEntity {
@@ -2718,7 +2740,10 @@ fn name_in_phrase(text: &str, phrase: Span) -> Option<(Span, Span, EntityKind)> 
             && !(known.is_none() && plural_of_people(word))
             && !known.is_some_and(|k| k.iter().any(|k| matches!(k, Known::Place { .. })))
             && word.chars().skip(1).any(char::is_lowercase);
-        let org = after_the || known.is_some();
+        // A word the lexicon knows only as a demonym is a surname here ("Cuban
+        // said" after "Mark Cuban"), not an organisation.
+        let org = after_the
+            || known.is_some_and(|k| !k.iter().all(|k| matches!(k, Known::Demonym { .. })));
         return plain.then_some((
             name,
             full,
@@ -4198,5 +4223,19 @@ mod tests {
             speaker_of(&quotes, "areas of significant disagreement"),
             Some("Jane Doe".into())
         );
+    }
+
+    #[test]
+    fn a_surname_that_is_a_demonym_is_its_bearer() {
+        let text = "Headline\n\"I am open to running,\" Mark Cuban said on Sunday.\n\
+                    \"It is certainly more of a consideration than it was,\" Cuban said.\n\
+                    \"We will see,\" Democratic said.\n";
+        let quotes = run(text);
+        assert_eq!(
+            speaker_of(&quotes, "more of a consideration"),
+            Some("Mark Cuban".into())
+        );
+        // A demonym no person bears names no one.
+        assert_eq!(speaker_of(&quotes, "We will see"), None);
     }
 }
