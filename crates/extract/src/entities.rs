@@ -590,9 +590,15 @@ pub fn recognize(document: &Document<'_>) -> DocEntities {
                 from -= 1;
             }
             // A name of two words or more ending in an organisation head word is
-            // an organisation ("Ford Motors", "Cleveland Orchestra").
+            // an organisation ("Ford Motors", "Cleveland Orchestra"), unless a
+            // noun of a person's role before a given name and a surname says it
+            // is a person ("actor Tyrone Power").
+            let person_by_role = to - from == 2
+                && from > 0
+                && ner::is_given_name(words[from])
+                && is_person_role_noun(words[from - 1]);
             if to - from >= 2 && is_org_head(words[to - 1]) {
-                kind = ORG_TYPE;
+                kind = if person_by_role { 0 } else { ORG_TYPE };
             }
             // A name of the organisation gazetteer is an organisation.
             if ner::is_org_name(&words[from..to].join(" ")) {
@@ -983,6 +989,14 @@ const KIN_NOUNS: &[&str] = &[
     "fiancé",
 ];
 
+/// True for a lower-case noun of a person's role ("writer", "spokesman",
+/// "president").
+fn is_person_role_noun(word: &str) -> bool {
+    quotes::is_person_noun(word)
+        || ROLE_NOUNS.contains(&word)
+        || LEXICON.lowercase_titles.contains(word)
+}
+
 /// The noun right before a name says what the tagger's span is: after a noun
 /// of a person's role ("the writer Günter de Bruyn", "spokesman Corrado
 /// Passera") a name of two to four words which no list knows as a place or
@@ -1007,9 +1021,7 @@ fn role_before_name(words: &[&str], spans: &mut [(usize, usize, usize)]) {
             span.2 = ORG_TYPE;
             continue;
         }
-        let person_noun = quotes::is_person_noun(noun)
-            || ROLE_NOUNS.contains(&noun)
-            || LEXICON.lowercase_titles.contains(noun);
+        let person_noun = is_person_role_noun(noun);
         if kind != 0
             && person_noun
             && (to - from >= 2 || KIN_NOUNS.contains(&noun))
@@ -3195,6 +3207,14 @@ mod tests {
         role_before_name(&words, &mut spans);
         assert_eq!(spans[0].2, ORG_TYPE, "a band, not a person");
         assert_eq!(spans[1].2, LOC_TYPE, "a known place stays");
+        // A role noun before a given name and a surname outweighs a head word.
+        let found = names("Headline\nHe played the piano for actor Tyrone Power in the film.");
+        assert!(
+            found
+                .iter()
+                .any(|(n, k)| n == "Tyrone Power" && *k == "PERSON"),
+            "{found:?}"
+        );
     }
 
     #[test]
