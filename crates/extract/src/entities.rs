@@ -394,6 +394,13 @@ const CONNECTORS: &[&str] = &[
     "di", "du", "dos", "das", "ibn",
 ];
 
+/// True for a word that alone names nothing: an abbreviation of a common noun
+/// ("GDP", "SUV", "KO"), a lone regnal number ("III"), or a name joined to a
+/// lower-case word ("Trump-critic").
+fn names_nothing_alone(word: &str) -> bool {
+    LEXICON.is_common_acronym(word) || is_regnal_number(word, false) || is_modifier_compound(word)
+}
+
 /// True for a word joining a name to a lower-case word, a modifier and no name
 /// ("Trump-critic", "Indiana-born", "ISIS-sympathetic"; "Jong-un" keeps its
 /// short syllable).
@@ -1617,15 +1624,11 @@ fn emit_model_span(
     if to <= from {
         return;
     }
-    if to - from == 1 && is_modifier_compound(words[from]) {
-        return;
-    }
-    // An abbreviation of a common noun ("GDP", "SUV", "KO") or a lone regnal
-    // number names nothing; one the tagger took for a place may be a state's
-    // ("Tulsa, OK").
+    // One word that names nothing alone; an abbreviation the tagger took for a
+    // place may be a state's ("Tulsa, OK").
     if to - from == 1
-        && (kind != LOC_TYPE && LEXICON.is_common_acronym(words[from])
-            || is_regnal_number(words[from], false))
+        && names_nothing_alone(words[from])
+        && !(kind == LOC_TYPE && LEXICON.is_common_acronym(words[from]))
     {
         return;
     }
@@ -2644,10 +2647,7 @@ fn emit_unknown(
         return;
     }
     if name_words.len() == 1 {
-        if LEXICON.is_common_acronym(last)
-            || is_regnal_number(last, false)
-            || is_modifier_compound(last)
-        {
+        if names_nothing_alone(last) {
             return;
         }
         if is_acronym(last) && !title_case || is_acronym(last) && last.chars().count() >= 3 {

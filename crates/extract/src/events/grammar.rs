@@ -250,6 +250,13 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
             a.end <= verb && verb - a.end <= SUBJECT_GAP_MAX && same_clause(lower, a.end, verb)
         }))
     };
+    // (source, target) of an act given by `giver` to the receiver `s`.
+    let given = |s: usize, giver: Option<usize>| {
+        let source = giver.map_or_else(Vec::new, |g| {
+            entities(&coordinated_before(lower, actors, g))
+        });
+        (source, entities(&coordinated_before(lower, actors, s)))
+    };
     let mut direction = Direction::default();
     if passive {
         // "X was accused by Y": Y acts on X.
@@ -280,10 +287,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
             if agent {
                 direction.target = entities(&coordinated_before(lower, actors, s));
             } else if let Some(giver) = receiver(s) {
-                direction.target = entities(&coordinated_before(lower, actors, s));
-                direction.source = giver.map_or_else(Vec::new, |g| {
-                    entities(&coordinated_before(lower, actors, g))
-                });
+                (direction.source, direction.target) = given(s, giver);
             } else {
                 direction.source = entities(&coordinated_before(lower, actors, s));
             }
@@ -298,10 +302,7 @@ pub fn direct(lower: &[String], actors: &[Actor], trigger: Trigger) -> Direction
     } else {
         if let Some(s) = before {
             if let Some(giver) = receiver(s).filter(|_| actors[s].end < trigger.first) {
-                direction.target = entities(&coordinated_before(lower, actors, s));
-                direction.source = giver.map_or_else(Vec::new, |g| {
-                    entities(&coordinated_before(lower, actors, g))
-                });
+                (direction.source, direction.target) = given(s, giver);
             } else {
                 direction.source = entities(&coordinated_before(lower, actors, s));
             }
